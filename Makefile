@@ -1,0 +1,31 @@
+# `make chat` runs the bot in this terminal; `make test` runs every check. Both create the
+# virtual environment in .venv and install what they need on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: chat test lint check eval bench diagram clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+chat: $(VENV)/.installed
+	$(PY) app.py chat
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+test: lint
+	$(PY) app.py check
+	$(PY) -m pytest
+
+check eval bench diagram: $(VENV)/.installed
+	$(PY) app.py $@
+
+clean:
+	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,151 @@
+"""Social Media Policy Advisor: the command line and the one composition root.
+
+python app.py chat                 talk to the bot in this terminal
+python app.py chat --jsonl --user ID   one JSON line out for each line in (for scripts)
+python app.py ask "QUESTION" [--json]  one answer
+python app.py check                validate everything in content/
+python app.py eval                 answer quality on the evaluation set
+python app.py bench                turn and match latency
+python app.py diagram              the flowchart as Mermaid, generated from the machine
+python app.py unanswered           questions the policy could not answer
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from bot.core.content import Content, load_content
+from bot.core.errors import AdvisorError
+from bot.settings import Settings, load_settings
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="app.py", description="Social Media Policy Advisor")
+    sub = parser.add_subparsers(dest="command", required=True)
+    chat = sub.add_parser("chat", help="chat in this terminal")
+    chat.add_argument("--jsonl", action="store_true", help="read and write one JSON line per turn")
+    chat.add_argument("--user", default="console-user", help="the officer's id (state is kept per id)")
+    ask = sub.add_parser("ask", help="answer one question")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true")
+    sub.add_parser("check", help="validate the content folder")
+    ev = sub.add_parser("eval", help="measure answer quality")
+    ev.add_argument("--file", type=Path, default=None, help="evaluation set (YAML)")
+    ev.add_argument("--verbose", action="store_true", help="list every miss")
+    bench = sub.add_parser("bench", help="measure turn and match latency")
+    bench.add_argument("--turns", type=int, default=2000)
+    sub.add_parser("diagram", help="print the flowchart as Mermaid")
+    sub.add_parser("unanswered", help="list questions the policy could not answer")
+    return parser.parse_args(argv)
+
+
+def content_of(settings: Settings) -> Content:
+    return load_content(settings.content_dir)
+
+
+async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.channels import console
+    from bot.wiring import build_engine
+
+    engine = await build_engine(settings)
+    try:
+        sys.stdin.reconfigure(errors="replace")  # type: ignore[union-attr]
+        if args.jsonl:
+            await console.run_jsonl(engine, args.user, sys.stdin, sys.stdout)
+        else:
+            first = engine.content.messages.words.menu[0]
+            await console.run_interactive(engine, args.user, first, sys.stdout, sys.stdin)
+    finally:
+        await engine.store.close()
+    return 0
+
+
+async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.ask import answer_once
+
+    result = answer_once(content_of(settings), args.question)
+    print(json.dumps(result.as_json(), ensure_ascii=False) if args.json else result.as_text())
+    return 0
+
+
+async def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+
+    content = content_of(settings)
+    print(
+        f"content OK: {len(content.policy.sections)} policy sections, "
+        f"{len(content.faq.entries)} FAQ entries, {len(content.flowchart.questions)} questions, "
+        f"{len(content.flowchart.outcomes)} outcomes (version {content.about.version})"
+    )
+    return 0
+
+
+async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluate import run_eval
+
+    return run_eval(content_of(settings), args.file, verbose=args.verbose)
+
+
+async def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bench import run_bench
+
+    await run_bench(content_of(settings), turns=args.turns)
+    return 0
+
+
+async def cmd_diagram(args: argparse.Namespace, settings: Settings) -> int:
+    from dialogs.flowchart import FlowchartMachine, mermaid
+
+    print(mermaid(FlowchartMachine(content_of(settings).flowchart)))
+    return 0
+
+
+async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.storage.sqlite import SqliteStore
+
+    store = await SqliteStore.open(settings.sqlite_path)
+    try:
+        for item in await store.unanswered():
+            print(f"{item.asked_at}\t{item.text}")
+    finally:
+        await store.close()
+    return 0
+
+
+COMMANDS: dict[str, Command] = {
+    "chat": cmd_chat,
+    "ask": cmd_ask,
+    "check": cmd_check,
+    "eval": cmd_eval,
+    "bench": cmd_bench,
+    "diagram": cmd_diagram,
+    "unanswered": cmd_unanswered,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        settings = load_settings()
+        logging.basicConfig(level=settings.log_level, format=LOG_FORMAT)
+        return asyncio.run(COMMANDS[args.command](args, settings))
+    except AdvisorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # the reader went away (for example `| head`): nothing to tell
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

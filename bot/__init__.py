@@ -1,0 +1,1 @@
+"""Social Media Policy Advisor: a chat bot for council officers."""

@@ -1,0 +1,1 @@
+"""Thin channel adapters: translate platform input to ``Incoming`` and replies back."""

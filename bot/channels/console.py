@@ -1,0 +1,105 @@
+"""The console channel: an interactive terminal chat, and a JSON-lines mode for scripts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from typing import IO
+
+from bot.core.engine import ConversationEngine
+from bot.core.errors import AdvisorError
+from bot.core.messages import Choice, Incoming, Outgoing, Reply
+
+CHANNEL = "console"
+CONVERSATION = "terminal"
+
+
+def render_text(reply: Reply) -> str:
+    """A reply as plain text: title, body, then each quoted passage and its source."""
+    parts = [reply.title] if reply.title else []
+    parts.append(reply.text)
+    for quote in reply.quotes:
+        passage = f'"{quote.text}"' if quote.verbatim else quote.text
+        parts.append(f"> {passage}\n>   ({quote.cite})")
+    return "\n".join(parts)
+
+
+def to_incoming(line: str, user: str) -> Incoming:
+    """A script line: plain text, or ``{"text": ...}`` / ``{"choice": ...}``."""
+    stripped = line.strip()
+    if stripped.startswith("{"):
+        try:
+            data = json.loads(stripped)
+        except ValueError:
+            data = None
+        if isinstance(data, dict) and isinstance(data.get("choice"), str):
+            return Incoming(CHANNEL, CONVERSATION, user, choice=data["choice"])
+        if isinstance(data, dict) and isinstance(data.get("text"), str):
+            return Incoming(CHANNEL, CONVERSATION, user, text=data["text"])
+    return Incoming(CHANNEL, CONVERSATION, user, text=line.rstrip("\r\n"))
+
+
+def to_json(out: Outgoing) -> str:
+    replies = [
+        {"text": render_text(r), "choices": [{"label": c.label, "value": c.value} for c in r.choices]}
+        for r in out.replies
+    ]
+    return json.dumps({"replies": replies, "state": asdict(out.state)}, ensure_ascii=False)
+
+
+async def turn(engine: ConversationEngine, incoming: Incoming) -> Outgoing:
+    """Run one turn; any failure becomes the polite error reply, never a traceback."""
+    try:
+        return await engine.handle(incoming)
+    except AdvisorError:
+        return Outgoing(replies=(engine.error_reply(),))
+
+
+async def run_jsonl(engine: ConversationEngine, user: str, lines: Iterable[str], out: IO[str]) -> None:
+    """Exactly one output line for each input line."""
+    for line in lines:
+        result = await turn(engine, to_incoming(line, user))
+        out.write(to_json(result) + "\n")
+        out.flush()
+
+
+def pick(text: str, choices: tuple[Choice, ...]) -> str | None:
+    """The value of the button a typed number or label names, if any."""
+    typed = text.strip().lower()
+    if typed.isdigit() and 1 <= int(typed) <= len(choices):
+        return choices[int(typed) - 1].value
+    return next((c.value for c in choices if c.label.lower() == typed), None)
+
+
+def show(out: Outgoing, stream: IO[str]) -> tuple[Choice, ...]:
+    """Print the replies; buttons of the last reply that has any become numbered options."""
+    choices: tuple[Choice, ...] = ()
+    for reply in out.replies:
+        stream.write("\n" + render_text(reply) + "\n")
+        if reply.choices:
+            choices = reply.choices
+            for number, choice in enumerate(reply.choices, 1):
+                stream.write(f"  [{number}] {choice.label}\n")
+    return choices
+
+
+async def run_interactive(
+    engine: ConversationEngine, user: str, first: str, stream: IO[str], read: IO[str]
+) -> None:
+    """A terminal chat; ``first`` is the opening message (the menu word from content)."""
+    choices = show(await turn(engine, Incoming(CHANNEL, CONVERSATION, user, text=first)), stream)
+    while True:
+        stream.write("\n> ")
+        stream.flush()
+        line = read.readline()
+        if not line:
+            stream.write("\n")
+            return
+        value = pick(line, choices)
+        incoming = (
+            Incoming(CHANNEL, CONVERSATION, user, text=line, choice=value)
+            if value
+            else to_incoming(line, user)
+        )
+        choices = show(await turn(engine, incoming), stream)

@@ -1,0 +1,1 @@
+"""The channel-independent core: content, matching, storage and the conversation engine."""

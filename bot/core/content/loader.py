@@ -1,0 +1,125 @@
+"""Load ``content/`` into one validated ``Content`` and check every cross-reference."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from bot.core.content.models import (
+    About,
+    Content,
+    Faq,
+    Flowchart,
+    Matching,
+    Messages,
+    Policy,
+    Section,
+)
+from bot.core.content.yamlfile import Loc, YamlFile
+from bot.core.errors import ContentError
+
+FILES = ("about", "policy", "faq", "flowchart", "matching", "messages")
+
+
+def load_content(directory: Path) -> Content:
+    """Parse and cross-check every content file; raise ``ContentError`` on the first problem."""
+    if not directory.is_dir():
+        raise ContentError(str(directory), "", "content folder not found")
+    files = {key: YamlFile(directory / f"{key}.yaml") for key in FILES}
+    content = Content(
+        about=files["about"].parse(About),
+        policy=files["policy"].parse(Policy),
+        faq=files["faq"].parse(Faq),
+        flowchart=files["flowchart"].parse(Flowchart),
+        matching=files["matching"].parse(Matching),
+        messages=files["messages"].parse(Messages),
+    )
+    _check_policy(content.policy, files["policy"])
+    sections = {s.id: s for s in content.policy.sections}
+    _check_faq(content.faq, sections, files["faq"])
+    _check_flowchart(content.flowchart, set(sections), files["flowchart"])
+    return content
+
+
+def _unique(ids: Iterable[str], where: str, file: YamlFile) -> None:
+    seen: set[str] = set()
+    for index, item in enumerate(ids):
+        if item in seen:
+            raise file.error((where, index, "id"), f"duplicate id '{item}'")
+        seen.add(item)
+
+
+def _check_policy(policy: Policy, file: YamlFile) -> None:
+    _unique((s.id for s in policy.sources), "sources", file)
+    _unique((s.id for s in policy.sections), "sections", file)
+    sources = {s.id for s in policy.sources}
+    for index, section in enumerate(policy.sections):
+        if section.source not in sources:
+            raise file.error(("sections", index, "source"), f"unknown source '{section.source}'")
+
+
+def _check_faq(faq: Faq, sections: Mapping[str, Section], file: YamlFile) -> None:
+    _unique((e.id for e in faq.entries), "entries", file)
+    ids = {e.id for e in faq.entries}
+    for index, entry in enumerate(faq.entries):
+        section = sections.get(entry.section)
+        if section is None:
+            raise file.error(("entries", index, "section"), f"unknown section '{entry.section}'")
+        if entry.quote not in section.text:
+            reason = f"quote is not found word for word in section '{entry.section}'"
+            raise file.error(("entries", index, "quote"), reason)
+        for r, related in enumerate(entry.related):
+            if related not in ids or related == entry.id:
+                raise file.error(("entries", index, "related", r), f"unknown entry '{related}'")
+    cited = {e.section for e in faq.entries}
+    missing = [s for s in sections if s not in cited]
+    if missing:
+        raise file.error(("entries",), f"no entry cites section '{missing[0]}'")
+
+
+def _check_flowchart(chart: Flowchart, sections: set[str], file: YamlFile) -> None:
+    _unique((q.id for q in chart.questions), "questions", file)
+    _unique((o.id for o in chart.outcomes), "outcomes", file)
+    questions = {q.id for q in chart.questions}
+    outcomes = {o.id for o in chart.outcomes}
+    both = questions & outcomes
+    if both:
+        raise file.error(("outcomes",), f"'{sorted(both)[0]}' is both a question and an outcome")
+    if chart.start not in questions:
+        raise file.error(("start",), f"unknown question '{chart.start}'")
+    for index, q in enumerate(chart.questions):
+        for answer in ("yes", "no"):
+            target = getattr(q, answer)
+            if target not in questions | outcomes:
+                raise file.error(("questions", index, answer), f"unknown target '{target}'")
+    _check_cites(chart, sections, file)
+    _check_reachable(chart, file)
+
+
+def _check_cites(chart: Flowchart, sections: set[str], file: YamlFile) -> None:
+    groups: list[tuple[Loc, list[str]]] = []
+    groups += [(("questions", i, "cites"), q.cites) for i, q in enumerate(chart.questions)]
+    groups += [(("outcomes", i, "cites"), o.cites) for i, o in enumerate(chart.outcomes)]
+    items = chart.considerations.items
+    groups += [(("considerations", "items", i, "cites"), c.cites) for i, c in enumerate(items)]
+    for loc, cites in groups:
+        for n, cite in enumerate(cites):
+            if cite not in sections:
+                raise file.error((*loc, n), f"unknown section '{cite}'")
+
+
+def _check_reachable(chart: Flowchart, file: YamlFile) -> None:
+    by_id = {q.id: q for q in chart.questions}
+    seen, todo = set(), [chart.start]
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if node in by_id:
+            todo += [by_id[node].yes, by_id[node].no]
+    ids = [("questions", i, q.id) for i, q in enumerate(chart.questions)]
+    ids += [("outcomes", i, o.id) for i, o in enumerate(chart.outcomes)]
+    for group, index, node_id in ids:
+        if node_id not in seen:
+            raise file.error((group, index, "id"), f"'{node_id}' cannot be reached from start")

@@ -1,0 +1,275 @@
+"""Typed content: each YAML file in ``content/`` validates into one of these models."""
+
+from __future__ import annotations
+
+import string
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo in a key must not silently drop content."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- policy.yaml ---------------------------------------------------------------------------
+
+
+class Source(Strict):
+    id: Id
+    title: Text
+    verbatim: bool
+
+
+class Section(Strict):
+    id: Id
+    source: Id
+    part: Text
+    title: Text
+    text: Text
+
+
+class Policy(Strict):
+    sources: list[Source] = Field(min_length=1)
+    sections: list[Section] = Field(min_length=1)
+
+
+# --- faq.yaml ------------------------------------------------------------------------------
+
+
+class FaqEntry(Strict):
+    id: Id
+    title: Text
+    answer: Text
+    section: Id
+    quote: Text
+    asked: list[Text] = Field(min_length=5)
+    tags: list[Id] = Field(default_factory=list)
+    related: list[Id] = Field(default_factory=list)
+
+
+class Faq(Strict):
+    entries: list[FaqEntry] = Field(min_length=1)
+
+
+# --- flowchart.yaml ------------------------------------------------------------------------
+
+
+class Question(Strict):
+    id: Id
+    text: Text
+    why: Text
+    cites: list[Id] = Field(min_length=1)
+    yes: Id
+    no: Id
+
+
+class Outcome(Strict):
+    id: Id
+    title: Text
+    summary: Text
+    steps: list[Text] = Field(min_length=1)
+    cites: list[Id] = Field(min_length=1)
+    escalate: Literal["urgent", "yes", "optional", "no"]
+    considerations: bool
+
+
+class Consideration(Strict):
+    name: Text
+    text: Text
+    cites: list[Id] = Field(default_factory=list)
+
+
+class Considerations(Strict):
+    title: Text
+    items: list[Consideration] = Field(min_length=1)
+
+
+class Flowchart(Strict):
+    start: Id
+    questions: list[Question] = Field(min_length=1)
+    outcomes: list[Outcome] = Field(min_length=1)
+    considerations: Considerations
+    triggers: list[Text] = Field(min_length=5)
+
+
+# --- matching.yaml -------------------------------------------------------------------------
+
+
+class Thresholds(Strict):
+    """Scores are BM25 scores over the FAQ; tuned with ``python app.py eval``."""
+
+    answer: float = Field(gt=0)
+    suggest: float = Field(gt=0)
+    margin: float = Field(ge=0)
+    coverage: float = Field(ge=0, le=1)
+
+
+class Matching(Strict):
+    language: Text = "english"
+    stopwords: list[Text] = Field(default_factory=list)
+    synonyms: dict[Text, list[Text]] = Field(default_factory=dict)
+    fuzzy_min_length: int = Field(default=5, ge=3)
+    fuzzy_cutoff: float = Field(default=85, ge=50, le=100)
+    thresholds: Thresholds
+    max_suggestions: int = Field(default=3, ge=1, le=5)
+
+
+# --- about.yaml ----------------------------------------------------------------------------
+
+
+class About(Strict):
+    council: Text
+    bot_name: Text
+    comms_team: Text
+    version: Text
+
+
+# --- messages.yaml -------------------------------------------------------------------------
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+class Templates(Strict):
+    """Messages with ``{placeholders}``; each declares the names it may use."""
+
+    allowed: ClassVar[dict[str, frozenset[str]]] = {}
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _known_placeholders(cls, value: object, info: object) -> object:
+        name = getattr(info, "field_name", "")
+        allowed = cls.allowed.get(name, frozenset())
+        if isinstance(value, str):
+            try:
+                unknown = _placeholders(value) - allowed
+            except ValueError as exc:
+                raise ValueError(f"broken placeholder: {exc}") from exc
+            if unknown:
+                names = ", ".join(sorted(unknown))
+                ok = ", ".join(sorted(allowed)) or "none"
+                raise ValueError(f"unknown placeholder {{{names}}} (allowed: {ok})")
+        return value
+
+
+class Words(Strict):
+    """What an officer may type for each command; matched whole, case-insensitively."""
+
+    yes: list[Text] = Field(min_length=1)
+    no: list[Text] = Field(min_length=1)
+    back: list[Text] = Field(min_length=1)
+    restart: list[Text] = Field(min_length=1)
+    why: list[Text] = Field(min_length=1)
+    stop: list[Text] = Field(min_length=1)
+    help: list[Text] = Field(min_length=1)
+    menu: list[Text] = Field(min_length=1)
+    start_walk: list[Text] = Field(min_length=1)
+    ask: list[Text] = Field(min_length=1)
+    skip: list[Text] = Field(min_length=1)
+
+
+class Labels(Strict):
+    yes: Text
+    no: Text
+    back: Text
+    why: Text
+    stop: Text
+    start_walk: Text
+    ask: Text
+    help: Text
+    none_of_these: Text
+    send_record: Text
+    send_without_note: Text
+    cancel: Text
+    start_again: Text
+    ask_question: Text
+
+
+class Texts(Templates):
+    allowed: ClassVar[dict[str, frozenset[str]]] = {
+        "greeting": frozenset({"bot_name", "council"}),
+        "unknown": frozenset({"comms_team"}),
+        "idle_expired": frozenset({"minutes"}),
+        "question": frozenset({"number", "text"}),
+        "cite": frozenset({"source", "title"}),
+        "path_line": frozenset({"question", "answer"}),
+        "record_prompt": frozenset({"comms_team"}),
+        "record_sent": frozenset({"id", "comms_team"}),
+        "record_sent_urgent": frozenset({"id", "comms_team"}),
+        "record_title": frozenset({"id", "outcome"}),
+        "record_title_urgent": frozenset({"id", "outcome"}),
+        "record_officer": frozenset({"user", "channel", "time"}),
+        "record_link": frozenset({"link"}),
+        "record_comment": frozenset({"comment"}),
+        "too_long": frozenset({"limit"}),
+        "escalate_optional": frozenset({"comms_team"}),
+        "escalate_urgent": frozenset({"comms_team"}),
+    }
+
+    greeting: Text
+    help: Text
+    ask_prompt: Text
+    unknown: Text
+    did_you_mean: Text
+    related: Text
+    empty: Text
+    too_long: Text
+    unreadable: Text
+    error: Text
+    busy: Text
+    walk_intro: Text
+    question: Text
+    why_title: Text
+    cite: Text
+    first_question: Text
+    stopped: Text
+    nothing_to_stop: Text
+    not_in_walk: Text
+    restarted: Text
+    stale_button: Text
+    stale_no_walk: Text
+    idle_expired: Text
+    not_an_answer: Text
+    side_answer_back: Text
+    outcome_path: Text
+    path_line: Text
+    outcome_steps: Text
+    outcome_policy: Text
+    escalate_urgent: Text
+    escalate_optional: Text
+    outcome_next: Text
+    record_prompt: Text
+    record_sent: Text
+    record_sent_urgent: Text
+    record_cancelled: Text
+    record_title: Text
+    record_title_urgent: Text
+    record_officer: Text
+    record_path: Text
+    record_link: Text
+    record_comment: Text
+    no_record_here: Text
+
+
+class Messages(Strict):
+    words: Words
+    labels: Labels
+    texts: Texts
+
+
+class Content(Strict):
+    """All content, cross-checked: what the engine, matcher and machines are built from."""
+
+    about: About
+    policy: Policy
+    faq: Faq
+    flowchart: Flowchart
+    matching: Matching
+    messages: Messages

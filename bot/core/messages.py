@@ -1,0 +1,88 @@
+"""The neutral vocabulary between channels and the engine: no Slack dict or Teams Activity here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button: what the officer sees and the opaque value the engine gets back."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing an officer did: typed text, or pressed a button (``choice``)."""
+
+    channel: str
+    conversation: str
+    user: str
+    text: str = ""
+    choice: str | None = None
+    user_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A passage of the policy and where it comes from, already worded for display."""
+
+    text: str
+    cite: str
+    verbatim: bool = True
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message from the bot; channels decide only the layout."""
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class StateView:
+    """Where the conversation stands after a turn, for scripts, tests and channels."""
+
+    flow: str | None = None
+    node: str | None = None
+    outcome: str | None = None
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """What an officer sent to the Communications Team at the end of a walk."""
+
+    id: str
+    created_at: str
+    user: str
+    user_name: str | None
+    channel: str
+    conversation: str
+    outcome: str
+    outcome_title: str
+    urgency: str
+    path: tuple[tuple[str, str], ...]
+    comment: str | None = None
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """A record for the Communications Team and the message that tells them about it."""
+
+    record: DecisionRecord
+    message: Reply
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """Everything a turn produced: the replies, the state after it, and any escalation."""
+
+    replies: tuple[Reply, ...]
+    state: StateView = field(default_factory=StateView)
+    escalations: tuple[Escalation, ...] = ()

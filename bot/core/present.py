@@ -1,0 +1,170 @@
+"""Turns content into replies. Every word comes from content; only the layout is chosen here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.core.choices import ChoiceValue
+from bot.core.content.models import Content, FaqEntry, Outcome, Question
+from bot.core.faq import FLOWCHART, Match
+from bot.core.messages import Choice, DecisionRecord, Quote, Reply
+from bot.core.state import ConversationState
+
+
+class Presenter:
+    """Builds every ``Reply`` the engine sends, from content looked up by id."""
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+        self.texts = content.messages.texts
+        self.labels = content.messages.labels
+        self.entries = {e.id: e for e in content.faq.entries}
+        self.sections = {s.id: s for s in content.policy.sections}
+        self.sources = {s.id: s for s in content.policy.sources}
+        self.questions = {q.id: q for q in content.flowchart.questions}
+        self.outcomes = {o.id: o for o in content.flowchart.outcomes}
+        self.about = content.about
+
+    def text(self, name: str, **values: object) -> Reply:
+        """A plain message from ``messages.yaml``."""
+        template: str = getattr(self.texts, name)
+        return Reply(text=template.format(**values))
+
+    def menu(self) -> tuple[Choice, ...]:
+        return (
+            Choice(self.labels.start_walk, ChoiceValue("walk", "start").encode()),
+            Choice(self.labels.ask, ChoiceValue("ask").encode()),
+            Choice(self.labels.help, ChoiceValue("help").encode()),
+        )
+
+    def greeting(self) -> Reply:
+        text = self.texts.greeting.format(bot_name=self.about.bot_name, council=self.about.council)
+        return Reply(text=text, choices=self.menu())
+
+    def help(self) -> Reply:
+        return Reply(text=self.texts.help, choices=self.menu())
+
+    def unknown(self) -> Reply:
+        return Reply(text=self.texts.unknown.format(comms_team=self.about.comms_team))
+
+    def cite(self, section_id: str, passage: str | None = None) -> Quote:
+        """A section (or a ``passage`` of it) with its source, marked verbatim or summary."""
+        section = self.sections[section_id]
+        source = self.sources[section.source]
+        cite = self.texts.cite.format(source=source.title, title=section.title)
+        return Quote(text=passage or section.text, cite=cite, verbatim=source.verbatim)
+
+    def answer(self, entry: FaqEntry) -> Reply:
+        """An FAQ answer: the short answer, the quoted passage and its source, related buttons."""
+        related = tuple(self._faq_choice(self.entries[r]) for r in entry.related)
+        text = f"{entry.answer}\n\n{self.texts.related}" if related else entry.answer
+        quote = self.cite(entry.section, entry.quote)
+        return Reply(text=text, title=entry.title, quotes=(quote,), choices=related)
+
+    def suggestions(self, matches: Iterable[Match]) -> Reply:
+        choices = [self._suggestion(m.id) for m in matches]
+        choices.append(Choice(self.labels.none_of_these, ChoiceValue("none").encode()))
+        return Reply(text=self.texts.did_you_mean, choices=tuple(choices))
+
+    def _suggestion(self, entry_id: str) -> Choice:
+        if entry_id == FLOWCHART:
+            return Choice(self.labels.start_walk, ChoiceValue("walk", "start").encode())
+        return self._faq_choice(self.entries[entry_id])
+
+    @staticmethod
+    def _faq_choice(entry: FaqEntry) -> Choice:
+        return Choice(entry.title, ChoiceValue("faq", entry.id).encode())
+
+    # --- the flowchart walk -------------------------------------------------------------
+
+    def _walk_choice(self, label: str, verb: str, state: ConversationState, arg: str = "") -> Choice:
+        return Choice(label, ChoiceValue(verb, arg, state.walk, state.step).encode())
+
+    def question(self, state: ConversationState) -> Reply:
+        """The pending question with Yes, No, Back (after the first), Why and Stop."""
+        question = self.questions[state.node or ""]
+        text = self.texts.question.format(number=state.step + 1, text=question.text)
+        choices = [
+            self._walk_choice(self.labels.yes, "answer", state, "yes"),
+            self._walk_choice(self.labels.no, "answer", state, "no"),
+        ]
+        if state.path:
+            choices.append(self._walk_choice(self.labels.back, "back", state))
+        choices.append(self._walk_choice(self.labels.why, "why", state))
+        choices.append(self._walk_choice(self.labels.stop, "stop", state))
+        return Reply(text=text, choices=tuple(choices))
+
+    def why(self, question: Question) -> Reply:
+        quotes = tuple(self.cite(c) for c in question.cites)
+        return Reply(title=self.texts.why_title, text=question.why, quotes=quotes)
+
+    def path_lines(self, path: Iterable[tuple[str, str]]) -> list[str]:
+        return [
+            self.texts.path_line.format(
+                question=self.questions[node].text, answer=getattr(self.labels, answer)
+            )
+            for node, answer in path
+        ]
+
+    def outcome(self, state: ConversationState) -> Reply:
+        """The end of a walk: path, steps, considerations, citations and what next."""
+        outcome = self.outcomes[state.outcome or ""]
+        parts = [outcome.summary, self.texts.outcome_path, *self.path_lines(state.path)]
+        parts += ["", self.texts.outcome_steps, *(f"{n}. {s}" for n, s in enumerate(outcome.steps, 1))]
+        if outcome.considerations:
+            items = self.content.flowchart.considerations
+            parts += ["", items.title, *(f"• {c.name}: {c.text}" for c in items.items)]
+        notice = self._escalation_notice(outcome)
+        parts += ["", notice] if notice else []
+        parts += ["", self.texts.outcome_policy]
+        return Reply(
+            title=outcome.title,
+            text="\n".join(parts),
+            quotes=tuple(self.cite(c) for c in outcome.cites),
+            choices=self._outcome_choices(outcome, state),
+        )
+
+    def _escalation_notice(self, outcome: Outcome) -> str | None:
+        team = self.about.comms_team
+        if outcome.escalate == "urgent":
+            return self.texts.escalate_urgent.format(comms_team=team)
+        if outcome.escalate == "optional":
+            return self.texts.escalate_optional.format(comms_team=team)
+        return None
+
+    def _outcome_choices(self, outcome: Outcome, state: ConversationState) -> tuple[Choice, ...]:
+        choices = []
+        if outcome.escalate != "no":
+            choices.append(self._walk_choice(self.labels.send_record, "record", state))
+        choices.append(self._walk_choice(self.labels.back, "back", state))
+        choices.append(Choice(self.labels.start_again, ChoiceValue("walk", "start").encode()))
+        choices.append(Choice(self.labels.ask_question, ChoiceValue("ask").encode()))
+        return tuple(choices)
+
+    def record_prompt(self, state: ConversationState) -> Reply:
+        text = self.texts.record_prompt.format(comms_team=self.about.comms_team)
+        choices = (
+            self._walk_choice(self.labels.send_without_note, "record", state, "send"),
+            self._walk_choice(self.labels.cancel, "record", state, "cancel"),
+        )
+        return Reply(text=text, choices=choices)
+
+    def record_sent(self, record: DecisionRecord) -> Reply:
+        name = "record_sent_urgent" if record.urgency == "urgent" else "record_sent"
+        sent = self.text(name, id=record.id, comms_team=self.about.comms_team)
+        return Reply(text=sent.text, choices=self.menu())
+
+    def record_notice(self, record: DecisionRecord) -> Reply:
+        """The message the Communications Team receives; officer text is the channel's to escape."""
+        urgent = record.urgency == "urgent"
+        title = (self.texts.record_title_urgent if urgent else self.texts.record_title).format(
+            id=record.id, outcome=record.outcome_title
+        )
+        who = record.user_name or record.user
+        lines = [self.texts.record_officer.format(user=who, channel=record.channel, time=record.created_at)]
+        lines += [self.texts.record_path, *self.path_lines(record.path)]
+        if record.link:
+            lines.append(self.texts.record_link.format(link=record.link))
+        if record.comment:
+            lines.append(self.texts.record_comment.format(comment=record.comment))
+        return Reply(title=title, text="\n".join(lines))

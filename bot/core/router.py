@@ -1,0 +1,298 @@
+"""Decides what a turn does: commands, walk steps, button presses and policy questions."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+
+from bot.core.choices import ChoiceValue, decode
+from bot.core.content.models import Content
+from bot.core.faq import FLOWCHART, FaqMatcher
+from bot.core.messages import DecisionRecord, Reply
+from bot.core.present import Presenter
+from bot.core.state import ConversationState
+from bot.core.text import clean, command_word, first_link, looks_unreadable
+from bot.core.turn import Turn
+from dialogs.flowchart import ANSWERS, FlowchartMachine
+
+FLOW = "flowchart"
+NOTE = "note"
+INPUT_LIMIT = 4000
+NOTE_LIMIT = 2000
+WALK_VERBS = frozenset({"answer", "back", "why", "stop", "record"})
+
+
+class Router:
+    """Channel-independent conversation logic over a ``Turn``; persistence is the engine's."""
+
+    def __init__(self, *, content: Content, matcher: FaqMatcher, machine: FlowchartMachine) -> None:
+        self.present = Presenter(content)
+        self.matcher = matcher
+        self.machine = machine
+        words = content.messages.words
+        self.words = {
+            command_word(w): name for name in type(words).model_fields for w in getattr(words, name)
+        }
+        self.version = content.about.version
+
+    # --- entry ------------------------------------------------------------------------
+
+    def route(self, turn: Turn) -> None:
+        if turn.incoming.choice is not None:
+            self.press(turn, turn.incoming.choice)
+            return
+        text, cut = clean(turn.incoming.text, limit=INPUT_LIMIT)
+        if looks_unreadable(text) or not text:
+            turn.say(self.present.text("unreadable" if text else "empty"))
+            self.where_now(turn)
+            return
+        if cut:
+            turn.say(self.present.text("too_long", limit=INPUT_LIMIT))
+        self.typed(turn, text)
+
+    def where_now(self, turn: Turn) -> None:
+        """Repeat where the officer is, so a walk is never lost behind another reply."""
+        state = turn.state
+        if state.flow == FLOW and state.awaiting == NOTE:
+            turn.say(self.present.record_prompt(state))
+        elif state.flow == FLOW and state.node:
+            turn.say(self.present.question(state))
+        elif state.flow == FLOW and state.outcome:
+            turn.say(self.present.outcome(state))
+
+    def aside(self, turn: Turn, reply: Reply) -> None:
+        """Say something that is not a step, then repeat where the officer is."""
+        turn.say(reply)
+        self.where_now(turn)
+
+    # --- typed text ---------------------------------------------------------------------
+
+    def typed(self, turn: Turn, text: str) -> None:
+        word = self.words.get(command_word(text))
+        state = turn.state
+        if state.flow == FLOW and state.awaiting == NOTE:
+            self.note_text(turn, text, word)
+        elif state.flow == FLOW and state.node:
+            self.walk_text(turn, text, word)
+        else:
+            self.idle_text(turn, text, word)
+
+    def idle_text(self, turn: Turn, text: str, word: str | None) -> None:
+        at_outcome = turn.state.flow == FLOW and turn.state.outcome is not None
+        actions: dict[str, Callable[[Turn], None]] = {
+            "help": lambda t: t.say(self.present.help()),
+            "menu": lambda t: t.say(self.present.greeting()),
+            "start_walk": self.start_walk,
+            "restart": self.start_walk,
+            "ask": lambda t: t.say(self.present.text("ask_prompt")),
+        }
+        if at_outcome:
+            actions |= {"stop": self.stop, "back": self.back, "why": self.where_now}
+        if word in actions:
+            actions[word](turn)
+        elif word in {"stop"}:
+            turn.say(self.present.text("nothing_to_stop"))
+        elif word in {"back", "why", "yes", "no"}:
+            turn.say(self.present.text("not_in_walk"))
+        else:
+            self.question(turn, text, in_walk=False)
+
+    def walk_text(self, turn: Turn, text: str, word: str | None) -> None:
+        actions: dict[str, Callable[[Turn], None]] = {
+            "yes": lambda t: self.answer(t, "yes"),
+            "no": lambda t: self.answer(t, "no"),
+            "back": self.back,
+            "restart": self.restart,
+            "why": self.why,
+            "stop": self.stop,
+            "start_walk": self.where_now,
+            "help": lambda t: self.aside(t, self.present.help()),
+            "menu": lambda t: self.aside(t, self.present.help()),
+            "ask": lambda t: self.aside(t, self.present.text("ask_prompt")),
+        }
+        if word in actions:
+            actions[word](turn)
+            return
+        self.question(turn, text, in_walk=True)
+        turn.say(self.present.text("side_answer_back"))
+        self.where_now(turn)
+
+    def note_text(self, turn: Turn, text: str, word: str | None) -> None:
+        if word == "stop":
+            self.cancel_record(turn)
+        elif word == "back":
+            self.back(turn)
+        elif word == "skip":
+            self.send_record(turn, None)
+        else:
+            note, _ = clean(text, limit=NOTE_LIMIT)
+            self.send_record(turn, note)
+
+    def question(self, turn: Turn, text: str, *, in_walk: bool) -> None:
+        """Answer a policy question, offer close matches, or say honestly that it's not covered."""
+        result = self.matcher.match(text)
+        best = result.best
+        if result.kind == "answer" and best is not None and best.id == FLOWCHART:
+            if in_walk:
+                turn.say(self.present.text("not_an_answer"))
+            else:
+                self.start_walk(turn)
+        elif result.kind == "answer" and best is not None:
+            turn.say(self.present.answer(self.present.entries[best.id]))
+        elif result.kind == "suggest":
+            turn.say(self.present.suggestions(result.suggestions))
+        else:
+            turn.say(self.present.unknown())
+            turn.unanswered.append(text)
+
+    # --- buttons ------------------------------------------------------------------------
+
+    def press(self, turn: Turn, raw: str) -> None:
+        value = decode(raw)
+        if value is None or not self._current(value, turn.state):
+            self.stale(turn)
+            return
+        handler = self._press_handlers().get(value.verb)
+        if handler is None:
+            self.stale(turn)
+        else:
+            handler(turn, value)
+
+    @staticmethod
+    def _current(value: ChoiceValue, state: ConversationState) -> bool:
+        """Walk buttons must name the current walk and step; menu and FAQ buttons never expire."""
+        if value.verb in WALK_VERBS:
+            return (value.walk, value.step) == (state.walk, state.step) and value.walk is not None
+        return value.walk is None
+
+    def _press_handlers(self) -> dict[str, Callable[[Turn, ChoiceValue], None]]:
+        return {
+            "walk": self.press_start,
+            "ask": lambda t, v: t.say(self.present.text("ask_prompt")),
+            "help": lambda t, v: t.say(self.present.help()),
+            "faq": self.press_faq,
+            "none": lambda t, v: t.say(self.present.unknown()),
+            "answer": self.press_answer,
+            "back": lambda t, v: self.back(t),
+            "why": lambda t, v: self.why(t),
+            "stop": lambda t, v: self.stop(t),
+            "record": self.press_record,
+        }
+
+    def press_answer(self, turn: Turn, value: ChoiceValue) -> None:
+        if value.arg in ANSWERS:
+            self.answer(turn, value.arg)
+        else:
+            self.stale(turn)
+
+    def press_start(self, turn: Turn, value: ChoiceValue) -> None:
+        if turn.state.flow == FLOW and turn.state.node:
+            self.stale(turn)  # a walk is under way: an older menu button must not reset it
+        else:
+            self.start_walk(turn)
+
+    def press_faq(self, turn: Turn, value: ChoiceValue) -> None:
+        entry = self.present.entries.get(value.arg)
+        if entry is None:
+            self.stale(turn)
+            return
+        turn.say(self.present.answer(entry))
+        if turn.state.flow == FLOW and (turn.state.node or turn.state.awaiting):
+            turn.say(self.present.text("side_answer_back"))
+            self.where_now(turn)
+
+    def press_record(self, turn: Turn, value: ChoiceValue) -> None:
+        state = turn.state
+        outcome = self.present.outcomes.get(state.outcome or "")
+        if state.flow != FLOW or outcome is None or outcome.escalate == "no":
+            turn.say(self.present.text("no_record_here"))
+        elif value.arg == "send" and state.awaiting == NOTE:
+            self.send_record(turn, None)
+        elif value.arg == "cancel" and state.awaiting == NOTE:
+            self.cancel_record(turn)
+        elif not value.arg:
+            state.awaiting = NOTE
+            turn.say(self.present.record_prompt(state))
+        else:
+            self.stale(turn)
+
+    def stale(self, turn: Turn) -> None:
+        in_walk = turn.state.flow == FLOW
+        turn.say(self.present.text("stale_button" if in_walk else "stale_no_walk"))
+        self.where_now(turn)
+
+    # --- the walk -----------------------------------------------------------------------
+
+    def start_walk(self, turn: Turn) -> None:
+        state = turn.state
+        state.clear()
+        state.flow, state.node, state.walk = FLOW, self.machine.start, secrets.token_hex(3)
+        turn.say(self.present.text("walk_intro"), self.present.question(state))
+
+    def restart(self, turn: Turn) -> None:
+        turn.say(self.present.text("restarted"))
+        self.start_walk(turn)
+
+    def answer(self, turn: Turn, answer: str) -> None:
+        state = turn.state
+        if state.node is None or state.awaiting:
+            self.stale(turn)
+            return
+        target = self.machine.answer(state.node, answer)
+        state.path.append((state.node, answer))
+        if self.machine.is_outcome(target):
+            state.node, state.outcome = None, target
+            turn.outcome_logged = target
+        else:
+            state.node = target
+        self.where_now(turn)
+
+    def back(self, turn: Turn) -> None:
+        state = turn.state
+        if state.awaiting == NOTE:
+            state.awaiting = None
+        elif not state.path:
+            turn.say(self.present.text("first_question"))
+        else:
+            node, _ = state.path.pop()
+            state.node, state.outcome = node, None
+        self.where_now(turn)
+
+    def why(self, turn: Turn) -> None:
+        node = turn.state.node
+        if node is None:
+            self.where_now(turn)
+            return
+        turn.say(self.present.why(self.present.questions[node]), self.present.question(turn.state))
+
+    def stop(self, turn: Turn) -> None:
+        turn.state.clear()
+        turn.say(self.present.text("stopped"))
+
+    def cancel_record(self, turn: Turn) -> None:
+        turn.state.awaiting = None
+        turn.say(self.present.text("record_cancelled"))
+        self.where_now(turn)
+
+    def send_record(self, turn: Turn, note: str | None) -> None:
+        """Send the record, then close the walk so no old button can send it again."""
+        state = turn.state
+        outcome = self.present.outcomes[state.outcome or ""]
+        incoming = turn.incoming
+        record = DecisionRecord(
+            id=f"R-{secrets.token_hex(4).upper()}",
+            created_at=turn.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            user=incoming.user,
+            user_name=incoming.user_name,
+            channel=incoming.channel,
+            conversation=incoming.conversation,
+            outcome=outcome.id,
+            outcome_title=outcome.title,
+            urgency=outcome.escalate,
+            path=tuple(state.path),
+            comment=note or None,
+            link=first_link(note) if note else None,
+        )
+        turn.send_record(record, self.present.record_notice(record))
+        state.clear()
+        turn.say(self.present.record_sent(record))

@@ -1,0 +1,46 @@
+"""The store port every backend implements; one contract test suite runs against each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.core.messages import DecisionRecord
+from bot.core.state import ConversationState
+
+
+def conversation_key(channel: str, conversation: str, user: str) -> str:
+    """State is per channel, conversation and user: two officers in one channel don't mix."""
+    return f"{channel}/conversations/{conversation}/users/{user}"
+
+
+@dataclass(frozen=True)
+class UnansweredQuestion:
+    asked_at: str
+    text: str
+
+
+class Store(Protocol):
+    async def load(self, key: str) -> ConversationState | None:
+        """The saved state, with its version, or ``None`` for a new conversation."""
+
+    async def save(self, key: str, state: ConversationState) -> int:
+        """Save if the stored version is still ``state.version``; return the new version.
+
+        Raises ``ConflictError`` when another turn saved first, so no step is lost or doubled.
+        """
+
+    async def add_record(self, record: DecisionRecord, content_version: str) -> None:
+        """Keep a decision record sent to the Communications Team."""
+
+    async def records(self, *, user: str | None = None, limit: int = 20) -> list[DecisionRecord]:
+        """The newest records first, optionally for one user."""
+
+    async def log_unanswered(self, text: str, asked_at: str) -> None:
+        """Note a question the policy could not answer: text and time, never who asked."""
+
+    async def unanswered(self, limit: int = 100) -> list[UnansweredQuestion]:
+        """The newest unanswered questions first, for the content owners."""
+
+    async def close(self) -> None:
+        """Release the connection."""

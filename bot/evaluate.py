@@ -1,0 +1,73 @@
+"""``app.py eval``: answer quality on a labelled question set, printed as figures."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.core.ask import decide
+from bot.core.content.models import Content
+from bot.core.faq import FaqMatcher
+from bot.core.present import Presenter
+from bot.settings import ROOT
+
+DEFAULT_SET = ROOT / "tests" / "eval" / "questions.yaml"
+
+
+@dataclass(frozen=True)
+class EvalSet:
+    in_scope: list[tuple[str, str]]
+    out_of_scope: list[str]
+
+
+def load_set(path: Path) -> EvalSet:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    in_scope = [(str(item["q"]), str(item["expect"])) for item in data["in_scope"]]
+    return EvalSet(in_scope=in_scope, out_of_scope=[str(q) for q in data["out_of_scope"]])
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def run_eval(content: Content, path: Path | None, *, verbose: bool = False) -> int:
+    """Print top-1 accuracy, out-of-scope rejection and match latency; 0 whatever the figures."""
+    questions = load_set(path or DEFAULT_SET)
+    matcher, presenter = FaqMatcher.from_content(content), Presenter(content)
+    times: list[float] = []
+    correct, suggested, misses = 0, 0, []
+    for text, expect in questions.in_scope:
+        start = time.perf_counter()
+        result = decide(matcher, presenter, text)
+        times.append(time.perf_counter() - start)
+        if result.answered and result.id == expect:
+            correct += 1
+        else:
+            suggested += expect in result.suggestions
+            misses.append(f"  miss  {text!r}: expected {expect}, got {result.id or '-'} {result.suggestions}")
+    rejected = 0
+    for text in questions.out_of_scope:
+        start = time.perf_counter()
+        result = decide(matcher, presenter, text)
+        times.append(time.perf_counter() - start)
+        if result.answered:
+            misses.append(f"  wrong {text!r}: answered {result.id} ({result.score:.2f})")
+        else:
+            rejected += 1
+    n_in, n_out = len(questions.in_scope), len(questions.out_of_scope)
+    print(
+        f"in scope:      {n_in} questions, top-1 accuracy {correct / n_in:.1%} ({correct}/{n_in}); "
+        f"{suggested} more offered as a suggestion"
+    )
+    print(f"out of scope:  {n_out} questions, rejected {rejected / n_out:.1%} ({rejected}/{n_out})")
+    print(
+        f"match latency: p50 {percentile(times, 50) * 1e3:.3f} ms, p99 {percentile(times, 99) * 1e3:.3f} ms "
+        f"over {len(times)} questions ({len(content.faq.entries)} entries)"
+    )
+    if verbose:
+        print("\n".join(misses))
+    return 0

@@ -1,0 +1,1 @@
+"""Conversation flows as python-statemachine machines, built from content."""

@@ -1,0 +1,128 @@
+"""Shared fixtures: real content, a real SQLite file, the real engine and the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.core.content import Content, load_content
+from bot.core.engine import ConversationEngine
+from bot.core.messages import Incoming, Outgoing
+from bot.core.storage.sqlite import SqliteStore
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return load_content(CONTENT)
+
+
+class Clock:
+    """A clock the test moves forward, for idle expiry."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, minutes: float) -> None:
+        self.now += timedelta(minutes=minutes)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
+    db = await SqliteStore.open(tmp_path / "advisor.db")
+    yield db
+    await db.close()
+
+
+@pytest.fixture
+def engine(content: Content, store: SqliteStore, clock: Clock) -> ConversationEngine:
+    return ConversationEngine(content=content, store=store, clock=clock)
+
+
+class Officer:
+    """Talks to the engine like an officer in one conversation."""
+
+    def __init__(self, engine: ConversationEngine, user: str = "U1", channel: str = "test") -> None:
+        self.engine = engine
+        self.user = user
+        self.channel = channel
+        self.last: Outgoing | None = None
+
+    async def say(self, text: str) -> Outgoing:
+        self.last = await self.engine.handle(Incoming(self.channel, "C1", self.user, text=text))
+        return self.last
+
+    async def press(self, value: str) -> Outgoing:
+        self.last = await self.engine.handle(Incoming(self.channel, "C1", self.user, choice=value))
+        return self.last
+
+    async def press_label(self, label: str, out: Outgoing | None = None) -> Outgoing:
+        """Press the button with this label on the given (default: last) output."""
+        source = out or self.last
+        assert source is not None
+        for reply in reversed(source.replies):
+            for choice in reply.choices:
+                if choice.label == label:
+                    return await self.press(choice.value)
+        raise AssertionError(f"no button {label!r} in {[c.label for r in source.replies for c in r.choices]}")
+
+
+@pytest.fixture
+def officer(engine: ConversationEngine) -> Officer:
+    return Officer(engine)
+
+
+def text_of(out: Outgoing) -> str:
+    return "\n".join(
+        "\n".join([r.title or "", r.text, *(q.text + " " + q.cite for q in r.quotes)]) for r in out.replies
+    )
+
+
+def labels(out: Outgoing) -> list[str]:
+    return [c.label for r in out.replies for c in r.choices]
+
+
+CliRunner = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> CliRunner:
+    """Run ``app.py`` as a user would, with its own database under ``tmp_path``."""
+
+    def run(
+        *args: str, stdin: str = "", env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", **(env or {})}
+        return subprocess.run(
+            [sys.executable, str(ROOT / "app.py"), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=environment,
+            cwd=ROOT,
+            timeout=120,
+        )
+
+    return run
+
+
+def jsonl(lines: list[Any]) -> str:
+    return "".join((json.dumps(x) if isinstance(x, dict) else x) + "\n" for x in lines)

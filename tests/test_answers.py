@@ -1,0 +1,54 @@
+"""Policy questions: confident answers with their source, suggestions, and honest unknowns."""
+
+from __future__ import annotations
+
+from bot.core.content import Content
+from bot.core.storage.sqlite import SqliteStore
+from tests.conftest import Officer, labels, text_of
+
+
+async def test_a_clear_question_gets_the_answer_quoted_passage_and_source(officer: Officer) -> None:
+    out = await officer.say("Can I use my council email address to sign up to Twitter?")
+    reply = out.replies[0]
+    assert reply.quotes and reply.quotes[0].text
+    assert "Social Media Policy" in reply.quotes[0].cite
+    assert out.state.flow is None
+
+
+async def test_related_questions_are_buttons_that_answer(officer: Officer, content: Content) -> None:
+    out = await officer.say("Can I use my council email address to sign up to Twitter?")
+    related = labels(out)
+    assert related, "an answer offers its related questions"
+    follow = await officer.press_label(related[0])
+    titles = {e.title for e in content.faq.entries}
+    assert follow.replies[0].title in titles
+
+
+async def test_an_uncovered_question_says_so_and_is_logged_without_the_user(
+    officer: Officer, store: SqliteStore
+) -> None:
+    out = await officer.say("How do I claim mileage for a site visit?")
+    assert "doesn't say" in text_of(out)
+    (logged,) = await store.unanswered()
+    assert logged.text == "How do I claim mileage for a site visit?"
+    assert "U1" not in repr(logged)
+
+
+async def test_help_and_greeting_show_the_menu(officer: Officer) -> None:
+    for word in ["help", "hello", "menu"]:
+        out = await officer.say(word)
+        assert labels(out) == ["Check a post or comment", "Ask a policy question", "Help"]
+
+
+async def test_none_of_these_gives_the_honest_unknown(officer: Officer) -> None:
+    out = await officer.press("none")
+    assert "doesn't say" in text_of(out)
+
+
+async def test_every_faq_entry_is_found_by_its_own_title(content: Content) -> None:
+    from bot.core.faq import FaqMatcher
+
+    matcher = FaqMatcher.from_content(content)
+    found = {e.id: matcher.match(e.title).best for e in content.faq.entries}
+    misses = [entry_id for entry_id, best in found.items() if best is None or best.id != entry_id]
+    assert len(misses) <= len(content.faq.entries) // 20, misses

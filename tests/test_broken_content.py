@@ -1,0 +1,141 @@
+"""A broken content file gives one line naming the file, key path and reason, and exit 2."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import CONTENT, CliRunner
+
+Data = dict[str, Any]
+
+
+def edit(name: str, change: Callable[[Data], None]) -> Callable[[Path], None]:
+    def apply(folder: Path) -> None:
+        path = folder / name
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    return apply
+
+
+def write(name: str, text: str) -> Callable[[Path], None]:
+    def apply(folder: Path) -> None:
+        (folder / name).write_text(text, encoding="utf-8")
+
+    return apply
+
+
+def set_(path: list[Any], value: Any) -> Callable[[Data], None]:
+    def change(data: Data) -> None:
+        target: Any = data
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+
+    return change
+
+
+def drop(path: list[Any]) -> Callable[[Data], None]:
+    def change(data: Data) -> None:
+        target: Any = data
+        for key in path[:-1]:
+            target = target[key]
+        del target[path[-1]]
+
+    return change
+
+
+def duplicate_first_entry(data: Data) -> None:
+    data["entries"].append(dict(data["entries"][0]))
+
+
+CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
+    "yaml syntax": (
+        write("faq.yaml", 'entries:\n  - id: "unclosed\n    title: x\n'),
+        "faq.yaml:",
+        "invalid YAML",
+    ),
+    "missing key": (
+        edit("faq.yaml", drop(["entries", 2, "answer"])),
+        "entries[2].answer",
+        "required key is missing",
+    ),
+    "unknown key": (edit("faq.yaml", set_(["entries", 0, "anser"], "x")), "entries[0].anser", "unknown key"),
+    "wrong type": (edit("faq.yaml", set_(["entries", 1, "asked"], "one way")), "entries[1].asked", "list"),
+    "too few ways of asking": (
+        edit("faq.yaml", set_(["entries", 3, "asked"], ["a", "b"])),
+        "entries[3].asked",
+        "at least 5",
+    ),
+    "duplicate id": (edit("faq.yaml", duplicate_first_entry), "entries[", "duplicate id"),
+    "quote not in section": (
+        edit("faq.yaml", set_(["entries", 0, "quote"], "Words the policy never said.")),
+        "entries[0].quote",
+        "word for word",
+    ),
+    "unknown section": (
+        edit("faq.yaml", set_(["entries", 0, "section"], "b-nowhere")),
+        "entries[0].section",
+        "unknown section",
+    ),
+    "unknown target": (
+        edit("flowchart.yaml", set_(["questions", 0, "no"], "nowhere")),
+        "questions[0].no",
+        "unknown target",
+    ),
+    "bad escalate": (
+        edit("flowchart.yaml", set_(["outcomes", 0, "escalate"], "maybe")),
+        "outcomes[0].escalate",
+        "urgent",
+    ),
+    "unreachable outcome": (
+        edit("flowchart.yaml", set_(["questions", 0, "yes"], "unlawful")),
+        "outcomes[0].id",
+        "cannot be reached",
+    ),
+    "unknown placeholder": (
+        edit("messages.yaml", set_(["texts", "record_sent"], "Sent {nmae}")),
+        "texts.record_sent",
+        "unknown placeholder",
+    ),
+    "missing file": (lambda folder: (folder / "matching.yaml").unlink(), "matching.yaml", "file not found"),
+    "not a mapping": (write("about.yaml", "- just\n- a list\n"), "about.yaml", "mapping"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_broken_content_gives_one_line_with_file_key_path_and_reason(
+    cli: CliRunner, tmp_path: Path, case: str
+) -> None:
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT, folder)
+    breaker, where, reason = CASES[case]
+    breaker(folder)
+    run = cli("check", env={"CONTENT_DIR": str(folder)})
+    assert run.returncode == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    assert "Traceback" not in run.stderr
+    assert where in lines[0] and reason in lines[0], lines[0]
+
+
+def test_a_yaml_syntax_error_names_its_line(cli: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT, folder)
+    (folder / "about.yaml").write_text('council: "x"\nbot_name: [unclosed\n', encoding="utf-8")
+    run = cli("check", env={"CONTENT_DIR": str(folder)})
+    assert run.returncode == 2
+    assert "about.yaml:3:" in run.stderr or "about.yaml:2:" in run.stderr
+
+
+def test_a_broken_setting_names_the_variable(cli: CliRunner) -> None:
+    run = cli("check", env={"IDLE_MINUTES": "soon"})
+    assert run.returncode == 2
+    assert "IDLE_MINUTES" in run.stderr and "Traceback" not in run.stderr

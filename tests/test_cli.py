@@ -1,0 +1,46 @@
+"""The command line: ask, check, diagram, eval and bench as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tests.conftest import ROOT, CliRunner
+
+
+def test_ask_json_answers_a_policy_question_with_its_source(cli: CliRunner) -> None:
+    run = cli("ask", "can I use my council email address to sign up to twitter?", "--json")
+    data = json.loads(run.stdout)
+    assert data["answered"] is True
+    assert data["source"] and "Appendix B" in data["source"]
+    assert set(data) == {"answered", "id", "score", "answer", "source", "suggestions"}
+
+
+def test_ask_json_says_unanswered_for_a_question_the_policy_does_not_cover(cli: CliRunner) -> None:
+    data = json.loads(cli("ask", "how many days of annual leave do I get?", "--json").stdout)
+    assert data["answered"] is False
+    assert data["id"] is None
+
+
+def test_check_reports_the_content_it_validated(cli: CliRunner) -> None:
+    run = cli("check")
+    assert run.returncode == 0
+    assert run.stdout.startswith("content OK")
+
+
+def test_readme_embeds_the_current_generated_diagram(cli: CliRunner) -> None:
+    diagram = cli("diagram").stdout.strip()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    embedded = re.search(r"```mermaid\n(.*?)```", readme, re.S)
+    assert embedded, "README.md has no mermaid block"
+    assert embedded.group(1).strip() == diagram, "README diagram is stale: paste `python app.py diagram`"
+
+
+def test_eval_prints_accuracy_rejection_and_latency(cli: CliRunner) -> None:
+    out = cli("eval").stdout
+    assert "top-1 accuracy" in out and "rejected" in out and "p99" in out
+
+
+def test_bench_prints_turn_and_match_latency(cli: CliRunner) -> None:
+    out = cli("bench", "--turns", "50").stdout
+    assert "turn: FAQ question" in out and "turn: flowchart step" in out and "match at 1000 entries" in out

@@ -1,0 +1,56 @@
+"""Every outcome of the flowchart, reached by its spec path through ``app.py chat --jsonl``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import CliRunner, jsonl
+
+FIRST_FOUR_NO = ["no", "no", "no", "no"]  # safety, unlawful, political, question
+SPEC_PATHS = {
+    "urgent_escalation": ["yes"],
+    "evidence_and_remove": ["no", "yes"],
+    "stay_neutral": ["no", "no", "yes"],
+    "answer_or_signpost": ["no", "no", "no", "yes"],
+    "join_in": [*FIRST_FOUR_NO, "yes", "yes"],
+    "let_stand": [*FIRST_FOUR_NO, "yes", "no"],
+    "monitor_only": [*FIRST_FOUR_NO, "no", "yes"],
+    "fix_the_facts": [*FIRST_FOUR_NO, "no", "no", "no", "yes"],
+    "restore": [*FIRST_FOUR_NO, "no", "no", "no", "no", "yes"],
+    "respond_with_care": [*FIRST_FOUR_NO, "no", "no", "no", "no", "no", "yes"],
+}
+
+
+@pytest.mark.parametrize("outcome", sorted(SPEC_PATHS))
+def test_spec_path_reaches_its_outcome_by_button_presses(cli: CliRunner, outcome: str) -> None:
+    first = cli("chat", "--jsonl", "--user", f"u-{outcome}", stdin=jsonl(["check"]))
+    state_lines = [json.loads(line) for line in first.stdout.splitlines()]
+    assert state_lines[-1]["state"] == {"flow": "flowchart", "node": "safety", "outcome": None}
+    replies = state_lines[-1]["replies"]
+    for answer in SPEC_PATHS[outcome]:
+        label = answer.capitalize()
+        value = next(c["value"] for r in replies for c in r["choices"] if c["label"] == label)
+        run = cli("chat", "--jsonl", "--user", f"u-{outcome}", stdin=jsonl([{"choice": value}]))
+        (line,) = run.stdout.splitlines()
+        replies = json.loads(line)["replies"]
+    assert json.loads(line)["state"] == {"flow": "flowchart", "node": None, "outcome": outcome}
+
+
+def test_typed_answers_walk_to_an_outcome_in_one_run(cli: CliRunner) -> None:
+    lines = ["check", "no", "N", "nope", "Nah", "not really", "No.", "no", "YES!"]
+    run = cli("chat", "--jsonl", "--user", "typist", stdin=jsonl(lines))
+    out = [json.loads(line) for line in run.stdout.splitlines()]
+    assert len(out) == len(lines)
+    assert out[-1]["state"]["outcome"] == "fix_the_facts"
+    assert "How you got here" in out[-1]["replies"][-1]["text"]
+
+
+def test_jsonl_gives_exactly_one_line_per_input_line_even_for_junk(cli: CliRunner) -> None:
+    lines = ["", "{not json", json.dumps({"choice": "zz@@"}), json.dumps({"other": 1}), "hello"]
+    run = cli("chat", "--jsonl", "--user", "junk", stdin="\n".join(lines) + "\n")
+    assert run.returncode == 0
+    assert len(run.stdout.splitlines()) == len(lines)
+    for line in run.stdout.splitlines():
+        assert json.loads(line)["replies"]

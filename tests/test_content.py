@@ -1,0 +1,68 @@
+"""Content integrity: every id unique, every reference resolves, every section is cited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.content import Content
+
+APPENDIX_B = (
+    Path(__file__).resolve().parents[2] / "shared" / "policy" / "appendix-b-guidance-for-officers.txt"
+)
+
+
+def test_ids_are_unique(content: Content) -> None:
+    for ids in (
+        [s.id for s in content.policy.sections],
+        [e.id for e in content.faq.entries],
+        [q.id for q in content.flowchart.questions] + [o.id for o in content.flowchart.outcomes],
+    ):
+        assert len(ids) == len(set(ids))
+
+
+def test_every_policy_section_is_cited_by_a_faq_entry(content: Content) -> None:
+    cited = {e.section for e in content.faq.entries}
+    assert [s.id for s in content.policy.sections if s.id not in cited] == []
+
+
+def test_every_quote_is_word_for_word_from_its_section(content: Content) -> None:
+    sections = {s.id: s.text for s in content.policy.sections}
+    assert [e.id for e in content.faq.entries if e.quote not in sections[e.section]] == []
+
+
+def test_every_flowchart_target_exists_and_every_node_and_outcome_is_reachable(content: Content) -> None:
+    chart = content.flowchart
+    questions = {q.id: q for q in chart.questions}
+    outcomes = {o.id for o in chart.outcomes}
+    seen, todo = set(), [chart.start]
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            if node in questions:
+                todo += [questions[node].yes, questions[node].no]
+    assert seen == set(questions) | outcomes
+
+
+def test_every_citation_in_the_flowchart_exists(content: Content) -> None:
+    sections = {s.id for s in content.policy.sections}
+    chart = content.flowchart
+    cites = [c for q in chart.questions for c in q.cites] + [c for o in chart.outcomes for c in o.cites]
+    cites += [c for item in chart.considerations.items for c in item.cites]
+    assert set(cites) <= sections
+
+
+def test_faq_meets_the_coverage_bar(content: Content) -> None:
+    assert len(content.faq.entries) >= 45
+    assert all(len(e.asked) >= 5 for e in content.faq.entries)
+    assert all(1 <= len(e.answer.split(". ")) <= 3 for e in content.faq.entries)
+
+
+@pytest.mark.skipif(not APPENDIX_B.exists(), reason="the Council's Appendix B text is not beside the project")
+def test_appendix_b_sections_quote_the_councils_text_exactly(content: Content) -> None:
+    source = APPENDIX_B.read_text(encoding="utf-8")
+    quoted = [s for s in content.policy.sections if s.source == "appendix-b"]
+    assert quoted
+    assert [s.id for s in quoted if s.text not in source] == []

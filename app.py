@@ -44,6 +44,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ev.add_argument("--verbose", action="store_true", help="list every miss")
     bench = sub.add_parser("bench", help="measure turn and match latency")
     bench.add_argument("--turns", type=int, default=2000)
+    bench.add_argument("--entries", type=int, default=1000, help="FAQ size for the match benchmark")
     sub.add_parser("diagram", help="print the flowchart as Mermaid")
     sub.add_parser("unanswered", help="list questions the policy could not answer")
     return parser.parse_args(argv)
@@ -98,7 +99,7 @@ async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bench import run_bench
 
-    await run_bench(content_of(settings), turns=args.turns)
+    await run_bench(content_of(settings), turns=args.turns, entries=args.entries)
     return 0
 
 

@@ -52,6 +52,11 @@ def drop(path: list[Any]) -> Callable[[Data], None]:
     return change
 
 
+def first_phrasing(folder: Path) -> str:
+    data = yaml.safe_load((folder / "faq.yaml").read_text(encoding="utf-8"))
+    return str(data["entries"][0]["asked"][0])
+
+
 def duplicate_first_entry(data: Data) -> None:
     data["entries"].append(dict(data["entries"][0]))
 
@@ -104,6 +109,11 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
         edit("messages.yaml", set_(["texts", "record_sent"], "Sent {nmae}")),
         "texts.record_sent",
         "unknown placeholder",
+    ),
+    "answered and not covered": (
+        lambda folder: edit("out_of_scope.yaml", set_(["questions", 0], first_phrasing(folder)))(folder),
+        "questions[0]",
+        "also a way of asking",
     ),
     "missing file": (lambda folder: (folder / "matching.yaml").unlink(), "matching.yaml", "file not found"),
     "not a mapping": (write("about.yaml", "- just\n- a list\n"), "about.yaml", "mapping"),

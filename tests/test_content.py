@@ -66,3 +66,19 @@ def test_appendix_b_sections_quote_the_councils_text_exactly(content: Content) -
     quoted = [s for s in content.policy.sections if s.source == "appendix-b"]
     assert quoted
     assert [s.id for s in quoted if s.text not in source] == []
+
+
+def test_no_evaluation_question_is_copied_into_content(content: Content) -> None:
+    """The evaluation set measures unseen phrasings; a copy in content would flatter it."""
+    import re
+
+    import yaml
+
+    def norm(text: str) -> str:
+        return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+    known = {norm(q) for e in content.faq.entries for q in (e.title, *e.asked)}
+    known |= {norm(q) for q in (*content.flowchart.triggers, *content.out_of_scope.questions)}
+    data = yaml.safe_load((Path(__file__).parent / "eval" / "questions.yaml").read_text(encoding="utf-8"))
+    asked = [item["q"] for item in data["in_scope"]] + list(data["out_of_scope"])
+    assert [q for q in asked if norm(q) in known] == []

@@ -41,7 +41,7 @@ def decide(matcher: FaqMatcher, presenter: Presenter, question: str) -> AskResul
     result: MatchResult = matcher.match(question)
     best = result.best
     score = best.score if best else 0.0
-    suggestions = tuple(m.id.replace(FLOWCHART, "flowchart") for m in result.suggestions)
+    suggestions = tuple("flowchart" if m.id == FLOWCHART else m.id for m in result.suggestions)
     if result.kind == "answer" and best is not None and best.id == FLOWCHART:
         text = presenter.content.messages.texts.walk_intro
         return AskResult(True, "flowchart", score, text, None, ())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -12,13 +13,14 @@ from bot.core.content.models import (
     Flowchart,
     Matching,
     Messages,
+    OutOfScope,
     Policy,
     Section,
 )
 from bot.core.content.yamlfile import Loc, YamlFile
 from bot.core.errors import ContentError
 
-FILES = ("about", "policy", "faq", "flowchart", "matching", "messages")
+FILES = ("about", "policy", "faq", "out_of_scope", "flowchart", "matching", "messages")
 
 
 def load_content(directory: Path) -> Content:
@@ -30,6 +32,7 @@ def load_content(directory: Path) -> Content:
         about=files["about"].parse(About),
         policy=files["policy"].parse(Policy),
         faq=files["faq"].parse(Faq),
+        out_of_scope=files["out_of_scope"].parse(OutOfScope),
         flowchart=files["flowchart"].parse(Flowchart),
         matching=files["matching"].parse(Matching),
         messages=files["messages"].parse(Messages),
@@ -38,6 +41,7 @@ def load_content(directory: Path) -> Content:
     sections = {s.id: s for s in content.policy.sections}
     _check_faq(content.faq, sections, files["faq"])
     _check_flowchart(content.flowchart, set(sections), files["flowchart"])
+    _check_out_of_scope(content, files["out_of_scope"])
     return content
 
 
@@ -123,3 +127,16 @@ def _check_reachable(chart: Flowchart, file: YamlFile) -> None:
     for group, index, node_id in ids:
         if node_id not in seen:
             raise file.error((group, index, "id"), f"'{node_id}' cannot be reached from start")
+
+
+def _check_out_of_scope(content: Content, file: YamlFile) -> None:
+    """A question both answered and "not covered" would teach the matcher a contradiction."""
+    answered = {_plain(q) for e in content.faq.entries for q in (e.title, *e.asked)}
+    answered |= {_plain(q) for q in content.flowchart.triggers}
+    for index, question in enumerate(content.out_of_scope.questions):
+        if _plain(question) in answered:
+            raise file.error(("questions", index), "is also a way of asking an FAQ entry or a trigger")
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))

@@ -57,6 +57,12 @@ class Faq(Strict):
     entries: list[FaqEntry] = Field(min_length=1)
 
 
+class OutOfScope(Strict):
+    """Questions the policy does not answer: the matcher learns from them what to decline."""
+
+    questions: list[Text] = Field(min_length=10)
+
+
 # --- flowchart.yaml ------------------------------------------------------------------------
 
 
@@ -102,22 +108,27 @@ class Flowchart(Strict):
 
 
 class Thresholds(Strict):
-    """Scores are BM25 scores over the FAQ; tuned with ``python app.py eval``."""
+    """Classifier scores (signed distances from the decision boundary); tune with
+    ``python app.py eval``."""
 
-    answer: float = Field(gt=0)
-    suggest: float = Field(gt=0)
+    answer: float
+    suggest: float
     margin: float = Field(ge=0)
-    coverage: float = Field(ge=0, le=1)
 
 
 class Matching(Strict):
-    language: Text = "english"
-    stopwords: list[Text] = Field(default_factory=list)
     synonyms: dict[Text, list[Text]] = Field(default_factory=dict)
-    fuzzy_min_length: int = Field(default=5, ge=3)
-    fuzzy_cutoff: float = Field(default=85, ge=50, le=100)
+    ngrams: tuple[int, int] = (2, 5)
+    c: float = Field(default=3.0, gt=0)
     thresholds: Thresholds
     max_suggestions: int = Field(default=3, ge=1, le=5)
+
+    @field_validator("ngrams")
+    @classmethod
+    def _ordered(cls, value: tuple[int, int]) -> tuple[int, int]:
+        if not 1 <= value[0] <= value[1] <= 8:
+            raise ValueError("ngrams must be [low, high] with 1 <= low <= high <= 8")
+        return value
 
 
 # --- about.yaml ----------------------------------------------------------------------------
@@ -270,6 +281,7 @@ class Content(Strict):
     about: About
     policy: Policy
     faq: Faq
+    out_of_scope: OutOfScope
     flowchart: Flowchart
     matching: Matching
     messages: Messages

@@ -22,6 +22,8 @@ def render_text(reply: Reply) -> str:
     for quote in reply.quotes:
         passage = f'"{quote.text}"' if quote.verbatim else quote.text
         parts.append(f"> {passage}\n>   ({quote.cite})")
+    if reply.prompt:
+        parts.append(reply.prompt)
     return "\n".join(parts)
 
 

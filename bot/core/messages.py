@@ -42,6 +42,7 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     quotes: tuple[Quote, ...] = ()
     title: str | None = None
+    prompt: str | None = None  # shown just above the buttons, after any quotes
 
 
 @dataclass(frozen=True)

@@ -57,9 +57,9 @@ class Presenter:
     def answer(self, entry: FaqEntry) -> Reply:
         """An FAQ answer: the short answer, the quoted passage and its source, related buttons."""
         related = tuple(self._faq_choice(self.entries[r]) for r in entry.related)
-        text = f"{entry.answer}\n\n{self.texts.related}" if related else entry.answer
+        prompt = self.texts.related if related else None
         quote = self.cite(entry.section, entry.quote)
-        return Reply(text=text, title=entry.title, quotes=(quote,), choices=related)
+        return Reply(text=entry.answer, title=entry.title, quotes=(quote,), choices=related, prompt=prompt)
 
     def suggestions(self, matches: Iterable[Match]) -> Reply:
         choices = [self._suggestion(m.id) for m in matches]
@@ -122,6 +122,7 @@ class Presenter:
             text="\n".join(parts),
             quotes=tuple(self.cite(c) for c in outcome.cites),
             choices=self._outcome_choices(outcome, state),
+            prompt=self.texts.outcome_next,
         )
 
     def _escalation_notice(self, outcome: Outcome) -> str | None:

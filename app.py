@@ -45,6 +45,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     bench = sub.add_parser("bench", help="measure turn and match latency")
     bench.add_argument("--turns", type=int, default=2000)
     bench.add_argument("--entries", type=int, default=1000, help="FAQ size for the match benchmark")
+    bench.add_argument("--slack", action="store_true", help="Slack slash-command throughput instead")
+    bench.add_argument("--seconds", type=float, default=8.0, help="with --slack: seconds per round")
+    sub.add_parser("serve", help="run the HTTP server with every configured channel")
     sub.add_parser("diagram", help="print the flowchart as Mermaid")
     sub.add_parser("unanswered", help="list questions the policy could not answer")
     return parser.parse_args(argv)
@@ -97,6 +100,11 @@ async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    if args.slack:
+        from bot.devtools.bench_slack import run
+
+        await run(seconds=args.seconds)
+        return 0
     from bot.bench import run_bench
 
     await run_bench(content_of(settings), turns=args.turns, entries=args.entries)
@@ -107,6 +115,13 @@ async def cmd_diagram(args: argparse.Namespace, settings: Settings) -> int:
     from dialogs.flowchart import FlowchartMachine, mermaid
 
     print(mermaid(FlowchartMachine(content_of(settings).flowchart)))
+    return 0
+
+
+async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.server import serve
+
+    await serve(settings)
     return 0
 
 
@@ -129,6 +144,7 @@ COMMANDS: dict[str, Command] = {
     "eval": cmd_eval,
     "bench": cmd_bench,
     "diagram": cmd_diagram,
+    "serve": cmd_serve,
     "unanswered": cmd_unanswered,
 }
 

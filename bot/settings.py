@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.core.errors import AdvisorError
@@ -28,6 +28,35 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="WARNING", description="LOG_LEVEL"
     )
+
+    host: str = Field(default="127.0.0.1", description="HOST")
+    port: int = Field(default=3978, ge=0, le=65535, description="PORT")
+
+    slack_bot_token: str | None = Field(default=None, description="SLACK_BOT_TOKEN")
+    slack_signing_secret: str | None = Field(default=None, description="SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = Field(default=None, description="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", description="SLACK_API_URL")
+    slack_comms_channel: str | None = Field(default=None, description="SLACK_COMMS_CHANNEL")
+    slack_command: str = Field(default="/socialmedia", description="SLACK_COMMAND")
+
+    @model_validator(mode="after")
+    def _slack_complete(self) -> Settings:
+        """A half-configured Slack is a mistake worth stopping for, not a channel left off."""
+        if self.slack_bot_token and not (self.slack_signing_secret or self.slack_app_token):
+            raise ValueError("SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode) is not set")
+        if (self.slack_signing_secret or self.slack_app_token) and not self.slack_bot_token:
+            raise ValueError("SLACK_BOT_TOKEN is not set")
+        if not self.slack_api_url.endswith("/"):
+            raise ValueError("SLACK_API_URL must end with /")
+        return self
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token)
+
+    @property
+    def slack_socket_mode(self) -> bool:
+        return bool(self.slack_bot_token and self.slack_app_token)
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -54,5 +83,8 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        raise SettingsError(f"{name}: {first['msg']}") from None
+        if first["loc"]:
+            message = f"{str(first['loc'][0]).upper()}: {first['msg']}"
+        else:
+            message = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(message) from None

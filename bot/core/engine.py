@@ -111,6 +111,10 @@ class ConversationEngine:
         self.router.where_now(turn)
         return _outgoing(turn)
 
+    async def home(self, user: str, limit: int = 5) -> Reply:
+        """The menu and this officer's recent decision records."""
+        return self.router.present.home(await self.store.records(user=user, limit=limit))
+
     def error_reply(self) -> Reply:
         """What a channel sends when a turn failed unexpectedly."""
         return self.router.present.text("error")

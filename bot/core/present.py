@@ -44,6 +44,16 @@ class Presenter:
     def help(self) -> Reply:
         return Reply(text=self.texts.help, choices=self.menu())
 
+    def home(self, records: Iterable[DecisionRecord]) -> Reply:
+        """A landing page (Slack's Home tab): the menu and the officer's recent records."""
+        lines = [
+            self.texts.home_record.format(id=r.id, outcome=r.outcome_title, time=r.created_at)
+            for r in records
+        ]
+        body = "\n".join([self.texts.home_records, *lines]) if lines else self.texts.home_no_records
+        greeting = self.texts.greeting.format(bot_name=self.about.bot_name, council=self.about.council)
+        return Reply(title=self.about.bot_name, text=f"{greeting}\n\n{body}", choices=self.menu())
+
     def unknown(self) -> Reply:
         return Reply(text=self.texts.unknown.format(comms_team=self.about.comms_team))
 

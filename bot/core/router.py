@@ -68,7 +68,12 @@ class Router:
     # --- typed text ---------------------------------------------------------------------
 
     def typed(self, turn: Turn, text: str) -> None:
-        word = self.words.get(command_word(text))
+        head, _, rest = text.partition(" ")
+        if rest.strip() and self.words.get(command_word(head)) == "ask":
+            text = rest.strip()  # "ask can I ...": the question itself, in any channel
+            word = None
+        else:
+            word = self.words.get(command_word(text))
         state = turn.state
         if state.flow == FLOW and state.awaiting == NOTE:
             self.note_text(turn, text, word)

@@ -220,6 +220,8 @@ class Texts(Templates):
         "record_link": frozenset({"link"}),
         "record_comment": frozenset({"comment"}),
         "too_long": frozenset({"limit"}),
+        "chosen": frozenset({"label"}),
+        "home_record": frozenset({"id", "outcome", "time"}),
         "escalate_optional": frozenset({"comms_team"}),
         "escalate_urgent": frozenset({"comms_team"}),
     }
@@ -267,6 +269,10 @@ class Texts(Templates):
     record_link: Text
     record_comment: Text
     no_record_here: Text
+    chosen: Text
+    home_records: Text
+    home_record: Text
+    home_no_records: Text
 
 
 class Messages(Strict):

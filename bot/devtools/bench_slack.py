@@ -1,0 +1,139 @@
+"""``app.py bench --slack``: slash-command throughput through the real HTTP route, side by
+side with a bare bolt app that only acks and posts a fixed text to the same fake Web API.
+
+Each server and the fake Web API run in processes of their own; this process only sends
+signed requests from 50 concurrent clients over loopback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import os
+import socket
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+
+SECRET = "bench-signing-secret"
+QUESTION = "ask can I use my council email address for my personal twitter?"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def signed_command(text: str) -> tuple[bytes, dict[str, str]]:
+    body = urlencode(
+        {
+            "command": "/socialmedia",
+            "text": text,
+            "user_id": "U1",
+            "user_name": "bench",
+            "channel_id": "C1",
+            "team_id": "T1",
+            "response_url": "http://127.0.0.1:9/x",
+        }
+    )
+    ts = str(int(time.time()))
+    digest = hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": f"v0={digest}",
+    }
+    return body.encode(), headers
+
+
+async def load(url: str, seconds: float, concurrency: int = 50) -> tuple[int, int]:
+    """Requests completed (status 200) and failed within ``seconds``."""
+    body, headers = signed_command(QUESTION)
+    ok = failed = 0
+    deadline = time.perf_counter() + seconds
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
+
+        async def worker() -> None:
+            nonlocal ok, failed
+            while time.perf_counter() < deadline:
+                async with session.post(url, data=body, headers=headers) as response:
+                    await response.read()
+                    ok, failed = (ok + 1, failed) if response.status == 200 else (ok, failed + 1)
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return ok, failed
+
+
+async def wait_up(url: str) -> None:
+    async with aiohttp.ClientSession() as session:
+        for _ in range(300):
+            try:
+                async with session.get(url) as response:
+                    if response.status < 500:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"{url} did not start")
+
+
+async def start(*args: str, env: dict[str, str] | None = None) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        *args,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+
+
+async def run(seconds: float = 8.0, rounds: int = 2) -> None:
+    api_port, ours_port, bare_port = free_port(), free_port(), free_port()
+    api_url = f"http://127.0.0.1:{api_port}/api/"
+    with tempfile.TemporaryDirectory() as folder:
+        procs = [
+            await start("-m", "bot.devtools.fake_slack", str(api_port)),
+            await start(
+                "app.py",
+                "serve",
+                env={
+                    "PORT": str(ours_port),
+                    "SLACK_BOT_TOKEN": "xoxb-bench",
+                    "SLACK_SIGNING_SECRET": SECRET,
+                    "SLACK_API_URL": api_url,
+                    "DATABASE_URL": f"sqlite:///{folder}/bench.db",
+                    "LOG_LEVEL": "ERROR",
+                },
+            ),
+            await start("-m", "bot.devtools.bare_bolt", str(bare_port), api_url, SECRET),
+        ]
+        try:
+            await wait_up(f"http://127.0.0.1:{api_port}/health")
+            await wait_up(f"http://127.0.0.1:{ours_port}/healthz")
+            await wait_up(f"http://127.0.0.1:{bare_port}/health")
+            targets = {
+                "advisor /socialmedia ask": f"http://127.0.0.1:{ours_port}/slack/events",
+                "bare bolt ack + say": f"http://127.0.0.1:{bare_port}/slack/events",
+            }
+            totals = dict.fromkeys(targets, 0)
+            for url in targets.values():
+                await load(url, 1.0)  # warm up: connections, first auth.test, caches
+            for _ in range(rounds):
+                for name, url in targets.items():
+                    ok, failed = await load(url, seconds)
+                    totals[name] += ok
+                    print(f"{name:<28} {ok / seconds:8.0f} requests/s  ({failed} failed)")
+            ours, bare = (totals[n] for n in targets)
+            print(f"ratio advisor / bare bolt: {ours / bare:.2f} (target at least 0.9)")
+        finally:
+            for proc in procs:
+                proc.terminate()
+                await proc.wait()

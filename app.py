@@ -18,6 +18,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Coroutine
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +49,22 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     bench.add_argument("--slack", action="store_true", help="Slack slash-command throughput instead")
     bench.add_argument("--seconds", type=float, default=8.0, help="with --slack: seconds per round")
     sub.add_parser("serve", help="run the HTTP server with every configured channel")
+    report = sub.add_parser("report", help="records for managers and the Communications Team")
+    report.add_argument("kind", choices=["induction"])
+    report.add_argument(
+        "--since", type=_date, default=None, help="only records started on or after YYYY-MM-DD"
+    )
+    report.add_argument("--format", choices=["table", "csv"], default="table")
     sub.add_parser("diagram", help="print the flowchart as Mermaid")
     sub.add_parser("unanswered", help="list questions the policy could not answer")
     return parser.parse_args(argv)
+
+
+def _date(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def content_of(settings: Settings) -> Content:
@@ -125,6 +139,18 @@ async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.storage.sqlite import SqliteStore
+    from bot.reports import induction_report
+
+    store = await SqliteStore.open(settings.sqlite_path)
+    try:
+        print(induction_report(await store.inductions(since=args.since), args.format), end="")
+    finally:
+        await store.close()
+    return 0
+
+
 async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.storage.sqlite import SqliteStore
 
@@ -145,6 +171,7 @@ COMMANDS: dict[str, Command] = {
     "bench": cmd_bench,
     "diagram": cmd_diagram,
     "serve": cmd_serve,
+    "report": cmd_report,
     "unanswered": cmd_unanswered,
 }
 

@@ -37,7 +37,12 @@ async def test_an_uncovered_question_says_so_and_is_logged_without_the_user(
 async def test_help_and_greeting_show_the_menu(officer: Officer) -> None:
     for word in ["help", "hello", "menu"]:
         out = await officer.say(word)
-        assert labels(out) == ["Check a post or comment", "Ask a policy question", "Help"]
+        assert labels(out) == [
+            "Check a post or comment",
+            "Ask a policy question",
+            "Induction for new starters",
+            "Help",
+        ]
 
 
 async def test_none_of_these_gives_the_honest_unknown(officer: Officer) -> None:

@@ -115,6 +115,16 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
         "questions[0]",
         "also a way of asking",
     ),
+    "two right options": (
+        edit("induction.yaml", set_(["chapters", 0, "check", "options", 0, "correct"], True)),
+        "chapters[0].check.options",
+        "exactly one option",
+    ),
+    "induction cites nothing real": (
+        edit("induction.yaml", set_(["chapters", 1, "cites"], ["b-nowhere"])),
+        "chapters[1].cites[0]",
+        "unknown section",
+    ),
     "missing file": (lambda folder: (folder / "matching.yaml").unlink(), "matching.yaml", "file not found"),
     "not a mapping": (write("about.yaml", "- just\n- a list\n"), "about.yaml", "mapping"),
 }

@@ -82,3 +82,13 @@ def test_no_evaluation_question_is_copied_into_content(content: Content) -> None
     data = yaml.safe_load((Path(__file__).parent / "eval" / "questions.yaml").read_text(encoding="utf-8"))
     asked = [item["q"] for item in data["in_scope"]] + list(data["out_of_scope"])
     assert [q for q in asked if norm(q) in known] == []
+
+
+def test_every_induction_check_has_exactly_one_right_option_and_real_citations(content: Content) -> None:
+    sections = {s.id for s in content.policy.sections}
+    chapters = content.induction.chapters
+    assert 6 <= len(chapters) <= 10
+    for chapter in chapters:
+        assert sum(o.correct for o in chapter.check.options) == 1, chapter.id
+        assert 3 <= len(chapter.check.options) <= 4, chapter.id
+        assert set(chapter.cites) <= sections, chapter.id

@@ -244,3 +244,8 @@ async def test_health_answers_ok(slack: Slack) -> None:
     response = await slack.client.get("/healthz")
     assert response.status == 200
     assert (await response.json())["status"] == "ok"
+
+
+async def test_the_slash_command_offers_the_induction(slack: Slack) -> None:
+    response = await slack.send(s.command("induction", slack.api.response_url()))
+    assert "Chapter 1 of" in s.texts((await response.json())["blocks"])

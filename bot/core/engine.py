@@ -12,7 +12,7 @@ from bot.core.content.models import Content
 from bot.core.errors import ConflictError
 from bot.core.faq import FaqMatcher
 from bot.core.messages import Escalation, Incoming, Outgoing, Reply, StateView
-from bot.core.router import Router
+from bot.core.router import FLOW, Router
 from bot.core.state import ConversationState
 from bot.core.storage import Store, conversation_key
 from bot.core.turn import Turn
@@ -77,7 +77,7 @@ class ConversationEngine:
         state = await self.store.load(key) or ConversationState()
         now = self.clock()
         turn = Turn(incoming=incoming, state=state, now=now)
-        if state.flow and now.timestamp() - state.updated_at > self.idle_seconds:
+        if state.flow == FLOW and now.timestamp() - state.updated_at > self.idle_seconds:
             state.clear()
             turn.say(self.router.present.text("idle_expired", minutes=round(self.idle_seconds / 60)))
         self.router.route(turn)
@@ -93,6 +93,9 @@ class ConversationEngine:
             )
         for text in turn.unanswered:
             await self.store.log_unanswered(text, turn.now.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        if turn.induction is not None:
+            await self.store.save_induction(turn.induction)
+            log.info("induction user=%s finished=%s", turn.induction.user, bool(turn.induction.finished_at))
         for escalation in turn.escalations:
             await self.store.add_record(escalation.record, self.content.about.version)
             log.info(

@@ -73,6 +73,21 @@ class DecisionRecord:
 
 
 @dataclass(frozen=True)
+class InductionRecord:
+    """One officer's induction: kept per channel and user, updated as they go."""
+
+    user: str
+    user_name: str | None
+    channel: str
+    started_at: str
+    finished_at: str | None
+    score: int | None
+    out_of: int
+    acknowledged: bool
+    content_version: str
+
+
+@dataclass(frozen=True)
 class Escalation:
     """A record for the Communications Team and the message that tells them about it."""
 

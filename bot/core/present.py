@@ -34,6 +34,7 @@ class Presenter:
         return (
             Choice(self.labels.start_walk, ChoiceValue("walk", "start").encode()),
             Choice(self.labels.ask, ChoiceValue("ask").encode()),
+            Choice(self.labels.induction, ChoiceValue("induction").encode()),
             Choice(self.labels.help, ChoiceValue("help").encode()),
         )
 

@@ -12,6 +12,7 @@ from bot.core.messages import DecisionRecord, Reply
 from bot.core.present import Presenter
 from bot.core.state import ConversationState
 from bot.core.text import clean, command_word, first_link, looks_unreadable
+from bot.core.tour import Tour
 from bot.core.turn import Turn
 from dialogs.flowchart import ANSWERS, FlowchartMachine
 
@@ -19,7 +20,8 @@ FLOW = "flowchart"
 NOTE = "note"
 INPUT_LIMIT = 4000
 NOTE_LIMIT = 2000
-WALK_VERBS = frozenset({"answer", "back", "why", "stop", "record"})
+WALK_VERBS = frozenset({"answer", "back", "why", "stop", "record", "tour", "option"})
+TOUR = "induction"
 
 
 class Router:
@@ -27,6 +29,7 @@ class Router:
 
     def __init__(self, *, content: Content, matcher: FaqMatcher, machine: FlowchartMachine) -> None:
         self.present = Presenter(content)
+        self.tour = Tour(content, self.present)
         self.matcher = matcher
         self.machine = machine
         words = content.messages.words
@@ -53,7 +56,9 @@ class Router:
     def where_now(self, turn: Turn) -> None:
         """Repeat where the officer is, so a walk is never lost behind another reply."""
         state = turn.state
-        if state.flow == FLOW and state.awaiting == NOTE:
+        if state.flow == TOUR:
+            self.tour.where_now(turn)
+        elif state.flow == FLOW and state.awaiting == NOTE:
             turn.say(self.present.record_prompt(state))
         elif state.flow == FLOW and state.node:
             turn.say(self.present.question(state))
@@ -75,7 +80,9 @@ class Router:
         else:
             word = self.words.get(command_word(text))
         state = turn.state
-        if state.flow == FLOW and state.awaiting == NOTE:
+        if state.flow == TOUR:
+            self.tour_text(turn, text, word)
+        elif state.flow == FLOW and state.awaiting == NOTE:
             self.note_text(turn, text, word)
         elif state.flow == FLOW and state.node:
             self.walk_text(turn, text, word)
@@ -90,6 +97,7 @@ class Router:
             "start_walk": self.start_walk,
             "restart": self.start_walk,
             "ask": lambda t: t.say(self.present.text("ask_prompt")),
+            "induction": self.tour.start,
         }
         if at_outcome:
             actions |= {"stop": self.stop, "back": self.back, "why": self.where_now}
@@ -121,6 +129,34 @@ class Router:
         self.question(turn, text, in_walk=True)
         turn.say(self.present.text("side_answer_back"))
         self.where_now(turn)
+
+    def tour_text(self, turn: Turn, text: str, word: str | None) -> None:
+        phase = turn.state.node
+        actions: dict[str, Callable[[Turn], None]] = {
+            "back": self.tour.back,
+            "stop": self.tour.pause,
+            "induction": self.tour.where_now,
+            "help": lambda t: self.aside(t, self.present.help()),
+            "menu": lambda t: self.aside(t, self.present.help()),
+            "start_walk": self.walk_from_tour,
+        }
+        if phase == "reading":
+            actions["next"] = self.tour.proceed
+        if phase == "acknowledging":
+            actions["next"] = self.tour.acknowledge
+        if word in actions:
+            actions[word](turn)
+        elif phase in {"checking", "retrying"} and text.strip().isdigit():
+            self.tour.answer(turn, int(text.strip()) - 1)
+        else:
+            self.question(turn, text, in_walk=True)
+            turn.say(self.present.text("side_answer_back"))
+            self.where_now(turn)
+
+    def walk_from_tour(self, turn: Turn) -> None:
+        """A post needs checking mid-tour: put the tour aside; "induction" resumes it."""
+        self.tour.suspend(turn)
+        self.start_walk(turn)
 
     def note_text(self, turn: Turn, text: str, word: str | None) -> None:
         if word == "stop":
@@ -182,7 +218,23 @@ class Router:
             "why": lambda t, v: self.why(t),
             "stop": lambda t, v: self.stop(t),
             "record": self.press_record,
+            "induction": lambda t, v: self.tour.start(t),
+            "tour": self.press_tour,
+            "option": lambda t, v: self.tour.answer(t, int(v.arg)) if v.arg.isdigit() else self.stale(t),
         }
+
+    def press_tour(self, turn: Turn, value: ChoiceValue) -> None:
+        moves: dict[str, Callable[[Turn], None]] = {
+            "next": self.tour.proceed,
+            "back": self.tour.back,
+            "stop": self.tour.pause,
+            "acknowledge": self.tour.acknowledge,
+        }
+        move = moves.get(value.arg)
+        if move is None:
+            self.stale(turn)
+        else:
+            move(turn)
 
     def press_answer(self, turn: Turn, value: ChoiceValue) -> None:
         if value.arg in ANSWERS:
@@ -222,7 +274,7 @@ class Router:
             self.stale(turn)
 
     def stale(self, turn: Turn) -> None:
-        in_walk = turn.state.flow == FLOW
+        in_walk = turn.state.flow in {FLOW, TOUR}
         turn.say(self.present.text("stale_button" if in_walk else "stale_no_walk"))
         self.where_now(turn)
 

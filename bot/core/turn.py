@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.core.messages import DecisionRecord, Escalation, Incoming, Reply
+from bot.core.messages import DecisionRecord, Escalation, Incoming, InductionRecord, Reply
 from bot.core.state import ConversationState
 
 
@@ -21,6 +21,7 @@ class Turn:
     escalations: list[Escalation] = field(default_factory=list)
     unanswered: list[str] = field(default_factory=list)
     outcome_logged: str | None = None
+    induction: InductionRecord | None = None
 
     def say(self, *replies: Reply) -> None:
         self.replies.extend(replies)

@@ -11,6 +11,7 @@ from bot.core.content.models import (
     Content,
     Faq,
     Flowchart,
+    Induction,
     Matching,
     Messages,
     OutOfScope,
@@ -20,7 +21,7 @@ from bot.core.content.models import (
 from bot.core.content.yamlfile import Loc, YamlFile
 from bot.core.errors import ContentError
 
-FILES = ("about", "policy", "faq", "out_of_scope", "flowchart", "matching", "messages")
+FILES = ("about", "policy", "faq", "out_of_scope", "flowchart", "induction", "matching", "messages")
 
 
 def load_content(directory: Path) -> Content:
@@ -34,6 +35,7 @@ def load_content(directory: Path) -> Content:
         faq=files["faq"].parse(Faq),
         out_of_scope=files["out_of_scope"].parse(OutOfScope),
         flowchart=files["flowchart"].parse(Flowchart),
+        induction=files["induction"].parse(Induction),
         matching=files["matching"].parse(Matching),
         messages=files["messages"].parse(Messages),
     )
@@ -42,6 +44,7 @@ def load_content(directory: Path) -> Content:
     _check_faq(content.faq, sections, files["faq"])
     _check_flowchart(content.flowchart, set(sections), files["flowchart"])
     _check_out_of_scope(content, files["out_of_scope"])
+    _check_induction(content.induction, set(sections), files["induction"])
     return content
 
 
@@ -140,3 +143,11 @@ def _check_out_of_scope(content: Content, file: YamlFile) -> None:
 
 def _plain(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _check_induction(induction: Induction, sections: set[str], file: YamlFile) -> None:
+    _unique((c.id for c in induction.chapters), "chapters", file)
+    for index, chapter in enumerate(induction.chapters):
+        for n, cite in enumerate(chapter.cites):
+            if cite not in sections:
+                raise file.error(("chapters", index, "cites", n), f"unknown section '{cite}'")

@@ -63,6 +63,44 @@ class OutOfScope(Strict):
     questions: list[Text] = Field(min_length=10)
 
 
+# --- induction.yaml --------------------------------------------------------------------
+
+
+class Option(Strict):
+    text: Text
+    correct: bool
+    feedback: Text
+
+
+class Check(Strict):
+    question: Text
+    options: list[Option] = Field(min_length=3, max_length=4)
+    explanation: Text
+
+    @field_validator("options")
+    @classmethod
+    def _one_right(cls, options: list[Option]) -> list[Option]:
+        if sum(o.correct for o in options) != 1:
+            raise ValueError("exactly one option must be correct: true")
+        return options
+
+    @property
+    def answer(self) -> Option:
+        return next(o for o in self.options if o.correct)
+
+
+class Chapter(Strict):
+    id: Id
+    title: Text
+    text: Text
+    cites: list[Id] = Field(min_length=1)
+    check: Check
+
+
+class Induction(Strict):
+    chapters: list[Chapter] = Field(min_length=1)
+
+
 # --- flowchart.yaml ------------------------------------------------------------------------
 
 
@@ -184,6 +222,8 @@ class Words(Strict):
     start_walk: list[Text] = Field(min_length=1)
     ask: list[Text] = Field(min_length=1)
     skip: list[Text] = Field(min_length=1)
+    induction: list[Text] = Field(min_length=1)
+    next: list[Text] = Field(min_length=1)
 
 
 class Labels(Strict):
@@ -201,6 +241,9 @@ class Labels(Strict):
     cancel: Text
     start_again: Text
     ask_question: Text
+    induction: Text
+    continue_: Text = Field(alias="continue")
+    acknowledge: Text
 
 
 class Texts(Templates):
@@ -222,6 +265,13 @@ class Texts(Templates):
         "too_long": frozenset({"limit"}),
         "chosen": frozenset({"label"}),
         "home_record": frozenset({"id", "outcome", "time"}),
+        "induction_chapter": frozenset({"number", "total", "title"}),
+        "induction_right": frozenset({"feedback"}),
+        "induction_wrong": frozenset({"feedback"}),
+        "induction_reveal": frozenset({"answer", "explanation"}),
+        "induction_score": frozenset({"right", "total"}),
+        "induction_done": frozenset({"comms_team"}),
+        "induction_already_done": frozenset({"date"}),
         "escalate_optional": frozenset({"comms_team"}),
         "escalate_urgent": frozenset({"comms_team"}),
     }
@@ -273,6 +323,21 @@ class Texts(Templates):
     home_records: Text
     home_record: Text
     home_no_records: Text
+    induction_intro: Text
+    induction_chapter: Text
+    induction_check: Text
+    induction_right: Text
+    induction_wrong: Text
+    induction_reveal: Text
+    induction_score: Text
+    induction_reread: Text
+    induction_all_right: Text
+    induction_ack_prompt: Text
+    induction_done: Text
+    induction_paused: Text
+    induction_resume: Text
+    induction_already_done: Text
+    induction_first_chapter: Text
 
 
 class Messages(Strict):
@@ -289,5 +354,6 @@ class Content(Strict):
     faq: Faq
     out_of_scope: OutOfScope
     flowchart: Flowchart
+    induction: Induction
     matching: Matching
     messages: Messages

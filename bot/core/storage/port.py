@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.core.messages import DecisionRecord
+from bot.core.messages import DecisionRecord, InductionRecord
 from bot.core.state import ConversationState
 
 
@@ -35,6 +35,12 @@ class Store(Protocol):
 
     async def records(self, *, user: str | None = None, limit: int = 20) -> list[DecisionRecord]:
         """The newest records first, optionally for one user."""
+
+    async def save_induction(self, record: InductionRecord) -> None:
+        """Create or update the officer's induction record (one per channel and user)."""
+
+    async def inductions(self, *, since: str | None = None) -> list[InductionRecord]:
+        """Induction records started on or after ``since`` (ISO date), oldest first."""
 
     async def log_unanswered(self, text: str, asked_at: str) -> None:
         """Note a question the policy could not answer: text and time, never who asked."""

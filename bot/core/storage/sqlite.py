@@ -11,7 +11,7 @@ from typing import Any
 import aiosqlite
 
 from bot.core.errors import ConflictError, StorageError
-from bot.core.messages import DecisionRecord
+from bot.core.messages import DecisionRecord, InductionRecord
 from bot.core.state import ConversationState
 from bot.core.storage.port import UnansweredQuestion
 
@@ -24,6 +24,11 @@ CREATE TABLE IF NOT EXISTS records (
     outcome TEXT NOT NULL, content_version TEXT NOT NULL, data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS records_by_user ON records (user, created_at);
+CREATE TABLE IF NOT EXISTS inductions (
+    channel TEXT NOT NULL, user TEXT NOT NULL, user_name TEXT, started_at TEXT NOT NULL,
+    finished_at TEXT, score INTEGER, out_of INTEGER NOT NULL, acknowledged INTEGER NOT NULL,
+    content_version TEXT NOT NULL, PRIMARY KEY (channel, user)
+);
 CREATE TABLE IF NOT EXISTS unanswered (
     id INTEGER PRIMARY KEY AUTOINCREMENT, asked_at TEXT NOT NULL, text TEXT NOT NULL
 );
@@ -90,6 +95,39 @@ class SqliteStore:
         sql = f"SELECT data FROM records {where} ORDER BY created_at DESC LIMIT ?"
         rows = await self._db.execute_fetchall(sql, args)
         return [_record(json.loads(row[0])) for row in rows]
+
+    async def save_induction(self, record: InductionRecord) -> None:
+        sql = (
+            "INSERT INTO inductions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(channel, user) DO UPDATE SET user_name = excluded.user_name,"
+            " started_at = excluded.started_at, finished_at = excluded.finished_at,"
+            " score = excluded.score, out_of = excluded.out_of, acknowledged = excluded.acknowledged,"
+            " content_version = excluded.content_version"
+        )
+        r = record
+        args = (r.channel, r.user, r.user_name, r.started_at, r.finished_at, r.score, r.out_of)
+        await self._db.execute(sql, (*args, int(r.acknowledged), r.content_version))
+
+    async def inductions(self, *, since: str | None = None) -> list[InductionRecord]:
+        sql = (
+            "SELECT user, user_name, channel, started_at, finished_at, score, out_of, acknowledged,"
+            " content_version FROM inductions WHERE started_at >= ? ORDER BY started_at"
+        )
+        rows = await self._db.execute_fetchall(sql, (since or "",))
+        return [
+            InductionRecord(
+                user=row[0],
+                user_name=row[1],
+                channel=row[2],
+                started_at=row[3],
+                finished_at=row[4],
+                score=row[5],
+                out_of=row[6],
+                acknowledged=bool(row[7]),
+                content_version=row[8],
+            )
+            for row in rows
+        ]
 
     async def log_unanswered(self, text: str, asked_at: str) -> None:
         await self._db.execute("INSERT INTO unanswered (asked_at, text) VALUES (?, ?)", (asked_at, text))

@@ -1,0 +1,130 @@
+"""The induction tour: chapters, checks with one more try, resume, the record and report."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from bot.core.content import Content
+from bot.core.engine import ConversationEngine
+from bot.core.storage.sqlite import SqliteStore
+from tests.conftest import CliRunner, Clock, Officer, jsonl, labels, text_of
+
+
+def right_option(content: Content, chapter: int) -> int:
+    options = content.induction.chapters[chapter].check.options
+    return next(n for n, o in enumerate(options) if o.correct)
+
+
+def wrong_option(content: Content, chapter: int) -> int:
+    options = content.induction.chapters[chapter].check.options
+    return next(n for n, o in enumerate(options) if not o.correct)
+
+
+async def press_option(officer: Officer, content: Content, chapter: int, option: int) -> None:
+    label = content.induction.chapters[chapter].check.options[option].text
+    await officer.press_label(label)
+
+
+async def test_a_full_tour_with_right_and_wrong_answers_ends_with_score_and_record(
+    officer: Officer, content: Content, store: SqliteStore
+) -> None:
+    out = await officer.say("I'm new")
+    assert "Chapter 1 of" in text_of(out)
+    total = len(content.induction.chapters)
+    for chapter in range(total):
+        await officer.press_label("Continue")
+        if chapter == 1:  # wrong, then right on the second try
+            await press_option(officer, content, chapter, wrong_option(content, chapter))
+            assert "one more try" in text_of(officer.last)  # type: ignore[arg-type]
+            await press_option(officer, content, chapter, right_option(content, chapter))
+        elif chapter == 2:  # wrong twice: the answer is explained with the citation
+            await press_option(officer, content, chapter, wrong_option(content, chapter))
+            await press_option(officer, content, chapter, wrong_option(content, chapter))
+            assert content.induction.chapters[2].check.explanation in text_of(officer.last)  # type: ignore[arg-type]
+        else:
+            await press_option(officer, content, chapter, right_option(content, chapter))
+    summary = officer.last
+    assert summary is not None
+    assert f"{total - 2} of {total}" in text_of(summary)
+    assert content.induction.chapters[1].title in text_of(summary)  # worth re-reading
+    done = await officer.press_label("I have read and understood the Social Media Policy")
+    assert done.state.flow is None
+    assert "check" in text_of(done)
+    (record,) = await store.inductions()
+    assert record.finished_at and record.acknowledged and record.score == total - 2 and record.out_of == total
+    assert record.content_version == content.about.version
+
+
+async def test_the_tour_resumes_after_a_restart(
+    officer: Officer, content: Content, store, clock: Clock
+) -> None:
+    await officer.say("induction")
+    await officer.press_label("Continue")
+    await press_option(officer, content, 0, right_option(content, 0))
+    clock.advance(60 * 24 * 3)  # three days later, a new engine on the same database
+    later = Officer(ConversationEngine(content=content, store=store, clock=clock))
+    out = await later.say("hello")
+    assert "Chapter 2 of" in text_of(out)
+    out = await later.say("induction")
+    assert "Chapter 2 of" in text_of(out)
+
+
+async def test_stop_pauses_and_induction_resumes_even_after_a_flowchart_check(
+    officer: Officer, content: Content
+) -> None:
+    await officer.say("start training")
+    await officer.press_label("Continue")
+    await press_option(officer, content, 0, right_option(content, 0))
+    await officer.say("stop")
+    await officer.say("check")
+    await officer.say("yes")
+    out = await officer.say("induction")
+    assert "Chapter 2 of" in text_of(out)
+
+
+async def test_a_side_question_mid_tour_is_answered_and_the_tour_carries_on(officer: Officer) -> None:
+    await officer.say("induction")
+    out = await officer.say("can I use my council email address for my personal twitter?")
+    assert out.replies[0].quotes
+    assert "Chapter 1 of" in text_of(out)
+    assert out.state.flow == "induction"
+
+
+async def test_back_returns_to_the_chapter_text_and_stale_buttons_expire(
+    officer: Officer, content: Content
+) -> None:
+    first = await officer.say("induction")
+    await officer.press_label("Continue")
+    out = await officer.press_label("Continue", first)
+    assert "expired" in text_of(out) and out.state.node == "checking"
+    out = await officer.say("back")
+    assert out.state.node == "reading" and "Chapter 1 of" in text_of(out)
+
+
+async def test_the_menu_offers_induction(officer: Officer) -> None:
+    assert "Induction for new starters" in labels(await officer.say("hello"))
+
+
+async def test_the_report_lists_completed_and_unfinished_in_table_and_csv(
+    cli: CliRunner, content: Content
+) -> None:
+    lines = ["induction", "continue"]
+    for chapter in range(len(content.induction.chapters)):
+        lines += [str(right_option(content, chapter) + 1), "continue"]
+    lines[-1] = "I have read and understood"
+    cli("chat", "--jsonl", "--user", "finisher", stdin=jsonl(lines))
+    cli("chat", "--jsonl", "--user", "starter", stdin=jsonl(["induction"]))
+    table = cli("report", "induction").stdout
+    assert "finisher" in table and "starter" in table and "completed" in table and "not finished" in table
+    rows = list(csv.DictReader(io.StringIO(cli("report", "induction", "--format", "csv").stdout)))
+    by_user = {r["user"]: r for r in rows}
+    assert by_user["finisher"]["acknowledged"] == "yes" and by_user["finisher"]["score"]
+    assert by_user["starter"]["finished"] == ""
+    assert cli("report", "induction", "--since", "2999-01-01").stdout.count("\n") <= 1
+
+
+def test_report_rejects_a_bad_date(cli: CliRunner, tmp_path: Path) -> None:
+    run = cli("report", "induction", "--since", "yesterday")
+    assert run.returncode == 2 and "Traceback" not in run.stderr

@@ -57,6 +57,29 @@ def command(
     return body, {"Content-Type": "application/x-www-form-urlencoded", **sign(body)}
 
 
+def _action(value: str, label: str) -> dict[str, Any]:
+    text = {"type": "plain_text", "text": label}
+    return {"type": "button", "action_id": "choice-0", "block_id": "b1", "value": value, "text": text}
+
+
+def _form(payload: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    body = urlencode({"payload": json.dumps(payload)})
+    return body, {"Content-Type": "application/x-www-form-urlencoded", **sign(body)}
+
+
+def _payload(value: str, label: str, user: str, **extra: Any) -> dict[str, Any]:
+    """A block_actions payload as Slack sends it for one button press."""
+    return {
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": user, "name": "alex"},
+        "api_app_id": "A1",
+        "trigger_id": "t1",
+        "actions": [_action(value, label)],
+        **extra,
+    }
+
+
 def press(
     value: str,
     label: str,
@@ -67,61 +90,20 @@ def press(
     ephemeral: bool = False,
     message: dict[str, Any] | None = None,
 ) -> tuple[str, dict[str, str]]:
-    container: dict[str, Any] = {
-        "type": "message",
-        "message_ts": "9.9",
-        "channel_id": channel,
-        "is_ephemeral": ephemeral,
-    }
-    payload: dict[str, Any] = {
-        "type": "block_actions",
-        "team": {"id": "T1"},
-        "user": {"id": user, "name": "alex"},
-        "api_app_id": "A1",
-        "container": container,
-        "channel": {"id": channel},
-        "trigger_id": "t1",
-        "response_url": response_url,
-        "actions": [
-            {
-                "type": "button",
-                "action_id": "choice-0",
-                "block_id": "b1",
-                "value": value,
-                "text": {"type": "plain_text", "text": label},
-                "action_ts": "1.2",
-            }
-        ],
-    }
+    """A press on a message (ephemeral ones carry no copy of the message)."""
+    container = {"type": "message", "message_ts": "9.9", "channel_id": channel, "is_ephemeral": ephemeral}
+    payload = _payload(
+        value, label, user, container=container, channel={"id": channel}, response_url=response_url
+    )
     if not ephemeral:
         payload["message"] = message or {"ts": "9.9", "blocks": [{"type": "actions", "elements": []}]}
-    body = urlencode({"payload": json.dumps(payload)})
-    return body, {"Content-Type": "application/x-www-form-urlencoded", **sign(body)}
+    return _form(payload)
 
 
 def press_in_view(value: str, label: str, user: str = "U1") -> tuple[str, dict[str, str]]:
     """A press on the Home tab: no channel and no message, only the view."""
-    payload = {
-        "type": "block_actions",
-        "team": {"id": "T1"},
-        "user": {"id": user, "name": "alex"},
-        "api_app_id": "A1",
-        "container": {"type": "view", "view_id": "V1"},
-        "trigger_id": "t1",
-        "view": {"id": "V1", "type": "home"},
-        "actions": [
-            {
-                "type": "button",
-                "action_id": "choice-0",
-                "block_id": "b1",
-                "value": value,
-                "text": {"type": "plain_text", "text": label},
-                "action_ts": "1.2",
-            }
-        ],
-    }
-    body = urlencode({"payload": json.dumps(payload)})
-    return body, {"Content-Type": "application/x-www-form-urlencoded", **sign(body)}
+    view = {"id": "V1", "type": "home"}
+    return _form(_payload(value, label, user, container={"type": "view", "view_id": "V1"}, view=view))
 
 
 def buttons(blocks: list[dict[str, Any]]) -> dict[str, str]:

@@ -12,10 +12,11 @@ from bot.core.content.models import Content
 from bot.core.errors import ConflictError
 from bot.core.faq import FaqMatcher
 from bot.core.messages import Escalation, Incoming, Outgoing, Reply, StateView
-from bot.core.router import FLOW, Router
+from bot.core.router import Router
 from bot.core.state import ConversationState
 from bot.core.storage import Store, conversation_key
 from bot.core.turn import Turn
+from bot.core.walk import FLOW
 from dialogs.flowchart import FlowchartMachine
 
 log = logging.getLogger("advisor.engine")

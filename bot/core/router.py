@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 
 from bot.core.choices import ChoiceValue, decode
 from bot.core.content.models import Content
 from bot.core.faq import FLOWCHART, FaqMatcher
-from bot.core.messages import DecisionRecord, Reply
+from bot.core.messages import Reply
 from bot.core.present import Presenter
 from bot.core.state import ConversationState
-from bot.core.text import clean, command_word, first_link, looks_unreadable
+from bot.core.text import clean, command_word, looks_unreadable
 from bot.core.tour import Tour
 from bot.core.turn import Turn
+from bot.core.walk import FLOW, NOTE, Walk
 from dialogs.flowchart import ANSWERS, FlowchartMachine
 
-FLOW = "flowchart"
-NOTE = "note"
 INPUT_LIMIT = 4000
-NOTE_LIMIT = 2000
 WALK_VERBS = frozenset({"answer", "back", "why", "stop", "record", "tour", "option"})
 TOUR = "induction"
 
@@ -30,6 +27,7 @@ class Router:
     def __init__(self, *, content: Content, matcher: FaqMatcher, machine: FlowchartMachine) -> None:
         self.present = Presenter(content)
         self.tour = Tour(content, self.present)
+        self.walk = Walk(self.present, machine)
         self.matcher = matcher
         self.machine = machine
         words = content.messages.words
@@ -58,12 +56,8 @@ class Router:
         state = turn.state
         if state.flow == TOUR:
             self.tour.where_now(turn)
-        elif state.flow == FLOW and state.awaiting == NOTE:
-            turn.say(self.present.record_prompt(state))
-        elif state.flow == FLOW and state.node:
-            turn.say(self.present.question(state))
-        elif state.flow == FLOW and state.outcome:
-            turn.say(self.present.outcome(state))
+        elif state.flow == FLOW:
+            self.walk.where_now(turn)
 
     def aside(self, turn: Turn, reply: Reply) -> None:
         """Say something that is not a step, then repeat where the officer is."""
@@ -94,13 +88,13 @@ class Router:
         actions: dict[str, Callable[[Turn], None]] = {
             "help": lambda t: t.say(self.present.help()),
             "menu": lambda t: t.say(self.present.greeting()),
-            "start_walk": self.start_walk,
-            "restart": self.start_walk,
+            "start_walk": self.walk.start,
+            "restart": self.walk.start,
             "ask": lambda t: t.say(self.present.text("ask_prompt")),
             "induction": self.tour.start,
         }
         if at_outcome:
-            actions |= {"stop": self.stop, "back": self.back, "why": self.where_now}
+            actions |= {"stop": self.walk.stop, "back": self.walk.back, "why": self.where_now}
         if word in actions:
             actions[word](turn)
         elif word in {"stop"}:
@@ -114,10 +108,10 @@ class Router:
         actions: dict[str, Callable[[Turn], None]] = {
             "yes": lambda t: self.answer(t, "yes"),
             "no": lambda t: self.answer(t, "no"),
-            "back": self.back,
-            "restart": self.restart,
-            "why": self.why,
-            "stop": self.stop,
+            "back": self.walk.back,
+            "restart": self.walk.restart,
+            "why": self.walk.why,
+            "stop": self.walk.stop,
             "start_walk": self.where_now,
             "help": lambda t: self.aside(t, self.present.help()),
             "menu": lambda t: self.aside(t, self.present.help()),
@@ -156,18 +150,17 @@ class Router:
     def walk_from_tour(self, turn: Turn) -> None:
         """A post needs checking mid-tour: put the tour aside; "induction" resumes it."""
         self.tour.suspend(turn)
-        self.start_walk(turn)
+        self.walk.start(turn)
 
     def note_text(self, turn: Turn, text: str, word: str | None) -> None:
         if word == "stop":
-            self.cancel_record(turn)
+            self.walk.cancel_record(turn)
         elif word == "back":
-            self.back(turn)
+            self.walk.back(turn)
         elif word == "skip":
-            self.send_record(turn, None)
+            self.walk.send_record(turn, None)
         else:
-            note, _ = clean(text, limit=NOTE_LIMIT)
-            self.send_record(turn, note)
+            self.walk.send_record(turn, text)
 
     def question(self, turn: Turn, text: str, *, in_walk: bool) -> None:
         """Answer a policy question, offer close matches, or say honestly that it's not covered."""
@@ -177,7 +170,7 @@ class Router:
             if in_walk:
                 turn.say(self.present.text("not_an_answer"))
             else:
-                self.start_walk(turn)
+                self.walk.start(turn)
         elif result.kind == "answer" and best is not None:
             turn.say(self.present.answer(self.present.entries[best.id]))
         elif result.kind == "suggest":
@@ -214,9 +207,9 @@ class Router:
             "faq": self.press_faq,
             "none": lambda t, v: t.say(self.present.unknown()),
             "answer": self.press_answer,
-            "back": lambda t, v: self.back(t),
-            "why": lambda t, v: self.why(t),
-            "stop": lambda t, v: self.stop(t),
+            "back": lambda t, v: self.walk.back(t),
+            "why": lambda t, v: self.walk.why(t),
+            "stop": lambda t, v: self.walk.stop(t),
             "record": self.press_record,
             "induction": lambda t, v: self.tour.start(t),
             "tour": self.press_tour,
@@ -236,6 +229,10 @@ class Router:
         else:
             move(turn)
 
+    def answer(self, turn: Turn, answer: str) -> None:
+        if not self.walk.answer(turn, answer):
+            self.stale(turn)
+
     def press_answer(self, turn: Turn, value: ChoiceValue) -> None:
         if value.arg in ANSWERS:
             self.answer(turn, value.arg)
@@ -246,7 +243,7 @@ class Router:
         if turn.state.flow == FLOW and turn.state.node:
             self.stale(turn)  # a walk is under way: an older menu button must not reset it
         else:
-            self.start_walk(turn)
+            self.walk.start(turn)
 
     def press_faq(self, turn: Turn, value: ChoiceValue) -> None:
         entry = self.present.entries.get(value.arg)
@@ -264,12 +261,11 @@ class Router:
         if state.flow != FLOW or outcome is None or outcome.escalate == "no":
             turn.say(self.present.text("no_record_here"))
         elif value.arg == "send" and state.awaiting == NOTE:
-            self.send_record(turn, None)
+            self.walk.send_record(turn, None)
         elif value.arg == "cancel" and state.awaiting == NOTE:
-            self.cancel_record(turn)
+            self.walk.cancel_record(turn)
         elif not value.arg:
-            state.awaiting = NOTE
-            turn.say(self.present.record_prompt(state))
+            self.walk.ask_for_note(turn)
         else:
             self.stale(turn)
 
@@ -277,79 +273,3 @@ class Router:
         in_walk = turn.state.flow in {FLOW, TOUR}
         turn.say(self.present.text("stale_button" if in_walk else "stale_no_walk"))
         self.where_now(turn)
-
-    # --- the walk -----------------------------------------------------------------------
-
-    def start_walk(self, turn: Turn) -> None:
-        state = turn.state
-        state.clear()
-        state.flow, state.node, state.walk = FLOW, self.machine.start, secrets.token_hex(3)
-        turn.say(self.present.text("walk_intro"), self.present.question(state))
-
-    def restart(self, turn: Turn) -> None:
-        turn.say(self.present.text("restarted"))
-        self.start_walk(turn)
-
-    def answer(self, turn: Turn, answer: str) -> None:
-        state = turn.state
-        if state.node is None or state.awaiting:
-            self.stale(turn)
-            return
-        target = self.machine.answer(state.node, answer)
-        state.path.append((state.node, answer))
-        if self.machine.is_outcome(target):
-            state.node, state.outcome = None, target
-            turn.outcome_logged = target
-        else:
-            state.node = target
-        self.where_now(turn)
-
-    def back(self, turn: Turn) -> None:
-        state = turn.state
-        if state.awaiting == NOTE:
-            state.awaiting = None
-        elif not state.path:
-            turn.say(self.present.text("first_question"))
-        else:
-            node, _ = state.path.pop()
-            state.node, state.outcome = node, None
-        self.where_now(turn)
-
-    def why(self, turn: Turn) -> None:
-        node = turn.state.node
-        if node is None:
-            self.where_now(turn)
-            return
-        turn.say(self.present.why(self.present.questions[node]), self.present.question(turn.state))
-
-    def stop(self, turn: Turn) -> None:
-        turn.state.clear()
-        turn.say(self.present.text("stopped"))
-
-    def cancel_record(self, turn: Turn) -> None:
-        turn.state.awaiting = None
-        turn.say(self.present.text("record_cancelled"))
-        self.where_now(turn)
-
-    def send_record(self, turn: Turn, note: str | None) -> None:
-        """Send the record, then close the walk so no old button can send it again."""
-        state = turn.state
-        outcome = self.present.outcomes[state.outcome or ""]
-        incoming = turn.incoming
-        record = DecisionRecord(
-            id=f"R-{secrets.token_hex(4).upper()}",
-            created_at=turn.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            user=incoming.user,
-            user_name=incoming.user_name,
-            channel=incoming.channel,
-            conversation=incoming.conversation,
-            outcome=outcome.id,
-            outcome_title=outcome.title,
-            urgency=outcome.escalate,
-            path=tuple(state.path),
-            comment=note or None,
-            link=first_link(note) if note else None,
-        )
-        turn.send_record(record, self.present.record_notice(record))
-        state.clear()
-        turn.say(self.present.record_sent(record))

@@ -43,6 +43,7 @@ class SlackChannel:
     ) -> None:
         self.engine = engine
         self.chosen = engine.content.messages.texts.chosen
+        self.help_word = engine.content.messages.words.help[0]  # a bare /socialmedia shows help
         self.comms_channel = comms_channel
         self.client = AsyncWebClient(token=token, base_url=api_url)
         self.app = AsyncApp(
@@ -80,7 +81,7 @@ class SlackChannel:
 
     async def on_command(self, ack: Callable[..., Awaitable[None]], body: Payload) -> None:
         """Answer in the acknowledgement itself: ephemeral, fast, no extra API call."""
-        text = str(body.get("text") or "").strip() or "help"
+        text = str(body.get("text") or "").strip() or self.help_word
         out = await self.turn(
             _incoming(body.get("channel_id"), body.get("user_id"), body.get("user_name"), text)
         )

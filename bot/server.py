@@ -11,6 +11,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 
 from bot.channels.slack import SlackChannel
+from bot.channels.teams import TeamsChannel
 from bot.core.engine import ConversationEngine
 from bot.core.messages import Escalation
 from bot.settings import Settings
@@ -45,7 +46,18 @@ def channel_status(settings: Settings) -> list[str]:
         slack = (
             "Slack: off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or SLACK_APP_TOKEN for Socket Mode)"
         )
-    return [slack]
+    if settings.microsoft_app_id:
+        teams = f"Teams: on at POST /api/messages ({settings.teams_app_type})"
+    elif settings.teams_enabled:
+        teams = (
+            "Teams: on at POST /api/messages, anonymous for local testing"
+            " (set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD for Azure)"
+        )
+    else:
+        teams = (
+            "Teams: off (set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD; anonymous only on a loopback HOST)"
+        )
+    return [slack, teams]
 
 
 async def build_app(settings: Settings) -> web.Application:
@@ -68,6 +80,15 @@ async def build_app(settings: Settings) -> web.Application:
         app[SLACK] = slack
         if not settings.slack_socket_mode:
             app.router.add_post("/slack/events", slack_events)
+    if settings.teams_enabled:
+        teams = TeamsChannel(
+            engine=engine,
+            app_id=settings.microsoft_app_id or "",
+            password=settings.microsoft_app_password or "",
+            app_type=settings.teams_app_type,
+            tenant_id=settings.microsoft_app_tenant_id or "",
+        )
+        app.router.add_post("/api/messages", teams.handle)
     app.on_cleanup.append(_close_store)
     return app
 

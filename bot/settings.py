@@ -39,6 +39,40 @@ class Settings(BaseSettings):
     slack_comms_channel: str | None = Field(default=None, description="SLACK_COMMS_CHANNEL")
     slack_command: str = Field(default="/socialmedia", description="SLACK_COMMAND")
 
+    microsoft_app_id: str | None = Field(default=None, description="MICROSOFT_APP_ID")
+    microsoft_app_password: str | None = Field(default=None, description="MICROSOFT_APP_PASSWORD")
+    microsoft_app_tenant_id: str | None = Field(default=None, description="MICROSOFT_APP_TENANT_ID")
+    microsoft_app_type: Literal["SingleTenant", "MultiTenant"] | None = Field(
+        default=None, description="MICROSOFT_APP_TYPE"
+    )
+
+    @model_validator(mode="after")
+    def _teams_complete(self) -> Settings:
+        if bool(self.microsoft_app_id) != bool(self.microsoft_app_password):
+            missing = "MICROSOFT_APP_PASSWORD" if self.microsoft_app_id else "MICROSOFT_APP_ID"
+            raise ValueError(f"{missing} is not set")
+        if (
+            self.teams_app_type == "SingleTenant"
+            and self.microsoft_app_id
+            and not self.microsoft_app_tenant_id
+        ):
+            raise ValueError("MICROSOFT_APP_TENANT_ID is not set (single-tenant bot)")
+        return self
+
+    @property
+    def teams_app_type(self) -> str:
+        """Azure now creates single-tenant bots; a tenant id implies one."""
+        return self.microsoft_app_type or ("SingleTenant" if self.microsoft_app_tenant_id else "MultiTenant")
+
+    @property
+    def loopback(self) -> bool:
+        return self.host in {"127.0.0.1", "localhost", "::1"} or self.host.startswith("127.")
+
+    @property
+    def teams_enabled(self) -> bool:
+        """With credentials; or anonymous for local testing, only on a loopback address."""
+        return bool(self.microsoft_app_id) or self.loopback
+
     @model_validator(mode="after")
     def _slack_complete(self) -> Settings:
         """A half-configured Slack is a mistake worth stopping for, not a channel left off."""

@@ -47,8 +47,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     bench.add_argument("--turns", type=int, default=2000)
     bench.add_argument("--entries", type=int, default=1000, help="FAQ size for the match benchmark")
     bench.add_argument("--slack", action="store_true", help="Slack slash-command throughput instead")
-    bench.add_argument("--seconds", type=float, default=8.0, help="with --slack: seconds per round")
+    bench.add_argument("--teams", action="store_true", help="Teams expectReplies throughput instead")
+    bench.add_argument(
+        "--seconds", type=float, default=8.0, help="with --slack or --teams: seconds per round"
+    )
     sub.add_parser("serve", help="run the HTTP server with every configured channel")
+    package = sub.add_parser("teams-package", help="write the Teams app package (zip) to upload")
+    package.add_argument("--out", type=Path, default=Path("teams-app.zip"))
+    package.add_argument("--domain", default="advisor.example.gov.uk", help="the bot's public host name")
     report = sub.add_parser("report", help="records for managers and the Communications Team")
     report.add_argument("kind", choices=["induction"])
     report.add_argument(
@@ -114,6 +120,11 @@ async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    if args.teams:
+        from bot.devtools.bench_teams import run as run_teams
+
+        await run_teams(seconds=args.seconds)
+        return 0
     if args.slack:
         from bot.devtools.bench_slack import run
 
@@ -136,6 +147,21 @@ async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.server import serve
 
     await serve(settings)
+    return 0
+
+
+async def cmd_teams_package(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.teams_package import write_package
+
+    about = content_of(settings).about
+    out = write_package(
+        args.out,
+        bot_id=settings.microsoft_app_id,
+        bot_name=about.bot_name,
+        council=about.council,
+        domain=args.domain,
+    )
+    print(f"wrote {out}: upload it in Teams (Apps, Manage your apps, Upload an app)")
     return 0
 
 
@@ -172,6 +198,7 @@ COMMANDS: dict[str, Command] = {
     "diagram": cmd_diagram,
     "serve": cmd_serve,
     "report": cmd_report,
+    "teams-package": cmd_teams_package,
     "unanswered": cmd_unanswered,
 }
 

@@ -55,7 +55,8 @@ def channel_status(settings: Settings) -> list[str]:
         )
     else:
         teams = (
-            "Teams: off (set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD; anonymous only on a loopback HOST)"
+            "Teams: refused: with no MICROSOFT_APP_ID, /api/messages runs only on a loopback HOST,"
+            f" not {settings.host} (set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD)"
         )
     return [slack, teams]
 
@@ -87,7 +88,9 @@ async def build_app(settings: Settings) -> web.Application:
             password=settings.microsoft_app_password or "",
             app_type=settings.teams_app_type,
             tenant_id=settings.microsoft_app_tenant_id or "",
+            comms_conversation=settings.teams_comms_channel,
         )
+        notifiers.targets.append(teams.notify)
         app.router.add_post("/api/messages", teams.handle)
     app.on_cleanup.append(_close_store)
     return app

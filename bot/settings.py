@@ -46,6 +46,8 @@ class Settings(BaseSettings):
         default=None, description="MICROSOFT_APP_TYPE"
     )
 
+    teams_comms_channel: str | None = Field(default=None, description="TEAMS_COMMS_CHANNEL")
+
     @model_validator(mode="after")
     def _teams_complete(self) -> Settings:
         if bool(self.microsoft_app_id) != bool(self.microsoft_app_password):

@@ -11,6 +11,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.server import build_app
 from bot.settings import Settings
+from tests.conftest import CliRunner  # noqa: F401  (the cli fixture)
 
 
 def activity(
@@ -136,3 +137,161 @@ async def test_malformed_requests_get_4xx(teams: TestClient[Any, Any]) -> None:
     ).status == 400
     assert (await teams.post("/api/messages", data="x", headers={"Content-Type": "text/plain"})).status == 415
     assert (await teams.post("/api/messages", json={"no": "type"})).status == 400
+
+
+APP_ID = "app-1"
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["expired", "wrong audience", "wrong issuer", "valid"],
+)
+async def test_signed_tokens_are_checked_and_only_a_valid_one_is_accepted(tmp_path: Path, case: str) -> None:
+    from tests.teams_tokens import install_test_key, token
+
+    install_test_key()
+    body = activity("can I use my council email for twitter?")
+    service_url = body["serviceUrl"]
+    tokens = {
+        "expired": token(app_id=APP_ID, service_url=service_url, expires_in=-3600),
+        "wrong audience": token(app_id=APP_ID, service_url=service_url, audience="someone-else"),
+        "wrong issuer": token(app_id=APP_ID, service_url=service_url, issuer="https://evil.example"),
+        "valid": token(app_id=APP_ID, service_url=service_url),
+    }
+    client = await client_for(
+        tmp_path, microsoft_app_id=APP_ID, microsoft_app_password="pw", microsoft_app_type="MultiTenant"
+    )
+    try:
+        response = await client.post(
+            "/api/messages", json=body, headers={"Authorization": f"Bearer {tokens[case]}"}
+        )
+        assert response.status == (200 if case == "valid" else 401), await response.text()
+    finally:
+        await client.close()
+
+
+async def test_normal_delivery_posts_replies_to_the_connector_and_updates_the_pressed_card(
+    teams: TestClient[Any, Any],
+) -> None:
+    from aiohttp import web
+
+    calls: list[tuple[str, str, dict[str, Any]]] = []
+
+    async def record(request: web.Request) -> web.Response:
+        calls.append((request.method, request.path, await request.json()))
+        return web.json_response({"id": f"reply-{len(calls)}"})
+
+    connector = web.Application()
+    connector.router.add_route("*", "/v3/conversations/{conversation}/activities", record)
+    connector.router.add_route("*", "/v3/conversations/{conversation}/activities/{activity}", record)
+    server = TestServer(connector)
+    await server.start_server()
+    try:
+        body = activity("check") | {"deliveryMode": None, "serviceUrl": str(server.make_url("/"))}
+        response = await teams.post("/api/messages", json=body)
+        assert response.status == 201
+        posts = [c for c in calls if c[0] == "POST"]
+        assert posts and "Question 1" in card_texts(posts[-1][2])
+        no = card_buttons(posts[-1][2])["No"]
+        press = activity(value=no) | {
+            "deliveryMode": None,
+            "serviceUrl": body["serviceUrl"],
+            "replyToId": "card-1",
+        }
+        assert (await teams.post("/api/messages", json=press)).status == 201
+        (update,) = [c for c in calls if c[0] == "PUT"]
+        assert update[1].endswith("/activities/card-1")
+        assert "You chose: No" in card_texts(update[2]) and not card_buttons(update[2])
+    finally:
+        await server.close()
+
+
+async def test_a_record_goes_to_the_comms_channel_by_proactive_message(tmp_path: Path) -> None:
+    from aiohttp import web
+
+    calls: list[tuple[str, str, dict[str, Any]]] = []
+
+    async def record(request: web.Request) -> web.Response:
+        calls.append((request.method, request.path, await request.json()))
+        return web.json_response({"id": "x"})
+
+    connector = web.Application()
+    connector.router.add_route("*", "/v3/conversations/{conversation}/activities", record)
+    connector.router.add_route("*", "/v3/conversations/{conversation}/activities/{activity}", record)
+    server = TestServer(connector)
+    await server.start_server()
+    client = await client_for(tmp_path, teams_comms_channel="19:comms@thread.tacv2")
+    try:
+        added = activity(conversation="19:comms@thread.tacv2") | {
+            "type": "conversationUpdate",
+            "membersAdded": [{"id": "28:bot"}],
+            "text": None,
+            "deliveryMode": None,
+            "serviceUrl": str(server.make_url("/")),
+        }
+        assert (await client.post("/api/messages", json=added)).status == 201
+        replies = await say(client, activity("check"))
+        replies = await say(client, activity(value=card_buttons(replies[-1])["Yes"]))
+        replies = await say(
+            client, activity(value=card_buttons(replies[-1])["Send a record to the Communications Team"])
+        )
+        note = "<at>everyone</at> see https://x.test/post/1"
+        await say(client, activity(note))
+        posted = [c for c in calls if "19:comms" in c[1] and "URGENT" in card_texts(c[2])]
+        assert posted, calls
+        assert "entities" not in posted[0][2] or not posted[0][2]["entities"]
+    finally:
+        await client.close()
+        await server.close()
+
+
+def test_the_teams_package_has_the_manifest_and_both_icons(cli: Any, tmp_path: Path) -> None:
+    import json
+    import struct
+    import zipfile
+
+    out = tmp_path / "app.zip"
+    run = cli(
+        "teams-package",
+        "--out",
+        str(out),
+        "--domain",
+        "advisor.council.test",
+        env={
+            "MICROSOFT_APP_ID": "00000000-0000-0000-0000-000000000001",
+            "MICROSOFT_APP_PASSWORD": "pw",
+            "MICROSOFT_APP_TENANT_ID": "t",
+        },
+    )
+    assert run.returncode == 0, run.stderr
+    with zipfile.ZipFile(out) as package:
+        manifest = json.loads(package.read("manifest.json"))
+        sizes = {
+            name: struct.unpack(">II", package.read(name)[16:24]) for name in ("color.png", "outline.png")
+        }
+    assert manifest["bots"][0]["botId"] == "00000000-0000-0000-0000-000000000001"
+    assert manifest["validDomains"] == ["advisor.council.test"]
+    assert {c["title"] for c in manifest["bots"][0]["commandLists"][0]["commands"]} == {
+        "help",
+        "check",
+        "ask",
+        "induction",
+    }
+    assert sizes == {"color.png": (192, 192), "outline.png": (32, 32)}
+
+
+def test_the_teams_package_needs_the_app_id(cli: Any) -> None:
+    run = cli("teams-package", "--out", "/tmp/never.zip")
+    assert run.returncode == 2 and "MICROSOFT_APP_ID" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_anonymous_teams_is_refused_off_loopback_and_credentials_must_be_complete() -> None:
+    from bot.server import channel_status
+
+    assert "refused" in channel_status(Settings(host="0.0.0.0"))[1]
+    assert not Settings(host="0.0.0.0").teams_enabled
+    assert Settings(host="127.0.0.1").teams_enabled
+    with pytest.raises(ValueError, match="MICROSOFT_APP_PASSWORD"):
+        Settings(microsoft_app_id="a")
+    with pytest.raises(ValueError, match="MICROSOFT_APP_TENANT_ID"):
+        Settings(microsoft_app_id="a", microsoft_app_password="p", microsoft_app_type="SingleTenant")

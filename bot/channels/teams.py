@@ -3,6 +3,7 @@ so a move to the Microsoft 365 Agents SDK touches only this file."""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -10,14 +11,15 @@ from aiohttp import web
 from botbuilder.core import CardFactory, MessageFactory, TurnContext, serializer_helper
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, DeliveryModes
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationReference, DeliveryModes
 from msrest.universal_http import requests as msrest_requests
 
 from bot.core.engine import ConversationEngine
 from bot.core.errors import AdvisorError
-from bot.core.messages import Incoming, Outgoing, Reply
+from bot.core.messages import Escalation, Incoming, Outgoing, Reply
 
 CHANNEL = "teams"
+COMMS_REFERENCE = "teams/comms-conversation-reference"
 log = logging.getLogger("advisor.teams")
 
 
@@ -26,6 +28,43 @@ def speed_up_msrest() -> None:
     a frozenset holds the same codes and makes the scan instant."""
     policy = msrest_requests.ClientRetryPolicy
     policy.safe_codes = frozenset(policy.safe_codes)  # type: ignore[assignment]
+
+
+class _ReusedConnectors:
+    """One connector client per service URL and audience, instead of a new client (and a new
+    msrest configuration) on every turn; the credentials inside refresh their own tokens."""
+
+    def __init__(self, inner: Any, cache: dict[tuple[str, str | None], Any]) -> None:
+        self._inner = inner
+        self._cache = cache
+
+    async def create(self, service_url: str, audience: str | None = None) -> Any:
+        key = (service_url, audience)
+        if key not in self._cache:
+            self._cache[key] = await self._inner.create(service_url, audience)
+        return self._cache[key]
+
+
+class _Authentication(ConfigurationBotFrameworkAuthentication):  # type: ignore[misc]
+    """botbuilder's authentication, reusing the per-turn clients it would otherwise rebuild."""
+
+    def __init__(self, configuration: Any) -> None:
+        super().__init__(configuration)
+        self._connectors: dict[tuple[str, str | None], Any] = {}
+        self._user_tokens: dict[tuple[object, ...], Any] = {}
+
+    async def authenticate_request(self, activity: Activity, auth_header: str) -> Any:
+        result = await super().authenticate_request(activity, auth_header)
+        if result.connector_factory is not None:
+            result.connector_factory = _ReusedConnectors(result.connector_factory, self._connectors)
+        return result
+
+    async def create_user_token_client(self, claims_identity: Any) -> Any:
+        claims = claims_identity.claims or {}
+        key = (claims.get("aud"), claims.get("appid"), claims.get("azp"))
+        if key not in self._user_tokens:
+            self._user_tokens[key] = await super().create_user_token_client(claims_identity)
+        return self._user_tokens[key]
 
 
 class _Configuration:
@@ -88,8 +127,10 @@ def to_incoming(activity: Activity) -> Incoming:
 class AdvisorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
     """Translates and routes; the engine decides."""
 
-    def __init__(self, engine: ConversationEngine) -> None:
+    def __init__(self, engine: ConversationEngine, comms_conversation: str | None) -> None:
+        super().__init__()
         self.engine = engine
+        self.comms_conversation = comms_conversation
         self.texts = engine.content.messages.texts
         self.welcome_word = engine.content.messages.words.menu[0]
 
@@ -101,6 +142,14 @@ class AdvisorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         except Exception:  # the one place a Teams turn's unexpected failure is caught
             log.exception("turn crashed user=%s conversation=%s", incoming.user, incoming.conversation)
         return Outgoing(replies=(self.engine.error_reply(),))
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        """Remember how to reach the Communications Team's channel whenever it speaks to us."""
+        conversation = turn_context.activity.conversation
+        if self.comms_conversation and conversation and conversation.id == self.comms_conversation:
+            reference = TurnContext.get_conversation_reference(turn_context.activity)
+            await self.engine.store.remember(COMMS_REFERENCE, json.dumps(reference.serialize()))
+        await super().on_turn(turn_context)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -138,16 +187,13 @@ class AdvisorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             )
 
 
-class TeamsChannel:
-    """The adapter, the bot and the route handler that stands in for CloudAdapter.process."""
+class TeamsRoute:
+    """Stands in for CloudAdapter.process, which answers 500 to a reply body and to most
+    authentication failures."""
 
-    def __init__(
-        self, *, engine: ConversationEngine, app_id: str, password: str, app_type: str, tenant_id: str
-    ) -> None:
-        speed_up_msrest()
-        configuration = _Configuration(app_id, password, app_type, tenant_id)
-        self.adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(configuration))
-        self.bot = AdvisorTeamsBot(engine)
+    def __init__(self, adapter: CloudAdapter, bot: Any) -> None:
+        self.adapter = adapter
+        self.bot = bot
 
     async def handle(self, request: web.Request) -> web.Response:
         """POST /api/messages. Every authentication failure is 401; a reply body
@@ -179,4 +225,60 @@ class TeamsChannel:
         return web.json_response(payload, status=response.status or 200)
 
 
-__all__ = ["ActivityTypes", "TeamsChannel"]
+class _Echo(TeamsActivityHandler):  # type: ignore[misc]
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        await turn_context.send_activity(MessageFactory.text(turn_context.activity.text or ""))
+
+
+def echo_route() -> TeamsRoute:
+    """The benchmark's baseline: an echo bot behind the same route, botbuilder as shipped."""
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_Configuration("", "", "MultiTenant", "")))
+    return TeamsRoute(adapter, _Echo())
+
+
+class TeamsChannel:
+    """The adapter, the bot and the route handler that stands in for CloudAdapter.process."""
+
+    def __init__(
+        self,
+        *,
+        engine: ConversationEngine,
+        app_id: str,
+        password: str,
+        app_type: str,
+        tenant_id: str,
+        comms_conversation: str | None = None,
+    ) -> None:
+        speed_up_msrest()
+        configuration = _Configuration(app_id, password, app_type, tenant_id)
+        self.adapter = CloudAdapter(_Authentication(configuration))
+        self.bot = AdvisorTeamsBot(engine, comms_conversation)
+        self.route = TeamsRoute(self.adapter, self.bot)
+        self.app_id = app_id
+        self.store = engine.store
+
+    async def notify(self, escalation: Escalation) -> None:
+        """Post a record to the Communications Team's channel by proactive message."""
+        kept = await self.store.recall(COMMS_REFERENCE)
+        if kept is None:
+            log.warning(
+                "record id=%s not posted to Teams: the bot has not yet heard from TEAMS_COMMS_CHANNEL",
+                escalation.record.id,
+            )
+            return
+        reference = ConversationReference().deserialize(json.loads(kept))
+        attachment = MessageFactory.attachment(CardFactory.adaptive_card(card(escalation.message)))
+
+        async def send(turn_context: TurnContext) -> None:
+            await turn_context.send_activity(attachment)
+
+        try:
+            await self.adapter.continue_conversation(reference, send, bot_app_id=self.app_id)
+        except Exception:  # the record is stored; a connector failure must not undo the turn
+            log.exception("record id=%s could not be posted to Teams", escalation.record.id)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        return await self.route.handle(request)
+
+
+__all__ = ["ActivityTypes", "TeamsChannel", "echo_route"]

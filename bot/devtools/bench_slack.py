@@ -71,11 +71,11 @@ async def load(url: str, seconds: float, concurrency: int = 50) -> tuple[int, in
     return ok, failed
 
 
-async def wait_up(url: str) -> None:
+async def wait_up(url: str, method: str = "GET") -> None:
     async with aiohttp.ClientSession() as session:
         for _ in range(300):
             try:
-                async with session.get(url) as response:
+                async with session.request(method, url) as response:
                     if response.status < 500:
                         return
             except aiohttp.ClientError:

@@ -42,6 +42,12 @@ class Store(Protocol):
     async def inductions(self, *, since: str | None = None) -> list[InductionRecord]:
         """Induction records started on or after ``since`` (ISO date), oldest first."""
 
+    async def remember(self, name: str, value: str) -> None:
+        """Keep a small named value (for example where a channel's Communications Team is)."""
+
+    async def recall(self, name: str) -> str | None:
+        """A value kept by ``remember``, or ``None``."""
+
     async def log_unanswered(self, text: str, asked_at: str) -> None:
         """Note a question the policy could not answer: text and time, never who asked."""
 

@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS inductions (
     finished_at TEXT, score INTEGER, out_of INTEGER NOT NULL, acknowledged INTEGER NOT NULL,
     content_version TEXT NOT NULL, PRIMARY KEY (channel, user)
 );
+CREATE TABLE IF NOT EXISTS kept (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS unanswered (
     id INTEGER PRIMARY KEY AUTOINCREMENT, asked_at TEXT NOT NULL, text TEXT NOT NULL
 );
@@ -128,6 +129,14 @@ class SqliteStore:
             )
             for row in rows
         ]
+
+    async def remember(self, name: str, value: str) -> None:
+        sql = "INSERT INTO kept VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value"
+        await self._db.execute(sql, (name, value))
+
+    async def recall(self, name: str) -> str | None:
+        rows = list(await self._db.execute_fetchall("SELECT value FROM kept WHERE name = ?", (name,)))
+        return str(rows[0][0]) if rows else None
 
     async def log_unanswered(self, text: str, asked_at: str) -> None:
         await self._db.execute("INSERT INTO unanswered (asked_at, text) VALUES (?, ?)", (asked_at, text))

@@ -1,0 +1,86 @@
+"""``app.py bench --teams``: expectReplies turns per second through POST /api/messages, side
+by side with an echo bot behind the same route handler with botbuilder left as shipped.
+Each server runs in its own process; this one only sends requests from 50 clients."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from typing import Any
+
+import aiohttp
+
+from bot.devtools.bench_slack import free_port, start, wait_up
+
+QUESTION = "can I use my council email address for my personal twitter?"
+
+
+def activity(n: int) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "id": f"a{n}",
+        "channelId": "msteams",
+        "serviceUrl": "http://127.0.0.1:9/",
+        "deliveryMode": "expectReplies",
+        "from": {"id": f"29:u{n % 50}", "name": "Bench"},
+        "recipient": {"id": "28:bot"},
+        "conversation": {"id": f"a:c{n % 50}"},
+        "text": QUESTION,
+        "channelData": {"tenant": {"id": "t"}},
+    }
+
+
+async def load(url: str, seconds: float, concurrency: int = 50) -> tuple[int, int]:
+    ok = failed = sent = 0
+    deadline = time.perf_counter() + seconds
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
+
+        async def worker() -> None:
+            nonlocal ok, failed, sent
+            while time.perf_counter() < deadline:
+                sent += 1
+                async with session.post(url, json=activity(sent)) as response:
+                    await response.read()
+                    ok, failed = (ok + 1, failed) if response.status == 200 else (ok, failed + 1)
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return ok, failed
+
+
+async def run(seconds: float = 8.0, rounds: int = 2) -> None:
+    ours_port, echo_port = free_port(), free_port()
+    with tempfile.TemporaryDirectory() as folder:
+        procs = [
+            await start(
+                "app.py",
+                "serve",
+                env={
+                    "PORT": str(ours_port),
+                    "LOG_LEVEL": "ERROR",
+                    "DATABASE_URL": f"sqlite:///{folder}/bench.db",
+                },
+            ),
+            await start("-m", "bot.devtools.echo_teams", str(echo_port)),
+        ]
+        try:
+            await wait_up(f"http://127.0.0.1:{ours_port}/healthz")
+            await wait_up(f"http://127.0.0.1:{echo_port}/api/messages", method="POST")
+            targets = {
+                "advisor FAQ turn": f"http://127.0.0.1:{ours_port}/api/messages",
+                "echo bot, botbuilder as shipped": f"http://127.0.0.1:{echo_port}/api/messages",
+            }
+            totals = dict.fromkeys(targets, 0)
+            for url in targets.values():
+                await load(url, 1.0)
+            for _ in range(rounds):
+                for name, url in targets.items():
+                    ok, failed = await load(url, seconds)
+                    totals[name] += ok
+                    print(f"{name:<32} {ok / seconds:8.0f} turns/s  ({failed} failed)")
+            ours, echo = (totals[n] for n in targets)
+            print(f"ratio advisor / stock echo: {ours / echo:.2f} (target at least 5)")
+        finally:
+            for proc in procs:
+                proc.terminate()
+                await proc.wait()

@@ -295,3 +295,20 @@ def test_anonymous_teams_is_refused_off_loopback_and_credentials_must_be_complet
         Settings(microsoft_app_id="a")
     with pytest.raises(ValueError, match="MICROSOFT_APP_TENANT_ID"):
         Settings(microsoft_app_id="a", microsoft_app_password="p", microsoft_app_type="SingleTenant")
+
+
+async def test_an_invoke_is_answered_200_with_its_body(teams: TestClient[Any, Any]) -> None:
+    replies = await say(teams, activity("check"))
+    no = card_buttons(replies[-1])["No"]
+    body = activity() | {
+        "type": "invoke",
+        "name": "adaptiveCard/action",
+        "deliveryMode": None,
+        "value": {"action": {"type": "Action.Execute", "verb": "choose", "data": no}},
+    }
+    response = await teams.post("/api/messages", json=body)
+    assert response.status == 200
+    answer = await response.json()
+    assert answer["statusCode"] == 200 and "Question 2" in "\n".join(
+        b["text"] for b in answer["value"]["body"]
+    )

@@ -11,7 +11,14 @@ from aiohttp import web
 from botbuilder.core import CardFactory, MessageFactory, TurnContext, serializer_helper
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationReference, DeliveryModes
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    AdaptiveCardInvokeResponse,
+    ChannelAccount,
+    ConversationReference,
+    DeliveryModes,
+)
 from msrest.universal_http import requests as msrest_requests
 
 from bot.core.engine import ConversationEngine
@@ -167,6 +174,28 @@ class AdvisorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             done.id = activity.reply_to_id
             await turn_context.update_activity(done)
         await self.send(turn_context, out)
+
+    async def on_adaptive_card_invoke(self, turn_context: TurnContext, invoke_value: Any) -> Any:
+        """Universal Actions (Action.Execute): the press is a choice; the card is replaced by
+        the next step, returned in the invoke's own response."""
+        action = getattr(invoke_value, "action", None)
+        data = (action.get("data") if isinstance(action, dict) else None) or {}
+        activity = turn_context.activity
+        base = to_incoming(activity)
+        choice = data.get("choice") if isinstance(data, dict) else None
+        out = await self.turn(
+            Incoming(
+                CHANNEL, base.conversation, base.user, choice=str(choice or ""), user_name=base.user_name
+            )
+        )
+        merged = Reply(
+            text="\n\n".join(r.text for r in out.replies),
+            choices=tuple(c for r in out.replies for c in r.choices),
+            quotes=tuple(q for r in out.replies for q in r.quotes),
+        )
+        return AdaptiveCardInvokeResponse(
+            status_code=200, type="application/vnd.microsoft.card.adaptive", value=card(merged)
+        )
 
     async def on_members_added_activity(
         self, members_added: list[ChannelAccount], turn_context: TurnContext

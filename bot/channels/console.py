@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from typing import IO
 
+from bot.channels.turns import safe_turn
 from bot.core.engine import ConversationEngine
-from bot.core.errors import AdvisorError
 from bot.core.messages import Choice, Incoming, Outgoing, Reply
 
 CHANNEL = "console"
@@ -50,12 +50,7 @@ def to_json(out: Outgoing) -> str:
     return json.dumps({"replies": replies, "state": asdict(out.state)}, ensure_ascii=False)
 
 
-async def turn(engine: ConversationEngine, incoming: Incoming) -> Outgoing:
-    """Run one turn; any failure becomes the polite error reply, never a traceback."""
-    try:
-        return await engine.handle(incoming)
-    except AdvisorError:
-        return Outgoing(replies=(engine.error_reply(),))
+turn = safe_turn
 
 
 async def run_jsonl(engine: ConversationEngine, user: str, lines: Iterable[str], out: IO[str]) -> None:

@@ -21,8 +21,8 @@ from botbuilder.schema import (
 )
 from msrest.universal_http import requests as msrest_requests
 
+from bot.channels.turns import safe_turn
 from bot.core.engine import ConversationEngine
-from bot.core.errors import AdvisorError
 from bot.core.messages import Escalation, Incoming, Outgoing, Reply
 
 CHANNEL = "teams"
@@ -142,13 +142,7 @@ class AdvisorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         self.welcome_word = engine.content.messages.words.menu[0]
 
     async def turn(self, incoming: Incoming) -> Outgoing:
-        try:
-            return await self.engine.handle(incoming)
-        except AdvisorError:
-            log.exception("turn failed user=%s conversation=%s", incoming.user, incoming.conversation)
-        except Exception:  # the one place a Teams turn's unexpected failure is caught
-            log.exception("turn crashed user=%s conversation=%s", incoming.user, incoming.conversation)
-        return Outgoing(replies=(self.engine.error_reply(),))
+        return await safe_turn(self.engine, incoming)
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         """Remember how to reach the Communications Team's channel whenever it speaks to us."""

@@ -15,6 +15,7 @@ import socket
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -95,6 +96,26 @@ async def start(*args: str, env: dict[str, str] | None = None) -> asyncio.subpro
     )
 
 
+LoadFn = Callable[[str, float], Awaitable[tuple[int, int]]]
+
+
+async def compare(
+    targets: dict[str, str], load_fn: LoadFn, *, seconds: float, rounds: int, unit: str, target: float
+) -> None:
+    """Warm each server up, then alternate rounds between them and print each round and the
+    ratio of the first (ours) to the second (the baseline)."""
+    totals = dict.fromkeys(targets, 0)
+    for url in targets.values():
+        await load_fn(url, 1.0)  # warm up: connections, first auth.test, caches
+    for _ in range(rounds):
+        for name, url in targets.items():
+            ok, failed = await load_fn(url, seconds)
+            totals[name] += ok
+            print(f"{name:<32} {ok / seconds:8.0f} {unit}  ({failed} failed)")
+    ours, baseline = (totals[n] for n in targets)
+    print(f"ratio ours / baseline: {ours / baseline:.2f} (target at least {target})")
+
+
 async def run(seconds: float = 8.0, rounds: int = 2) -> None:
     api_port, ours_port, bare_port = free_port(), free_port(), free_port()
     api_url = f"http://127.0.0.1:{api_port}/api/"
@@ -123,16 +144,7 @@ async def run(seconds: float = 8.0, rounds: int = 2) -> None:
                 "advisor /socialmedia ask": f"http://127.0.0.1:{ours_port}/slack/events",
                 "bare bolt ack + say": f"http://127.0.0.1:{bare_port}/slack/events",
             }
-            totals = dict.fromkeys(targets, 0)
-            for url in targets.values():
-                await load(url, 1.0)  # warm up: connections, first auth.test, caches
-            for _ in range(rounds):
-                for name, url in targets.items():
-                    ok, failed = await load(url, seconds)
-                    totals[name] += ok
-                    print(f"{name:<28} {ok / seconds:8.0f} requests/s  ({failed} failed)")
-            ours, bare = (totals[n] for n in targets)
-            print(f"ratio advisor / bare bolt: {ours / bare:.2f} (target at least 0.9)")
+            await compare(targets, load, seconds=seconds, rounds=rounds, unit="requests/s", target=0.9)
         finally:
             for proc in procs:
                 proc.terminate()

@@ -11,7 +11,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.devtools.bench_slack import free_port, start, wait_up
+from bot.devtools.bench_slack import compare, free_port, start, wait_up
 
 QUESTION = "can I use my council email address for my personal twitter?"
 
@@ -70,16 +70,7 @@ async def run(seconds: float = 8.0, rounds: int = 2) -> None:
                 "advisor FAQ turn": f"http://127.0.0.1:{ours_port}/api/messages",
                 "echo bot, botbuilder as shipped": f"http://127.0.0.1:{echo_port}/api/messages",
             }
-            totals = dict.fromkeys(targets, 0)
-            for url in targets.values():
-                await load(url, 1.0)
-            for _ in range(rounds):
-                for name, url in targets.items():
-                    ok, failed = await load(url, seconds)
-                    totals[name] += ok
-                    print(f"{name:<32} {ok / seconds:8.0f} turns/s  ({failed} failed)")
-            ours, echo = (totals[n] for n in targets)
-            print(f"ratio advisor / stock echo: {ours / echo:.2f} (target at least 5)")
+            await compare(targets, load, seconds=seconds, rounds=rounds, unit="turns/s", target=5)
         finally:
             for proc in procs:
                 proc.terminate()

@@ -18,8 +18,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.slack import render
+from bot.channels.turns import safe_turn
 from bot.core.engine import ConversationEngine
-from bot.core.errors import AdvisorError
 from bot.core.messages import Escalation, Incoming, Outgoing
 
 CHANNEL = "slack"
@@ -62,14 +62,7 @@ class SlackChannel:
         return await self.app.async_dispatch(request)
 
     async def turn(self, incoming: Incoming) -> Outgoing:
-        """One engine turn; a failure becomes the polite error reply, logged by id."""
-        try:
-            return await self.engine.handle(incoming)
-        except AdvisorError:
-            log.exception("turn failed user=%s conversation=%s", incoming.user, incoming.conversation)
-        except Exception:  # the one place a Slack turn's unexpected failure is caught
-            log.exception("turn crashed user=%s conversation=%s", incoming.user, incoming.conversation)
-        return Outgoing(replies=(self.engine.error_reply(),))
+        return await safe_turn(self.engine, incoming)
 
     async def post(self, channel: str, out: Outgoing, thread_ts: str | None = None) -> None:
         for blocks in render.messages(out.replies):

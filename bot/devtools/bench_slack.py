@@ -15,7 +15,8 @@ import socket
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -70,6 +71,17 @@ async def load(url: str, seconds: float, concurrency: int = 50) -> tuple[int, in
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
     return ok, failed
+
+
+@asynccontextmanager
+async def stopping(procs: list[asyncio.subprocess.Process]) -> AsyncIterator[None]:
+    """The benchmark's servers, ended however the run ends."""
+    try:
+        yield
+    finally:
+        for proc in procs:
+            proc.terminate()
+            await proc.wait()
 
 
 async def wait_up(url: str, method: str = "GET") -> None:
@@ -136,7 +148,7 @@ async def run(seconds: float = 8.0, rounds: int = 2) -> None:
             ),
             await start("-m", "bot.devtools.bare_bolt", str(bare_port), api_url, SECRET),
         ]
-        try:
+        async with stopping(procs):
             await wait_up(f"http://127.0.0.1:{api_port}/health")
             await wait_up(f"http://127.0.0.1:{ours_port}/healthz")
             await wait_up(f"http://127.0.0.1:{bare_port}/health")
@@ -145,7 +157,3 @@ async def run(seconds: float = 8.0, rounds: int = 2) -> None:
                 "bare bolt ack + say": f"http://127.0.0.1:{bare_port}/slack/events",
             }
             await compare(targets, load, seconds=seconds, rounds=rounds, unit="requests/s", target=0.9)
-        finally:
-            for proc in procs:
-                proc.terminate()
-                await proc.wait()

@@ -11,7 +11,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.devtools.bench_slack import compare, free_port, start, wait_up
+from bot.devtools.bench_slack import compare, free_port, start, stopping, wait_up
 
 QUESTION = "can I use my council email address for my personal twitter?"
 
@@ -63,7 +63,7 @@ async def run(seconds: float = 8.0, rounds: int = 2) -> None:
             ),
             await start("-m", "bot.devtools.echo_teams", str(echo_port)),
         ]
-        try:
+        async with stopping(procs):
             await wait_up(f"http://127.0.0.1:{ours_port}/healthz")
             await wait_up(f"http://127.0.0.1:{echo_port}/api/messages", method="POST")
             targets = {
@@ -71,7 +71,3 @@ async def run(seconds: float = 8.0, rounds: int = 2) -> None:
                 "echo bot, botbuilder as shipped": f"http://127.0.0.1:{echo_port}/api/messages",
             }
             await compare(targets, load, seconds=seconds, rounds=rounds, unit="turns/s", target=5)
-        finally:
-            for proc in procs:
-                proc.terminate()
-                await proc.wait()

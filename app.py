@@ -8,6 +8,8 @@ python app.py eval                 answer quality on the evaluation set
 python app.py bench                turn and match latency
 python app.py diagram              the flowchart as Mermaid, generated from the machine
 python app.py unanswered           questions the policy could not answer
+python app.py records export --since DATE --format csv|jsonl   records for audit
+python app.py records purge        delete what is older than RETENTION_DAYS
 """
 
 from __future__ import annotations
@@ -46,6 +48,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     bench = sub.add_parser("bench", help="measure turn and match latency")
     bench.add_argument("--turns", type=int, default=2000)
     bench.add_argument("--entries", type=int, default=1000, help="FAQ size for the match benchmark")
+    bench.add_argument("--stored", type=int, default=10_000, help="conversations stored before timing")
+    bench.add_argument(
+        "--postgres",
+        metavar="URL",
+        default=None,
+        help="also on this PostgreSQL server (in a scratch database it creates and drops)",
+    )
     bench.add_argument("--slack", action="store_true", help="Slack slash-command throughput instead")
     bench.add_argument("--teams", action="store_true", help="Teams expectReplies throughput instead")
     bench.add_argument(
@@ -61,6 +70,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--since", type=_date, default=None, help="only records started on or after YYYY-MM-DD"
     )
     report.add_argument("--format", choices=["table", "csv"], default="table")
+    records = sub.add_parser("records", help="audit export and retention of kept records")
+    records_sub = records.add_subparsers(dest="action", required=True)
+    export = records_sub.add_parser("export", help="write records to standard output for audit")
+    export.add_argument("--since", type=_date, default=None, help="only records from YYYY-MM-DD on")
+    export.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    export.add_argument("--kind", choices=["decisions", "inductions"], default="decisions")
+    records_sub.add_parser("purge", help="delete records older than RETENTION_DAYS (default 365)")
     sub.add_parser("diagram", help="print the flowchart as Mermaid")
     sub.add_parser("unanswered", help="list questions the policy could not answer")
     return parser.parse_args(argv)
@@ -132,7 +148,13 @@ async def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     from bot.bench import run_bench
 
-    await run_bench(content_of(settings), turns=args.turns, entries=args.entries)
+    await run_bench(
+        content_of(settings),
+        turns=args.turns,
+        entries=args.entries,
+        stored=args.stored,
+        postgres=args.postgres,
+    )
     return 0
 
 
@@ -166,10 +188,10 @@ async def cmd_teams_package(args: argparse.Namespace, settings: Settings) -> int
 
 
 async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.core.storage.sqlite import SqliteStore
     from bot.reports import induction_report
+    from bot.wiring import open_store
 
-    store = await SqliteStore.open(settings.sqlite_path)
+    store = await open_store(settings)
     try:
         print(induction_report(await store.inductions(since=args.since), args.format), end="")
     finally:
@@ -177,10 +199,31 @@ async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.core.storage.sqlite import SqliteStore
+async def cmd_records(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import records
+    from bot.wiring import open_store
 
-    store = await SqliteStore.open(settings.sqlite_path)
+    store = await open_store(settings)
+    try:
+        if args.action == "purge":
+            cutoff = records.retention_cutoff(settings.retention_days)
+            purged = await store.purge(cutoff)
+            print(records.purge_summary(purged, settings.retention_days, cutoff))
+        elif args.kind == "inductions":
+            rows = [records.induction_row(r) for r in await store.inductions(since=args.since)]
+            print(records.write_rows(rows, records.INDUCTION_COLUMNS, args.format), end="")
+        else:
+            rows = [records.decision_row(r) for r in await store.export(since=args.since)]
+            print(records.write_rows(rows, records.DECISION_COLUMNS, args.format), end="")
+    finally:
+        await store.close()
+    return 0
+
+
+async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.wiring import open_store
+
+    store = await open_store(settings)
     try:
         for item in await store.unanswered():
             print(f"{item.asked_at}\t{item.text}")
@@ -197,6 +240,7 @@ COMMANDS: dict[str, Command] = {
     "bench": cmd_bench,
     "diagram": cmd_diagram,
     "serve": cmd_serve,
+    "records": cmd_records,
     "report": cmd_report,
     "teams-package": cmd_teams_package,
     "unanswered": cmd_unanswered,

@@ -6,6 +6,7 @@ import csv
 import io
 
 from bot.core.messages import InductionRecord
+from bot.records import csv_cell
 
 COLUMNS = ["user", "name", "channel", "status", "started", "finished", "score", "acknowledged", "version"]
 
@@ -33,7 +34,7 @@ def induction_report(records: list[InductionRecord], fmt: str) -> str:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(COLUMNS)
-        writer.writerows(rows)
+        writer.writerows([csv_cell(v) for v in row] for row in rows)
         return out.getvalue()
     widths = [max(len(c), *(len(r[i]) for r in rows)) if rows else len(c) for i, c in enumerate(COLUMNS)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(COLUMNS, widths, strict=True)).rstrip()]

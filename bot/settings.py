@@ -13,6 +13,9 @@ from bot.core.errors import AdvisorError
 ROOT = Path(__file__).resolve().parent.parent
 
 
+DATABASE_SCHEMES = ("sqlite:///", "postgresql://", "postgres://", "postgresql+asyncpg://")
+
+
 class SettingsError(AdvisorError):
     """A setting is missing or invalid; the message names the variable."""
 
@@ -24,6 +27,7 @@ class Settings(BaseSettings):
 
     content_dir: Path = Field(default=ROOT / "content", description="CONTENT_DIR")
     database_url: str = Field(default="sqlite:///data/advisor.db", description="DATABASE_URL")
+    retention_days: int = Field(default=365, gt=0, description="RETENTION_DAYS")
     idle_minutes: float = Field(default=30, gt=0, description="IDLE_MINUTES")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="WARNING", description="LOG_LEVEL"
@@ -102,15 +106,17 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _supported(cls, value: str) -> str:
-        if not value.startswith("sqlite:///"):
-            raise ValueError("only sqlite:///PATH is supported")
+        if not value.startswith(DATABASE_SCHEMES):
+            raise ValueError("use sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/DATABASE")
         return value
 
     @property
-    def sqlite_path(self) -> Path:
-        """The database file; a relative path is relative to the project folder."""
+    def database(self) -> str:
+        """``DATABASE_URL`` with a relative SQLite path made relative to the project folder."""
+        if not self.database_url.startswith("sqlite:///"):
+            return self.database_url
         path = Path(self.database_url.removeprefix("sqlite:///"))
-        return path if path.is_absolute() else ROOT / path
+        return f"sqlite:///{path if path.is_absolute() else ROOT / path}"
 
 
 def load_settings() -> Settings:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.content import Content, load_content
 from bot.core.engine import ConversationEngine, Notify
-from bot.core.storage.sqlite import SqliteStore
+from bot.core.storage.relational import RelationalStore
 from bot.settings import Settings
 
 
@@ -13,5 +13,10 @@ async def build_engine(
 ) -> ConversationEngine:
     """Load content (unless given), open the store and assemble the engine."""
     content = content or load_content(settings.content_dir)
-    store = await SqliteStore.open(settings.sqlite_path)
+    store = await open_store(settings)
     return ConversationEngine(content=content, store=store, idle_minutes=settings.idle_minutes, notify=notify)
+
+
+async def open_store(settings: Settings) -> RelationalStore:
+    """The store ``DATABASE_URL`` names, migrated to the newest schema."""
+    return await RelationalStore.open(settings.database)

@@ -16,7 +16,7 @@ import pytest
 from bot.core.content import Content, load_content
 from bot.core.engine import ConversationEngine
 from bot.core.messages import Incoming, Outgoing
-from bot.core.storage.sqlite import SqliteStore
+from bot.core.storage.relational import RelationalStore
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -46,14 +46,14 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
-    db = await SqliteStore.open(tmp_path / "advisor.db")
+async def store(tmp_path: Path) -> AsyncIterator[RelationalStore]:
+    db = await RelationalStore.open(f"sqlite:///{tmp_path / 'advisor.db'}")
     yield db
     await db.close()
 
 
 @pytest.fixture
-def engine(content: Content, store: SqliteStore, clock: Clock) -> ConversationEngine:
+def engine(content: Content, store: RelationalStore, clock: Clock) -> ConversationEngine:
     return ConversationEngine(content=content, store=store, clock=clock)
 
 

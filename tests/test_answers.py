@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.content import Content
-from bot.core.storage.sqlite import SqliteStore
+from bot.core.storage.relational import RelationalStore
 from tests.conftest import Officer, labels, text_of
 
 
@@ -25,7 +25,7 @@ async def test_related_questions_are_buttons_that_answer(officer: Officer, conte
 
 
 async def test_an_uncovered_question_says_so_and_is_logged_without_the_user(
-    officer: Officer, store: SqliteStore
+    officer: Officer, store: RelationalStore
 ) -> None:
     out = await officer.say("How do I claim mileage for a site visit?")
     assert "doesn't say" in text_of(out)

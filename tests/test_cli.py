@@ -42,5 +42,8 @@ def test_eval_prints_accuracy_rejection_and_latency(cli: CliRunner) -> None:
 
 
 def test_bench_prints_turn_and_match_latency(cli: CliRunner) -> None:
-    out = cli("bench", "--turns", "50", "--entries", "120").stdout
-    assert "turn: FAQ question" in out and "turn: flowchart step" in out and "match at 120 entries" in out
+    out = cli("bench", "--turns", "50", "--entries", "120", "--stored", "300").stdout
+    assert "SQLite: 300 conversations stored" in out
+    assert "SQLite: turn, FAQ question" in out and "SQLite: turn, flowchart step" in out
+    assert "50 concurrent conversations" in out and "turns/s" in out
+    assert "match at 120 entries" in out

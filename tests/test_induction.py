@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.core.content import Content
 from bot.core.engine import ConversationEngine
-from bot.core.storage.sqlite import SqliteStore
+from bot.core.storage.relational import RelationalStore
 from tests.conftest import CliRunner, Clock, Officer, jsonl, labels, text_of
 
 
@@ -28,7 +28,7 @@ async def press_option(officer: Officer, content: Content, chapter: int, option:
 
 
 async def test_a_full_tour_with_right_and_wrong_answers_ends_with_score_and_record(
-    officer: Officer, content: Content, store: SqliteStore
+    officer: Officer, content: Content, store: RelationalStore
 ) -> None:
     out = await officer.say("I'm new")
     assert "Chapter 1 of" in text_of(out)

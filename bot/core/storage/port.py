@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from bot.core.messages import DecisionRecord, InductionRecord
@@ -18,6 +19,29 @@ def conversation_key(channel: str, conversation: str, user: str) -> str:
 class UnansweredQuestion:
     asked_at: str
     text: str
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """A decision record as kept for audit, with the content version it was decided under."""
+
+    record: DecisionRecord
+    content_version: str
+
+    @property
+    def comment_attached(self) -> bool:
+        """The officer chose to attach the comment; nothing else ever stores one."""
+        return self.record.comment is not None
+
+
+@dataclass(frozen=True)
+class Purged:
+    """How many rows a retention purge deleted, by kind."""
+
+    records: int
+    inductions: int
+    unanswered: int
+    conversations: int
 
 
 class Store(Protocol):
@@ -53,6 +77,12 @@ class Store(Protocol):
 
     async def unanswered(self, limit: int = 100) -> list[UnansweredQuestion]:
         """The newest unanswered questions first, for the content owners."""
+
+    async def export(self, *, since: str | None = None) -> list[StoredRecord]:
+        """Decision records created on or after ``since`` (ISO date), oldest first, for audit."""
+
+    async def purge(self, before: datetime) -> Purged:
+        """Delete records, the unanswered log and idle conversation state older than ``before``."""
 
     async def close(self) -> None:
         """Release the connection."""

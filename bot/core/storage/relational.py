@@ -1,0 +1,252 @@
+"""The store on a relational database through SQLAlchemy: SQLite (aiosqlite) or PostgreSQL
+(asyncpg), one schema (``schema.py``) kept current by Alembic migrations.
+
+Every statement runs in autocommit: a turn costs one round trip to load and one to save, and the
+save is a single conditional UPDATE, which both databases apply atomically. That is what makes
+the version check safe across processes and servers without holding a transaction open.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Row, bindparam, delete, event, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.sql import Executable
+
+from bot.core.errors import ConflictError, StorageError
+from bot.core.messages import DecisionRecord, InductionRecord
+from bot.core.state import ConversationState
+from bot.core.storage import migrate
+from bot.core.storage.port import Purged, StoredRecord, UnansweredQuestion
+from bot.core.storage.schema import conversations, inductions, kept, records, unanswered
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # how every stored time is written (see schema.py)
+DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+ALIASES = {"postgres": "postgresql", "postgresql+asyncpg": "postgresql", "sqlite+aiosqlite": "sqlite"}
+
+
+def async_url(url: str) -> URL:
+    """``sqlite:///PATH`` or ``postgresql://…`` as the async driver's URL; libpq's ``sslmode``
+    becomes asyncpg's ``ssl`` so a hosted database's usual URL works unchanged."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StorageError(f"DATABASE_URL is not a database URL: {exc}") from None
+    backend = ALIASES.get(parsed.drivername, parsed.drivername)
+    if backend not in DRIVERS:
+        raise StorageError(f"DATABASE_URL: {parsed.drivername} is not supported (sqlite or postgresql)")
+    query = dict(parsed.query)
+    if "sslmode" in query:
+        query["ssl"] = query.pop("sslmode")
+    return parsed.set(drivername=DRIVERS[backend], query=query)
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    """WAL lets readers and the writer work at once; NORMAL sync keeps a commit from waiting for
+    the disk and still survives a killed process; a busy writer is waited for, not an error."""
+    cursor = connection.cursor()
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=5000"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+@dataclass(frozen=True)
+class _Done:
+    rows: Sequence[Row[Any]]
+    rowcount: int
+
+
+class RelationalStore:
+    """The ``Store`` port on SQLAlchemy Core; statements are built once and reused."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self.backend = engine.dialect.name
+        insert = postgresql_insert if self.backend == "postgresql" else sqlite_insert
+        upsert_induction = insert(inductions)
+        self._save_induction = upsert_induction.on_conflict_do_update(
+            index_elements=[inductions.c.channel, inductions.c.user],
+            set_={c.name: upsert_induction.excluded[c.name] for c in inductions.c if not c.primary_key},
+        )
+        upsert_kept = insert(kept)
+        self._remember = upsert_kept.on_conflict_do_update(
+            index_elements=[kept.c.name], set_={"value": upsert_kept.excluded.value}
+        )
+
+    @classmethod
+    async def open(cls, url: str) -> RelationalStore:
+        """Connect, creating a SQLite file's folder on first run, and migrate to the newest schema."""
+        target = async_url(url)
+        options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"}
+        if target.get_backend_name() == "postgresql":
+            options |= {"pool_size": 10, "max_overflow": 20, "pool_recycle": 1800}
+        elif target.database and target.database != ":memory:":
+            Path(target.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(target, **options)
+        if target.get_backend_name() == "sqlite":
+            event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        try:
+            await migrate.upgrade(engine)
+        except (OSError, SQLAlchemyError) as exc:
+            await engine.dispose()
+            where = target.render_as_string(hide_password=True)
+            raise StorageError(f"cannot open the database {where}: {_reason(exc)}") from None
+        return cls(engine)
+
+    async def _run(self, statement: Executable, params: Mapping[str, Any] | None = None) -> _Done:
+        """Run one statement; a connection the server dropped (a restart, a failover) is replaced
+        and the statement tried once more before the turn is given up."""
+        for attempt in (1, 2):
+            try:
+                async with self._engine.connect() as connection:
+                    result = await connection.execute(statement, dict(params or {}))
+                    rows = result.all() if result.returns_rows else []
+                    return _Done(rows, result.rowcount)
+            except IntegrityError:
+                raise
+            except DBAPIError as exc:
+                if exc.connection_invalidated and attempt == 1:
+                    continue
+                raise StorageError(f"database error: {_reason(exc)}") from None
+            except (OSError, SQLAlchemyError) as exc:
+                raise StorageError(f"database error: {_reason(exc)}") from None
+        raise AssertionError("unreachable")
+
+    # Conversation state --------------------------------------------------------------------
+
+    _load = select(conversations.c.data, conversations.c.version).where(
+        conversations.c.key == bindparam("key")
+    )
+    _insert_state = conversations.insert()
+    _update_state = (
+        conversations.update()
+        .where(conversations.c.key == bindparam("k"), conversations.c.version == bindparam("seen"))
+        .values(version=bindparam("version"), data=bindparam("data"), updated_at=bindparam("updated_at"))
+    )
+
+    async def load(self, key: str) -> ConversationState | None:
+        rows = (await self._run(self._load, {"key": key})).rows
+        return ConversationState.from_json(rows[0].data, rows[0].version) if rows else None
+
+    async def save(self, key: str, state: ConversationState) -> int:
+        new = state.version + 1
+        values = {"version": new, "data": state.to_json(), "updated_at": state.updated_at}
+        if state.version == 0:
+            try:
+                await self._run(self._insert_state, {"key": key, **values})
+            except IntegrityError:
+                raise ConflictError(f"conversation {key} was started by another turn") from None
+            return new
+        done = await self._run(self._update_state, {"k": key, "seen": state.version, **values})
+        if done.rowcount != 1:
+            raise ConflictError(f"conversation {key} changed since version {state.version}")
+        return new
+
+    # Records -------------------------------------------------------------------------------
+
+    async def add_record(self, record: DecisionRecord, content_version: str) -> None:
+        data = asdict(record)
+        comment = data.pop("comment")
+        row = {
+            "id": record.id,
+            "created_at": record.created_at,
+            "user": record.user,
+            "channel": record.channel,
+            "outcome": record.outcome,
+            "content_version": content_version,
+            "data": json.dumps(data),
+            "comment": comment,
+            "comment_attached": comment is not None,
+        }
+        await self._run(records.insert(), row)
+
+    _newest = select(records.c.data, records.c.comment).order_by(records.c.created_at.desc())
+
+    async def records(self, *, user: str | None = None, limit: int = 20) -> list[DecisionRecord]:
+        query = self._newest.where(records.c.user == user) if user else self._newest
+        rows = (await self._run(query.limit(limit))).rows
+        return [_record(row.data, row.comment) for row in rows]
+
+    async def export(self, *, since: str | None = None) -> list[StoredRecord]:
+        query = (
+            select(records.c.data, records.c.comment, records.c.content_version)
+            .where(records.c.created_at >= (since or ""))
+            .order_by(records.c.created_at, records.c.id)
+        )
+        rows = (await self._run(query)).rows
+        return [StoredRecord(_record(r.data, r.comment), r.content_version) for r in rows]
+
+    async def save_induction(self, record: InductionRecord) -> None:
+        row = asdict(record) | {"acknowledged": int(record.acknowledged)}
+        await self._run(self._save_induction, row)
+
+    async def inductions(self, *, since: str | None = None) -> list[InductionRecord]:
+        query = (
+            select(*(inductions.c[name] for name in InductionRecord.__dataclass_fields__))
+            .where(inductions.c.started_at >= (since or ""))
+            .order_by(inductions.c.started_at, inductions.c.channel, inductions.c.user)
+        )
+        rows = (await self._run(query)).rows
+        return [InductionRecord(**(row._asdict() | {"acknowledged": bool(row.acknowledged)})) for row in rows]
+
+    # Small kept values and the unanswered log -----------------------------------------------
+
+    async def remember(self, name: str, value: str) -> None:
+        await self._run(self._remember, {"name": name, "value": value})
+
+    async def recall(self, name: str) -> str | None:
+        rows = (await self._run(select(kept.c.value).where(kept.c.name == name))).rows
+        return str(rows[0].value) if rows else None
+
+    async def log_unanswered(self, text: str, asked_at: str) -> None:
+        await self._run(unanswered.insert(), {"asked_at": asked_at, "text": text})
+
+    async def unanswered(self, limit: int = 100) -> list[UnansweredQuestion]:
+        query = select(unanswered.c.asked_at, unanswered.c.text).order_by(unanswered.c.id.desc())
+        rows = (await self._run(query.limit(limit))).rows
+        return [UnansweredQuestion(row.asked_at, row.text) for row in rows]
+
+    # Retention -----------------------------------------------------------------------------
+
+    async def purge(self, before: datetime) -> Purged:
+        """Delete records, the unanswered log and conversation state older than ``before``.
+
+        An induction counts from when it finished (or, unfinished, from when it started)."""
+        cutoff = before.strftime(TIME_FORMAT)
+        induction_time = func.coalesce(inductions.c.finished_at, inductions.c.started_at)
+        counts = [
+            (await self._run(statement)).rowcount
+            for statement in (
+                delete(records).where(records.c.created_at < cutoff),
+                delete(inductions).where(induction_time < cutoff),
+                delete(unanswered).where(unanswered.c.asked_at < cutoff),
+                delete(conversations).where(conversations.c.updated_at < before.timestamp()),
+            )
+        ]
+        return Purged(*counts)
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+
+def _record(data: str, comment: str | None) -> DecisionRecord:
+    fields = json.loads(data)
+    fields.pop("comment", None)
+    fields["path"] = tuple((str(node), str(answer)) for node, answer in fields.get("path") or [])
+    return DecisionRecord(**fields, comment=comment)
+
+
+def _reason(exc: BaseException) -> str:
+    """The driver's own first line, without SQLAlchemy's SQL echo and help links."""
+    original = getattr(exc, "orig", None) or exc
+    return str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__

@@ -1,0 +1,69 @@
+"""The one schema, as SQLAlchemy tables: SQLite and PostgreSQL both get exactly this.
+
+Times are ISO 8601 UTC text (``2026-11-25T09:00:00Z``) so they sort and compare the same way on
+both databases and read plainly in an export; ``conversations.updated_at`` is epoch seconds.
+Change it only together with a new migration in ``migrations/versions``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Float, Index, Integer, MetaData, Table, Text, false
+
+metadata = MetaData()
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("data", Text, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Index("conversations_by_updated_at", "updated_at"),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("created_at", Text, nullable=False),
+    Column("user", Text, nullable=False),
+    Column("channel", Text, nullable=False),
+    Column("outcome", Text, nullable=False),
+    Column("content_version", Text, nullable=False),
+    Column("data", Text, nullable=False),
+    # The comment lives only here, never in ``data``, and only when the officer attached it.
+    Column("comment", Text, nullable=True),
+    Column("comment_attached", Boolean, nullable=False, server_default=false()),
+    Index("records_by_user", "user", "created_at"),
+    Index("records_by_created_at", "created_at"),
+)
+
+inductions = Table(
+    "inductions",
+    metadata,
+    Column("channel", Text, primary_key=True),
+    Column("user", Text, primary_key=True),
+    Column("user_name", Text),
+    Column("started_at", Text, nullable=False),
+    Column("finished_at", Text),
+    Column("score", Integer),
+    Column("out_of", Integer, nullable=False),
+    Column("acknowledged", Integer, nullable=False),
+    Column("content_version", Text, nullable=False),
+)
+
+kept = Table(
+    "kept",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+unanswered = Table(
+    "unanswered",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("asked_at", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Index("unanswered_by_asked_at", "asked_at"),
+)

@@ -1,0 +1,104 @@
+"""``app.py records``: audit exports of decision and induction records, and the retention purge."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.core.messages import InductionRecord
+from bot.core.storage import Purged, StoredRecord
+
+DECISION_COLUMNS = [
+    "id",
+    "created_at",
+    "user",
+    "user_name",
+    "channel",
+    "conversation",
+    "outcome",
+    "outcome_title",
+    "urgency",
+    "path",
+    "content_version",
+    "comment_attached_by_officer",
+    "attached_comment",
+    "link",
+]
+INDUCTION_COLUMNS = [
+    "user",
+    "user_name",
+    "channel",
+    "started_at",
+    "finished_at",
+    "score",
+    "out_of",
+    "acknowledged",
+    "content_version",
+]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def decision_row(kept: StoredRecord) -> dict[str, Any]:
+    """One decision record as an audit row; a comment appears only if the officer attached it,
+    and the row says so in its own column."""
+    r = kept.record
+    return {
+        "id": r.id,
+        "created_at": r.created_at,
+        "user": r.user,
+        "user_name": r.user_name,
+        "channel": r.channel,
+        "conversation": r.conversation,
+        "outcome": r.outcome,
+        "outcome_title": r.outcome_title,
+        "urgency": r.urgency,
+        "path": [list(step) for step in r.path],
+        "content_version": kept.content_version,
+        "comment_attached_by_officer": kept.comment_attached,
+        "attached_comment": r.comment,
+        "link": r.link,
+    }
+
+
+def induction_row(record: InductionRecord) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in INDUCTION_COLUMNS}
+
+
+def csv_cell(value: Any) -> str:
+    """Text a spreadsheet shows as text: officers' words never run as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(f"{node}={answer}" for node, answer in value)
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def write_rows(rows: Iterable[dict[str, Any]], columns: list[str], fmt: str) -> str:
+    """CSV with a header row, or one JSON object per line."""
+    if fmt == "jsonl":
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([csv_cell(row[c]) for c in columns] for row in rows)
+    return out.getvalue()
+
+
+def retention_cutoff(days: int, now: datetime | None = None) -> datetime:
+    """Everything older than this is past the retention period."""
+    return (now or datetime.now(UTC)) - timedelta(days=days)
+
+
+def purge_summary(purged: Purged, days: int, cutoff: datetime) -> str:
+    return (
+        f"deleted what was older than {days} days (before {cutoff:%Y-%m-%d %H:%M} UTC): "
+        f"{purged.records} decision records, {purged.inductions} induction records, "
+        f"{purged.unanswered} unanswered questions, {purged.conversations} idle conversations"
+    )

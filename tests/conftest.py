@@ -1,4 +1,10 @@
-"""Shared fixtures: real content, a real SQLite file, the real engine and the real CLI."""
+"""Shared fixtures: real content, a real SQLite file, a real PostgreSQL server, the real engine
+and the real CLI.
+
+PostgreSQL tests use the server named by ``TEST_POSTGRES_URL`` (``.ci/run`` starts one with
+``.ci/postgres start``), each in a scratch database of its own. Without it they are skipped,
+except under CI, where a missing server is a failure.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ from bot.core.content import Content, load_content
 from bot.core.engine import ConversationEngine
 from bot.core.messages import Incoming, Outgoing
 from bot.core.storage.relational import RelationalStore
+from bot.devtools.scratch_db import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -43,6 +50,33 @@ class Clock:
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    url = os.environ.get("TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("TEST_POSTGRES_URL is not set: CI must run the PostgreSQL tests")
+        pytest.skip("no PostgreSQL server: set TEST_POSTGRES_URL (see .ci/postgres)")
+    return url
+
+
+@pytest.fixture
+async def postgres_url(postgres_server: str) -> AsyncIterator[str]:
+    """A new empty database on the test server, dropped after the test."""
+    async with scratch_database(postgres_server, prefix="advisor_test") as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """Each test that takes this runs once on a SQLite file and once on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'advisor.db'}"
+        return
+    async with scratch_database(request.getfixturevalue("postgres_server"), prefix="advisor_test") as url:
+        yield url
 
 
 @pytest.fixture

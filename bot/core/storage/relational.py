@@ -15,12 +15,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, event, func, select
+from sqlalchemy import Connection, Row, bindparam, delete, event, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 from sqlalchemy.sql import Executable
 
 from bot.core.errors import ConflictError, StorageError
@@ -60,6 +61,29 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_transactions(connection: Any, _record: Any) -> None:
+    """Let SQLAlchemy, not the driver, begin transactions, so that DDL is transactional too."""
+    _sqlite_pragmas(connection, _record)
+    connection.isolation_level = None
+
+
+def _sqlite_begin_immediate(connection: Connection) -> None:
+    """Take the write lock at once: processes migrating one file go one after another."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+async def _migrate(target: URL) -> None:
+    """Migrate on a connection of its own that runs in a transaction (the store's do not)."""
+    engine = create_async_engine(target, poolclass=NullPool)
+    if target.get_backend_name() == "sqlite":
+        event.listen(engine.sync_engine, "connect", _sqlite_transactions)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
+    try:
+        await migrate.upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
 @dataclass(frozen=True)
 class _Done:
     rows: Sequence[Row[Any]]
@@ -87,20 +111,20 @@ class RelationalStore:
     async def open(cls, url: str) -> RelationalStore:
         """Connect, creating a SQLite file's folder on first run, and migrate to the newest schema."""
         target = async_url(url)
-        options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"}
-        if target.get_backend_name() == "postgresql":
-            options |= {"pool_size": 10, "max_overflow": 20, "pool_recycle": 1800}
-        elif target.database and target.database != ":memory:":
+        backend = target.get_backend_name()
+        if backend == "sqlite" and target.database and target.database != ":memory:":
             Path(target.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(target, **options)
-        if target.get_backend_name() == "sqlite":
-            event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         try:
-            await migrate.upgrade(engine)
+            await _migrate(target)
         except (OSError, SQLAlchemyError) as exc:
-            await engine.dispose()
             where = target.render_as_string(hide_password=True)
             raise StorageError(f"cannot open the database {where}: {_reason(exc)}") from None
+        options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"}
+        if backend == "postgresql":
+            options |= {"pool_size": 10, "max_overflow": 20, "pool_recycle": 1800}
+        engine = create_async_engine(target, **options)
+        if backend == "sqlite":
+            event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return cls(engine)
 
     async def _run(self, statement: Executable, params: Mapping[str, Any] | None = None) -> _Done:

@@ -13,7 +13,11 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from bot.channels.slack import SlackChannel
 from bot.channels.teams import TeamsChannel
 from bot.core.engine import ConversationEngine
+from bot.core.errors import AdvisorError
 from bot.core.messages import Escalation
+from bot.core.storage import Store
+from bot.core.storage.relational import shown_url
+from bot.records import retention_cutoff
 from bot.settings import Settings
 from bot.wiring import build_engine
 
@@ -22,6 +26,7 @@ log = logging.getLogger("advisor.server")
 ENGINE = web.AppKey("engine", ConversationEngine)
 SLACK = web.AppKey("slack", SlackChannel)
 
+PURGE_EVERY_SECONDS = 24 * 3600
 Notify = Callable[[Escalation], Awaitable[None]]
 
 
@@ -120,10 +125,30 @@ async def serve(settings: Settings) -> None:
 
         handler = AsyncSocketModeHandler(app[SLACK].app, settings.slack_app_token)
         await handler.connect_async()  # type: ignore[no-untyped-call]
+    print(database_status(settings))
+    purging = asyncio.create_task(keep_purging(app[ENGINE].store, settings.retention_days))
     try:
         await asyncio.Event().wait()
     finally:
+        purging.cancel()
         await runner.cleanup()
+
+
+def database_status(settings: Settings) -> str:
+    where, days = shown_url(settings.database), settings.retention_days
+    return f"Database: {where}; records kept {days} days (RETENTION_DAYS), purged daily"
+
+
+async def keep_purging(store: Store, days: int) -> None:
+    """Delete what is past retention at start-up and then once a day. Every server does it;
+    a purge that finds nothing left to delete costs nothing."""
+    while True:
+        try:
+            purged = await store.purge(retention_cutoff(days))
+            log.info("retention purge %s", purged)
+        except AdvisorError as exc:
+            log.warning("retention purge failed: %s", exc)
+        await asyncio.sleep(PURGE_EVERY_SECONDS)
 
 
 async def _close_store(app: web.Application) -> None:

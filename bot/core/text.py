@@ -36,8 +36,8 @@ def looks_unreadable(text: str) -> bool:
 
 def first_link(text: str) -> str | None:
     """The first web address in a note, so a record can show the post's link on its own."""
-    match = re.search(r"https?://[^\s<>|]+", text)
-    return match.group(0).rstrip(".,)") if match else None
+    match = re.search(r"https?://[^\s<>|\"'`]+", text)
+    return match.group(0).rstrip(".,;:!?)]}") if match else None
 
 
 def command_word(text: str) -> str:

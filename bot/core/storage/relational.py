@@ -52,6 +52,14 @@ def async_url(url: str) -> URL:
     return parsed.set(drivername=DRIVERS[backend], query=query)
 
 
+def shown_url(url: str) -> str:
+    """The URL with any password hidden, for start-up lines and errors."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(not a database URL)"
+
+
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     """WAL lets readers and the writer work at once; NORMAL sync keeps a commit from waiting for
     the disk and still survives a killed process; a busy writer is waited for, not an error."""
@@ -112,14 +120,14 @@ class RelationalStore:
         """Connect, creating a SQLite file's folder on first run, and migrate to the newest schema."""
         target = async_url(url)
         backend = target.get_backend_name()
-        if backend == "sqlite" and target.database and target.database != ":memory:":
-            Path(target.database).parent.mkdir(parents=True, exist_ok=True)
         try:
+            if backend == "sqlite" and target.database and target.database != ":memory:":
+                Path(target.database).parent.mkdir(parents=True, exist_ok=True)
             await _migrate(target)
         except (OSError, SQLAlchemyError) as exc:
             where = target.render_as_string(hide_password=True)
             raise StorageError(f"cannot open the database {where}: {_reason(exc)}") from None
-        options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"}
+        options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT", "skip_autocommit_rollback": True}
         if backend == "postgresql":
             options |= {"pool_size": 10, "max_overflow": 20, "pool_recycle": 1800}
         engine = create_async_engine(target, **options)

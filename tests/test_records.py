@@ -1,0 +1,138 @@
+"""Records kept for audit: exported as CSV or JSON lines with any attached comment marked as
+the officer's, and deleted by the retention purge; on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.core.storage.relational import RelationalStore
+from tests.conftest import CliRunner, Clock, Officer
+from tests.test_store_contract import decision, induction
+
+
+async def walk_and_send(officer: Officer, note: str | None) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    await officer.press_label("Send a record to the Communications Team")
+    if note:
+        await officer.say(note)
+    else:
+        await officer.press_label("Send without a note")
+
+
+async def test_a_record_holds_a_comment_only_when_the_officer_attached_one(
+    officer: Officer, store: RelationalStore, clock: Clock
+) -> None:
+    await walk_and_send(officer, None)
+    clock.advance(5)
+    await walk_and_send(officer, 'see "https://example.org/post/1" they called us liars')
+    plain, noted = await store.export()
+    assert plain.record.comment is None and not plain.comment_attached
+    assert noted.comment_attached and noted.record.comment and "liars" in noted.record.comment
+    assert noted.record.link == "https://example.org/post/1"
+
+
+async def seed(url: str) -> None:
+    store = await RelationalStore.open(url)
+    try:
+        await store.add_record(decision(1, created_at="2026-10-01T09:00:00Z"), "2026.1")
+        await store.add_record(
+            decision(2, created_at="2026-11-02T09:00:00Z", comment="=SUM(A1) liar"), "2026.2"
+        )
+        await store.save_induction(induction("U9", "2026-11-03T09:00:00Z", "2026-11-03T09:30:00Z"))
+    finally:
+        await store.close()
+
+
+async def test_csv_export_since_a_date_marks_attached_comments_and_defuses_formulas(
+    cli: CliRunner, database_url: str
+) -> None:
+    await seed(database_url)
+    out = cli(
+        "records", "export", "--since", "2026-11-01", "--format", "csv", env={"DATABASE_URL": database_url}
+    )
+    assert out.returncode == 0, out.stderr
+    (row,) = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert row["id"] == "R-0002" and row["content_version"] == "2026.2"
+    assert row["comment_attached_by_officer"] == "yes"
+    assert row["attached_comment"] == "'=SUM(A1) liar", "a spreadsheet must show it as text"
+    assert row["path"] == "safety=yes"
+
+
+async def test_jsonl_export_has_every_record_and_inductions_on_request(
+    cli: CliRunner, database_url: str
+) -> None:
+    await seed(database_url)
+    env = {"DATABASE_URL": database_url}
+    lines = cli("records", "export", "--format", "jsonl", env=env).stdout.splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert [(r["id"], r["comment_attached_by_officer"], r["attached_comment"]) for r in rows] == [
+        ("R-0001", False, None),
+        ("R-0002", True, "=SUM(A1) liar"),
+    ]
+    assert rows[0]["path"] == [["safety", "yes"]]
+    out = cli("records", "export", "--kind", "inductions", "--format", "jsonl", env=env)
+    (row,) = [json.loads(line) for line in out.stdout.splitlines()]
+    assert (row["user"], row["score"], row["acknowledged"]) == ("U9", 8, True)
+
+
+async def test_purge_deletes_what_is_past_the_retention_setting(cli: CliRunner, database_url: str) -> None:
+    store = await RelationalStore.open(database_url)
+    now = datetime.now(UTC)
+    old, recent = (now - timedelta(days=d) for d in (40, 10))
+    try:
+        for number, when in ((1, old), (2, recent)):
+            await store.add_record(decision(number, created_at=f"{when:%Y-%m-%dT%H:%M:%SZ}"), "v")
+            await store.log_unanswered(f"question {number}", f"{when:%Y-%m-%dT%H:%M:%SZ}")
+    finally:
+        await store.close()
+    env = {"DATABASE_URL": database_url, "RETENTION_DAYS": "30"}
+    out = cli("records", "purge", env=env)
+    assert out.returncode == 0, out.stderr
+    assert "older than 30 days" in out.stdout and "1 decision records" in out.stdout
+    assert "1 unanswered questions" in out.stdout
+    assert [
+        json.loads(x)["id"]
+        for x in cli("records", "export", "--format", "jsonl", env=env).stdout.splitlines()
+    ] == ["R-0002"]
+    assert "question 1" not in cli("unanswered", env=env).stdout
+
+
+def test_the_default_retention_is_a_year(cli: CliRunner) -> None:
+    out = cli("records", "purge")
+    assert out.returncode == 0 and "older than 365 days" in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["records", "export", "--since", "last week"], {}, "not a date (YYYY-MM-DD)"),
+        (["records", "export", "--format", "xlsx"], {}, "invalid choice"),
+        (["records", "purge"], {"RETENTION_DAYS": "0"}, "RETENTION_DAYS"),
+        (["records", "purge"], {"DATABASE_URL": "mysql://x@y/z"}, "DATABASE_URL"),
+        (
+            ["records", "purge"],
+            {"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"},
+            "cannot open the database",
+        ),
+    ],
+)
+def test_bad_arguments_and_settings_get_one_line_and_exit_2(
+    cli: CliRunner, args: list[str], env: dict[str, str], message: str
+) -> None:
+    out = cli(*args, env=env)
+    assert out.returncode == 2
+    last = out.stderr.strip().splitlines()[-1]  # argparse puts its usage lines first
+    assert message in last and "Traceback" not in out.stderr
+
+
+def test_a_sqlite_folder_that_cannot_be_created_is_one_line(cli: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    out = cli("records", "purge", env={"DATABASE_URL": f"sqlite:///{tmp_path / 'file' / 'db.sqlite'}"})
+    assert out.returncode == 2 and out.stderr.startswith("error: ") and "Traceback" not in out.stderr

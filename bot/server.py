@@ -102,6 +102,11 @@ async def build_app(settings: Settings) -> web.Application:
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """A load balancer stops sending turns to a server that cannot reach the database."""
+    try:
+        await request.app[ENGINE].store.ping()
+    except AdvisorError:
+        return web.json_response({"status": "database unavailable"}, status=503)
     return web.json_response({"status": "ok"})
 
 

@@ -84,5 +84,8 @@ class Store(Protocol):
     async def purge(self, before: datetime) -> Purged:
         """Delete records, the unanswered log and idle conversation state older than ``before``."""
 
+    async def ping(self) -> None:
+        """Raise ``StorageError`` if the database cannot be reached (for health checks)."""
+
     async def close(self) -> None:
         """Release the connection."""

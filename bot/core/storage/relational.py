@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, delete, event, func, select
+from sqlalchemy import Connection, Row, bindparam, delete, event, func, literal, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, make_url
@@ -266,6 +266,9 @@ class RelationalStore:
             )
         ]
         return Purged(*counts)
+
+    async def ping(self) -> None:
+        await self._run(select(literal(1)))
 
     async def close(self) -> None:
         await self._engine.dispose()

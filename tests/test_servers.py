@@ -137,10 +137,8 @@ async def test_two_servers_on_one_postgresql_share_a_walk_taking_alternate_turns
     postgres_url: str, serve: Serve, content: Content
 ) -> None:
     expected = no_to_everything(content)
-    # One after the other: started together on a new database, one can fail its migration (the
-    # advisory lock in migrate.upgrade is not held under AUTOCOMMIT). Use asyncio.gather once fixed.
-    a = await serve(postgres_url)
-    b = await serve(postgres_url)
+    # Started together, as a scaled-out deploy does: both migrate the new database at once.
+    a, b = await asyncio.gather(serve(postgres_url), serve(postgres_url))
     async with aiohttp.ClientSession() as session:
         replies = await turn(session, a, activity("check"))
         seen = [shown(replies)]

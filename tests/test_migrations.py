@@ -17,10 +17,9 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, inspect, select
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.core.storage import migrate
-from bot.core.storage.relational import RelationalStore, async_url
+from bot.core.storage.relational import RelationalStore
 from bot.core.storage.schema import metadata, records
 from tests.conftest import ROOT
 
@@ -66,12 +65,12 @@ def record_data(record_id: str, comment: str | None) -> str:
 
 
 async def on_connection(url: str, work: Any) -> Any:
-    engine = create_async_engine(async_url(url))
+    """Run blocking SQLAlchemy code on one of a store's connections (opening it migrates)."""
+    store = await RelationalStore.open(url)
     try:
-        async with engine.begin() as connection:
-            return await connection.run_sync(work)
+        return await store.run_sync(work)
     finally:
-        await engine.dispose()
+        await store.close()
 
 
 def schema_differences(connection: Connection) -> list[Any]:

@@ -4,8 +4,10 @@ no lost or doubled step when turns race, within one server or across two."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -241,3 +243,23 @@ async def test_two_different_answers_typed_at_once_on_two_servers_are_both_kept_
     out = await a.say("back")
     assert out.state.node == "unlawful"
     assert "Yes" in labels(out)
+
+
+async def test_a_sqlite_write_waits_for_another_writer_without_holding_up_the_event_loop(
+    tmp_path: Path,
+) -> None:
+    store = await RelationalStore.open(f"sqlite:///{tmp_path / 'advisor.db'}")
+    other = sqlite3.connect(tmp_path / "advisor.db", isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another process is writing
+        save = asyncio.create_task(store.save("k", ConversationState(node="safety")))
+        for _ in range(5):
+            await asyncio.sleep(0.02)  # the event loop keeps turning meanwhile
+        assert not save.done()
+        other.execute("COMMIT")
+        assert await asyncio.wait_for(save, 5) == 1
+        loaded = await store.load("k")
+        assert loaded is not None and loaded.node == "safety"
+    finally:
+        other.close()
+        await store.close()

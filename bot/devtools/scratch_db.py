@@ -11,14 +11,14 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.core.storage.relational import async_url
+from bot.core.storage.relational import driver_url
 
 
 @asynccontextmanager
 async def scratch_database(server_url: str, prefix: str = "advisor_scratch") -> AsyncIterator[str]:
     """Yield the URL of a new empty database on ``server_url``'s server; drop it on exit."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(async_url(server_url), isolation_level="AUTOCOMMIT")
+    admin = create_async_engine(driver_url(server_url), isolation_level="AUTOCOMMIT")
     try:
         async with admin.connect() as connection:
             await connection.execute(text(f'CREATE DATABASE "{name}"'))

@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -44,8 +44,14 @@ def _upgrade(connection: Connection) -> None:
     command.upgrade(config, "head")
 
 
+def upgrade_sync(engine: Engine) -> None:
+    """Apply every migration not yet applied, in one transaction (SQLite, in its own thread)."""
+    with engine.begin() as connection:
+        _upgrade(connection)
+
+
 async def upgrade(engine: AsyncEngine) -> None:
-    """Apply every migration not yet applied, in one transaction where the database allows."""
+    """Apply every migration not yet applied, in one transaction, one server at a time."""
     async with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})

@@ -1,5 +1,6 @@
-"""The store on a relational database through SQLAlchemy: SQLite (aiosqlite) or PostgreSQL
-(asyncpg), one schema (``schema.py``) kept current by Alembic migrations.
+"""The store on a relational database through SQLAlchemy Core: SQLite or PostgreSQL, one
+schema (``schema.py``) kept current by Alembic migrations; ``drivers.py`` holds the only
+difference, how a statement reaches the database.
 
 Every statement runs in autocommit: a turn costs one round trip to load and one to save, and the
 save is a single conditional UPDATE, which both databases apply atomically. That is what makes
@@ -9,36 +10,35 @@ the version check safe across processes and servers without holding a transactio
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Row, bindparam, delete, event, func, literal, select
+from sqlalchemy import Connection, bindparam, delete, func, literal, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.pool import NullPool
 from sqlalchemy.sql import Executable
 
 from bot.core.errors import ConflictError, StorageError
 from bot.core.messages import DecisionRecord, InductionRecord
 from bot.core.state import ConversationState
-from bot.core.storage import migrate
+from bot.core.storage.drivers import Done, Driver, PostgresDriver, SqliteDriver
 from bot.core.storage.port import Purged, StoredRecord, UnansweredQuestion
 from bot.core.storage.schema import conversations, inductions, kept, records, unanswered
 
+T = TypeVar("T")
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # how every stored time is written (see schema.py)
-DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
-ALIASES = {"postgres": "postgresql", "postgresql+asyncpg": "postgresql", "sqlite+aiosqlite": "sqlite"}
+DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+asyncpg"}
+ALIASES = {"postgres": "postgresql", "postgresql+asyncpg": "postgresql", "sqlite+pysqlite": "sqlite"}
 
 
-def async_url(url: str) -> URL:
-    """``sqlite:///PATH`` or ``postgresql://…`` as the async driver's URL; libpq's ``sslmode``
-    becomes asyncpg's ``ssl`` so a hosted database's usual URL works unchanged."""
+def driver_url(url: str) -> URL:
+    """``sqlite:///PATH`` or ``postgresql://…`` with the driver the store uses; libpq's
+    ``sslmode`` becomes asyncpg's ``ssl`` so a hosted database's usual URL works unchanged."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -60,50 +60,12 @@ def shown_url(url: str) -> str:
         return "(not a database URL)"
 
 
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-    """WAL lets readers and the writer work at once; NORMAL sync keeps a commit from waiting for
-    the disk and still survives a killed process; a busy writer is waited for, not an error."""
-    cursor = connection.cursor()
-    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=5000"):
-        cursor.execute(f"PRAGMA {pragma}")
-    cursor.close()
-
-
-def _sqlite_transactions(connection: Any, _record: Any) -> None:
-    """Let SQLAlchemy, not the driver, begin transactions, so that DDL is transactional too."""
-    _sqlite_pragmas(connection, _record)
-    connection.isolation_level = None
-
-
-def _sqlite_begin_immediate(connection: Connection) -> None:
-    """Take the write lock at once: processes migrating one file go one after another."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-async def _migrate(target: URL) -> None:
-    """Migrate on a connection of its own that runs in a transaction (the store's do not)."""
-    engine = create_async_engine(target, poolclass=NullPool)
-    if target.get_backend_name() == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_transactions)
-        event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
-    try:
-        await migrate.upgrade(engine)
-    finally:
-        await engine.dispose()
-
-
-@dataclass(frozen=True)
-class _Done:
-    rows: Sequence[Row[Any]]
-    rowcount: int
-
-
 class RelationalStore:
     """The ``Store`` port on SQLAlchemy Core; statements are built once and reused."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self.backend = engine.dialect.name
+    def __init__(self, driver: Driver) -> None:
+        self._driver = driver
+        self.backend = driver.dialect
         insert = postgresql_insert if self.backend == "postgresql" else sqlite_insert
         upsert_induction = insert(inductions)
         self._save_induction = upsert_induction.on_conflict_do_update(
@@ -118,32 +80,23 @@ class RelationalStore:
     @classmethod
     async def open(cls, url: str) -> RelationalStore:
         """Connect, creating a SQLite file's folder on first run, and migrate to the newest schema."""
-        target = async_url(url)
-        backend = target.get_backend_name()
+        target = driver_url(url)
         try:
-            if backend == "sqlite" and target.database and target.database != ":memory:":
+            if target.get_backend_name() == "postgresql":
+                return cls(await PostgresDriver.open(target))
+            if target.database and target.database != ":memory:":
                 Path(target.database).parent.mkdir(parents=True, exist_ok=True)
-            await _migrate(target)
+            return cls(await SqliteDriver.open(target))
         except (OSError, SQLAlchemyError) as exc:
             where = target.render_as_string(hide_password=True)
             raise StorageError(f"cannot open the database {where}: {_reason(exc)}") from None
-        options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT", "skip_autocommit_rollback": True}
-        if backend == "postgresql":
-            options |= {"pool_size": 10, "max_overflow": 20, "pool_recycle": 1800}
-        engine = create_async_engine(target, **options)
-        if backend == "sqlite":
-            event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        return cls(engine)
 
-    async def _run(self, statement: Executable, params: Mapping[str, Any] | None = None) -> _Done:
+    async def _run(self, statement: Executable, params: Mapping[str, Any] | None = None) -> Done:
         """Run one statement; a connection the server dropped (a restart, a failover) is replaced
         and the statement tried once more before the turn is given up."""
         for attempt in (1, 2):
             try:
-                async with self._engine.connect() as connection:
-                    result = await connection.execute(statement, dict(params or {}))
-                    rows = result.all() if result.returns_rows else []
-                    return _Done(rows, result.rowcount)
+                return await self._driver.execute(statement, params or {})
             except IntegrityError:
                 raise
             except DBAPIError as exc:
@@ -153,6 +106,11 @@ class RelationalStore:
             except (OSError, SQLAlchemyError) as exc:
                 raise StorageError(f"database error: {_reason(exc)}") from None
         raise AssertionError("unreachable")
+
+    async def run_sync(self, work: Callable[[Connection], T]) -> T:
+        """Run blocking SQLAlchemy code on one of the store's connections: for maintenance
+        (migrations, inspection) and the tests that check them."""
+        return await self._driver.run_sync(work)
 
     # Conversation state --------------------------------------------------------------------
 
@@ -271,7 +229,7 @@ class RelationalStore:
         await self._run(select(literal(1)))
 
     async def close(self) -> None:
-        await self._engine.dispose()
+        await self._driver.close()
 
 
 def _record(data: str, comment: str | None) -> DecisionRecord:

@@ -10,13 +10,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.channels.turns import safe_turn
 from bot.core.content import Content
 from bot.core.engine import ConversationEngine
 from bot.core.errors import ConflictError
-from bot.core.messages import DecisionRecord, InductionRecord, Outgoing
+from bot.core.messages import DecisionRecord, Incoming, InductionRecord, Outgoing
 from bot.core.state import ConversationState
-from bot.core.storage.relational import RelationalStore
+from bot.core.storage.relational import RelationalStore, driver_url
+from bot.devtools.scratch_db import scratch_database
 from tests.conftest import Clock, Officer, labels, text_of
 
 
@@ -263,3 +268,29 @@ async def test_a_sqlite_write_waits_for_another_writer_without_holding_up_the_ev
     finally:
         other.close()
         await store.close()
+
+
+TERMINATE = text(
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()"
+)
+
+
+async def test_a_postgresql_restart_costs_no_turn_and_a_lost_database_a_polite_reply(
+    postgres_server: str, content: Content
+) -> None:
+    """Connections the server dropped are replaced and the statement run again; with the
+    database gone for good the officer gets the error reply, never a traceback."""
+    async with scratch_database(postgres_server, prefix="advisor_test") as url:
+        store = await RelationalStore.open(url)
+        engine = ConversationEngine(content=content, store=store)
+        officer = Officer(engine)
+        await officer.say("check")
+        admin = create_async_engine(driver_url(postgres_server), isolation_level="AUTOCOMMIT")
+        async with admin.connect() as connection:
+            await connection.execute(TERMINATE, {"db": make_url(url).database})
+        await admin.dispose()
+        out = await officer.say("no")
+        assert out.state.node == "unlawful"
+    out = await safe_turn(engine, Incoming("test", "C1", "U1", text="no"))
+    assert out.replies == (engine.error_reply(),)
+    await store.close()

@@ -13,11 +13,13 @@ from asyncio.subprocess import PIPE
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, inspect, select, text
 
+from bot.core.errors import StorageError
 from bot.core.storage import migrate
 from bot.core.storage.relational import RelationalStore
 from bot.core.storage.schema import metadata, records
@@ -147,3 +149,13 @@ async def test_a_first_release_database_is_upgraded_and_keeps_everything(tmp_pat
     # and index must be there.
     missing = [d for d in await on_connection(url, schema_differences) if not isinstance(d, list)]
     assert missing == []
+
+
+async def test_a_database_from_a_newer_release_is_refused_in_one_line(database_url: str) -> None:
+    """An older release started against a newer schema stops rather than guess."""
+    await on_connection(database_url, lambda c: command.stamp(migrate.alembic_config(c), "head"))
+    await on_connection(
+        database_url, lambda c: c.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    )
+    with pytest.raises(StorageError, match="revision 9999, newer than this release knows"):
+        await RelationalStore.open(database_url)

@@ -36,11 +36,22 @@ def current(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
+class NewerSchemaError(Exception):
+    """The database was migrated by a newer release than this one."""
+
+
 def _upgrade(connection: Connection) -> None:
     config = alembic_config(connection)
     tables = set(inspect(connection).get_table_names())
     if "conversations" in tables and "alembic_version" not in tables:
         command.stamp(config, BASELINE)
+    found = current(connection)
+    known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    if found is not None and found not in known:
+        raise NewerSchemaError(
+            f"its schema is at revision {found}, newer than this release knows (up to {head()}):"
+            " run the newer release, or restore the database from before it"
+        )
     command.upgrade(config, "head")
 
 

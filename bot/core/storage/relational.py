@@ -27,6 +27,7 @@ from bot.core.errors import ConflictError, StorageError
 from bot.core.messages import DecisionRecord, InductionRecord
 from bot.core.state import ConversationState
 from bot.core.storage.drivers import Done, Driver, PostgresDriver, SqliteDriver
+from bot.core.storage.migrate import NewerSchemaError
 from bot.core.storage.port import Purged, StoredRecord, UnansweredQuestion
 from bot.core.storage.schema import conversations, inductions, kept, records, unanswered
 
@@ -87,7 +88,7 @@ class RelationalStore:
             if target.database and target.database != ":memory:":
                 Path(target.database).parent.mkdir(parents=True, exist_ok=True)
             return cls(await SqliteDriver.open(target))
-        except (OSError, SQLAlchemyError) as exc:
+        except (OSError, SQLAlchemyError, NewerSchemaError) as exc:
             where = target.render_as_string(hide_password=True)
             raise StorageError(f"cannot open the database {where}: {_reason(exc)}") from None
 

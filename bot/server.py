@@ -125,12 +125,12 @@ async def serve(settings: Settings) -> None:
     print(f"Social Media Policy Advisor on http://{settings.host}:{settings.port} (GET /healthz)")
     for line in channel_status(settings):
         print(line)
+    print(database_status(settings), flush=True)  # seen at once when output goes to a log
     if settings.slack_socket_mode and settings.slack_app_token:
         from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
         handler = AsyncSocketModeHandler(app[SLACK].app, settings.slack_app_token)
         await handler.connect_async()  # type: ignore[no-untyped-call]
-    print(database_status(settings))
     purging = asyncio.create_task(keep_purging(app[ENGINE].store, settings.retention_days))
     try:
         await asyncio.Event().wait()

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,10 @@ import aiohttp
 import pytest
 
 from bot.core.content import Content
+from bot.core.storage.relational import RelationalStore
 from bot.devtools.bench_slack import free_port
 from tests.conftest import ROOT
+from tests.test_store_contract import decision
 from tests.test_teams import activity, card_buttons, card_texts
 
 CREDENTIALS = ("SLACK_", "MICROSOFT_", "TEAMS_")  # none set: Slack off, Teams anonymous on loopback
@@ -176,3 +179,26 @@ async def test_after_sigkill_a_new_server_asks_the_pending_question_and_the_walk
             seen.append(shown(replies))
     assert seen == expected
     assert_path_recorded_once(replies[-1], expected)
+
+
+async def test_serve_deletes_records_past_retention_when_it_starts(tmp_path: Path, serve: Serve) -> None:
+    """Retention holds without a cron job: serve purges at start-up (and daily after)."""
+    url = f"sqlite:///{tmp_path / 'advisor.db'}"
+    store = await RelationalStore.open(url)
+    now = datetime.now(UTC)
+    for number, days in ((1, 400), (2, 10)):
+        when = f"{now - timedelta(days=days):%Y-%m-%dT%H:%M:%SZ}"
+        await store.add_record(decision(number, created_at=when), "v")
+    await store.close()
+
+    server = await serve(url)
+    store = await RelationalStore.open(url)
+    try:
+        for _ in range(100):
+            if [r.id for r in await store.records()] == ["R-0002"]:
+                break
+            await asyncio.sleep(0.05)
+        assert [r.id for r in await store.records()] == ["R-0002"]
+    finally:
+        await store.close()
+    assert "records kept 365 days" in server.output()

@@ -17,12 +17,13 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.channels.turns import safe_turn
 from bot.core.content import Content
 from bot.core.engine import ConversationEngine
-from bot.core.errors import ConflictError
+from bot.core.errors import ConflictError, StorageError
 from bot.core.messages import DecisionRecord, Incoming, InductionRecord, Outgoing
 from bot.core.state import ConversationState
-from bot.core.storage.relational import RelationalStore, driver_url
+from bot.core.storage.relational import RelationalStore, driver_url, shown_url
 from bot.devtools.scratch_db import scratch_database
-from tests.conftest import Clock, Officer, labels, text_of
+from bot.settings import Settings
+from tests.conftest import ROOT, Clock, Officer, labels, text_of
 
 
 @pytest.fixture
@@ -294,3 +295,16 @@ async def test_a_postgresql_restart_costs_no_turn_and_a_lost_database_a_polite_r
     out = await safe_turn(engine, Incoming("test", "C1", "U1", text="no"))
     assert out.replies == (engine.error_reply(),)
     await store.close()
+
+
+def test_database_urls_get_their_driver_keep_hosted_ssl_and_hide_passwords() -> None:
+    hosted = driver_url("postgres://bot:s3cret@db.example:5432/advisor?sslmode=require")
+    assert hosted.render_as_string(hide_password=False) == (
+        "postgresql+asyncpg://bot:s3cret@db.example:5432/advisor?ssl=require"
+    )
+    assert driver_url("sqlite:////srv/advisor.db").drivername == "sqlite+pysqlite"
+    assert "s3cret" not in shown_url("postgresql://bot:s3cret@db.example/advisor")
+    relative = Settings(database_url="sqlite:///data/advisor.db").database
+    assert relative == f"sqlite:///{ROOT / 'data' / 'advisor.db'}"
+    with pytest.raises(StorageError, match="not supported"):
+        driver_url("mysql://bot@db/advisor")

@@ -189,22 +189,18 @@ async def cmd_teams_package(args: argparse.Namespace, settings: Settings) -> int
 
 async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.reports import induction_report
-    from bot.wiring import open_store
+    from bot.wiring import opened_store
 
-    store = await open_store(settings)
-    try:
+    async with opened_store(settings) as store:
         print(induction_report(await store.inductions(since=args.since), args.format), end="")
-    finally:
-        await store.close()
     return 0
 
 
 async def cmd_records(args: argparse.Namespace, settings: Settings) -> int:
     from bot import records
-    from bot.wiring import open_store
+    from bot.wiring import opened_store
 
-    store = await open_store(settings)
-    try:
+    async with opened_store(settings) as store:
         if args.action == "purge":
             cutoff = records.retention_cutoff(settings.retention_days)
             purged = await store.purge(cutoff)
@@ -215,20 +211,15 @@ async def cmd_records(args: argparse.Namespace, settings: Settings) -> int:
         else:
             rows = [records.decision_row(r) for r in await store.export(since=args.since)]
             print(records.write_rows(rows, records.DECISION_COLUMNS, args.format), end="")
-    finally:
-        await store.close()
     return 0
 
 
 async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.wiring import open_store
+    from bot.wiring import opened_store
 
-    store = await open_store(settings)
-    try:
+    async with opened_store(settings) as store:
         for item in await store.unanswered():
             print(f"{item.asked_at}\t{item.text}")
-    finally:
-        await store.close()
     return 0
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from bot.core.content import Content, load_content
 from bot.core.engine import ConversationEngine, Notify
 from bot.core.storage.relational import RelationalStore
@@ -20,3 +23,13 @@ async def build_engine(
 async def open_store(settings: Settings) -> RelationalStore:
     """The store ``DATABASE_URL`` names, migrated to the newest schema."""
     return await RelationalStore.open(settings.database)
+
+
+@asynccontextmanager
+async def opened_store(settings: Settings) -> AsyncIterator[RelationalStore]:
+    """The store for one command, closed when it is done."""
+    store = await open_store(settings)
+    try:
+        yield store
+    finally:
+        await store.close()

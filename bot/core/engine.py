@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from bot.core.content.models import Content
 from bot.core.errors import ConflictError
 from bot.core.faq import FaqMatcher
-from bot.core.messages import Escalation, Incoming, Outgoing, Reply, StateView
+from bot.core.messages import Escalation, Incoming, Outgoing, Reply, StateView, timestamp
 from bot.core.router import Router
 from bot.core.state import ConversationState
 from bot.core.storage import Store, conversation_key
@@ -93,7 +93,7 @@ class ConversationEngine:
                 "outcome channel=%s user=%s outcome=%s", incoming.channel, incoming.user, turn.outcome_logged
             )
         for text in turn.unanswered:
-            await self.store.log_unanswered(text, turn.now.strftime("%Y-%m-%dT%H:%M:%SZ"))
+            await self.store.log_unanswered(text, timestamp(turn.now))
         if turn.induction is not None:
             await self.store.save_induction(turn.induction)
             log.info("induction user=%s finished=%s", turn.induction.user, bool(turn.induction.finished_at))

@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def timestamp(moment: datetime) -> str:
+    """How every time in a record or log is written: UTC to the second, as text that sorts and
+    compares the same way on every database and reads plainly in an export."""
+    return moment.strftime(TIME_FORMAT)
 
 
 @dataclass(frozen=True)

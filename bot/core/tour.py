@@ -6,7 +6,7 @@ import secrets
 
 from bot.core.choices import ChoiceValue
 from bot.core.content.models import Chapter, Content
-from bot.core.messages import Choice, InductionRecord, Reply
+from bot.core.messages import Choice, InductionRecord, Reply, timestamp
 from bot.core.present import Presenter
 from bot.core.turn import Turn
 from dialogs.induction import START, step
@@ -47,7 +47,7 @@ class Tour:
             return
         state.clear()
         state.flow, state.node, state.walk = FLOW, START, secrets.token_hex(3)
-        state.started_at = turn.now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        state.started_at = timestamp(turn.now)
         turn.induction = self._record(turn)
         turn.say(Reply(text=self.texts.induction_intro))
         self.where_now(turn)
@@ -127,8 +127,8 @@ class Tour:
             user=incoming.user,
             user_name=incoming.user_name,
             channel=incoming.channel,
-            started_at=turn.state.started_at or turn.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            finished_at=turn.now.strftime("%Y-%m-%dT%H:%M:%SZ") if finished else None,
+            started_at=turn.state.started_at or timestamp(turn.now),
+            finished_at=timestamp(turn.now) if finished else None,
             score=score,
             out_of=len(self.chapters),
             acknowledged=finished,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from bot.core.messages import DecisionRecord
+from bot.core.messages import DecisionRecord, timestamp
 from bot.core.present import Presenter
 from bot.core.text import clean, first_link
 from bot.core.turn import Turn
@@ -95,7 +95,7 @@ class Walk:
         incoming = turn.incoming
         record = DecisionRecord(
             id=f"R-{secrets.token_hex(4).upper()}",
-            created_at=turn.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            created_at=timestamp(turn.now),
             user=incoming.user,
             user_name=incoming.user_name,
             channel=incoming.channel,

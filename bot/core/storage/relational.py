@@ -24,7 +24,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemy
 from sqlalchemy.sql import Executable
 
 from bot.core.errors import ConflictError, StorageError
-from bot.core.messages import DecisionRecord, InductionRecord
+from bot.core.messages import DecisionRecord, InductionRecord, timestamp
 from bot.core.state import ConversationState
 from bot.core.storage.drivers import Done, Driver, PostgresDriver, SqliteDriver
 from bot.core.storage.migrate import NewerSchemaError
@@ -32,7 +32,6 @@ from bot.core.storage.port import Purged, StoredRecord, UnansweredQuestion
 from bot.core.storage.schema import conversations, inductions, kept, records, unanswered
 
 T = TypeVar("T")
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # how every stored time is written (see schema.py)
 DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+asyncpg"}
 ALIASES = {"postgres": "postgresql", "postgresql+asyncpg": "postgresql", "sqlite+pysqlite": "sqlite"}
 
@@ -213,7 +212,7 @@ class RelationalStore:
         """Delete records, the unanswered log and conversation state older than ``before``.
 
         An induction counts from when it finished (or, unfinished, from when it started)."""
-        cutoff = before.strftime(TIME_FORMAT)
+        cutoff = timestamp(before)
         induction_time = func.coalesce(inductions.c.finished_at, inductions.c.started_at)
         counts = [
             (await self._run(statement)).rowcount

@@ -156,6 +156,32 @@ async def test_kept_values_are_replaced_and_unanswered_questions_listed_newest_f
     assert [q.text[:10] for q in await db.unanswered(limit=2)] == ["question 2", "question 1"]
 
 
+async def test_a_delivery_is_claimed_once_until_its_window_passes_or_it_is_released(
+    db: RelationalStore,
+) -> None:
+    assert await db.claim_delivery("slack/event/Ev1", now=1000.0, ttl_seconds=600)
+    assert not await db.claim_delivery("slack/event/Ev1", now=1100.0, ttl_seconds=600)
+    assert await db.claim_delivery("slack/event/Ev2", now=1100.0, ttl_seconds=600)
+    assert await db.claim_delivery("slack/event/Ev1", now=1700.0, ttl_seconds=600)
+    await db.release_delivery("slack/event/Ev2")
+    assert await db.claim_delivery("slack/event/Ev2", now=1701.0, ttl_seconds=600)
+
+
+async def test_of_many_simultaneous_claims_of_one_delivery_on_two_servers_exactly_one_wins(
+    database_url: str,
+) -> None:
+    first, second = await RelationalStore.open(database_url), await RelationalStore.open(database_url)
+    try:
+        claims = [
+            store.claim_delivery("teams/activity/a1", now=5.0, ttl_seconds=60)
+            for store in (first, second) * 6
+        ]
+        assert sorted(await asyncio.gather(*claims)) == [False] * 11 + [True]
+    finally:
+        await first.close()
+        await second.close()
+
+
 async def test_purge_deletes_only_what_is_older_than_the_cutoff(db: RelationalStore) -> None:
     await db.add_record(decision(1, created_at="2025-01-01T09:00:00Z", comment="old words"), "v")
     await db.add_record(decision(2, created_at="2026-11-01T09:00:00Z"), "v")

@@ -84,6 +84,13 @@ class Store(Protocol):
     async def purge(self, before: datetime) -> Purged:
         """Delete records, the unanswered log and idle conversation state older than ``before``."""
 
+    async def claim_delivery(self, key: str, *, now: float, ttl_seconds: float) -> bool:
+        """Take a platform delivery for processing: ``True`` the first time ``key`` is claimed
+        within ``ttl_seconds``, ``False`` for a retry or replay some server already took."""
+
+    async def release_delivery(self, key: str) -> None:
+        """Give a claim back when its turn could not be processed, so a retry is answered."""
+
     async def ping(self) -> None:
         """Raise ``StorageError`` if the database cannot be reached (for health checks)."""
 

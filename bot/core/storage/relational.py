@@ -29,7 +29,7 @@ from bot.core.state import ConversationState
 from bot.core.storage.drivers import Done, Driver, PostgresDriver, SqliteDriver
 from bot.core.storage.migrate import NewerSchemaError
 from bot.core.storage.port import Purged, StoredRecord, UnansweredQuestion
-from bot.core.storage.schema import conversations, inductions, kept, records, unanswered
+from bot.core.storage.schema import conversations, deliveries, inductions, kept, records, unanswered
 
 T = TypeVar("T")
 DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+asyncpg"}
@@ -205,6 +205,21 @@ class RelationalStore:
         query = select(unanswered.c.asked_at, unanswered.c.text).order_by(unanswered.c.id.desc())
         rows = (await self._run(query.limit(limit))).rows
         return [UnansweredQuestion(row.asked_at, row.text) for row in rows]
+
+    # Deliveries ----------------------------------------------------------------------------
+
+    async def claim_delivery(self, key: str, *, now: float, ttl_seconds: float) -> bool:
+        """One insert decides between servers: the primary key lets exactly one claim win.
+        Claims older than the window are cleared first, so the table stays small."""
+        await self._run(delete(deliveries).where(deliveries.c.seen_at < now - ttl_seconds))
+        try:
+            await self._run(deliveries.insert(), {"key": key, "seen_at": now})
+        except IntegrityError:
+            return False
+        return True
+
+    async def release_delivery(self, key: str) -> None:
+        await self._run(delete(deliveries).where(deliveries.c.key == key))
 
     # Retention -----------------------------------------------------------------------------
 

@@ -67,3 +67,13 @@ unanswered = Table(
     Column("text", Text, nullable=False),
     Index("unanswered_by_asked_at", "asked_at"),
 )
+
+# Deliveries already taken by a server (a Slack event id, a Teams activity id, a signed request),
+# so that a platform's retry or a replay is answered once, across every server.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("seen_at", Float, nullable=False),
+    Index("deliveries_by_seen_at", "seen_at"),
+)

@@ -113,7 +113,7 @@ async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.ask import answer_once
 
-    result = answer_once(content_of(settings), args.question)
+    result = answer_once(content_of(settings), args.question, cache=settings.cache_dir)
     print(json.dumps(result.as_json(), ensure_ascii=False) if args.json else result.as_text())
     return 0
 
@@ -132,7 +132,7 @@ async def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot.evaluate import run_eval
 
-    return run_eval(content_of(settings), args.file, verbose=args.verbose)
+    return run_eval(content_of(settings), args.file, verbose=args.verbose, cache=settings.cache_dir)
 
 
 async def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:

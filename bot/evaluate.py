@@ -34,10 +34,10 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
-def run_eval(content: Content, path: Path | None, *, verbose: bool = False) -> int:
+def run_eval(content: Content, path: Path | None, *, verbose: bool = False, cache: Path | None = None) -> int:
     """Print top-1 accuracy, out-of-scope rejection and match latency; 0 whatever the figures."""
     questions = load_set(path or DEFAULT_SET)
-    matcher, presenter = FaqMatcher.from_content(content), Presenter(content)
+    matcher, presenter = FaqMatcher.from_content(content, cache=cache), Presenter(content)
     for text, _ in questions.in_scope[:20]:  # warm up, so the figures are of steady state
         decide(matcher, presenter, text)
     times: list[float] = []

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
     content_dir: Path = Field(default=ROOT / "content", description="CONTENT_DIR")
+    cache_dir: Path = Field(default=ROOT / "data" / "cache", description="CACHE_DIR")
     database_url: str = Field(default="sqlite:///data/advisor.db", description="DATABASE_URL")
     retention_days: int = Field(default=365, gt=0, description="RETENTION_DAYS")
     idle_minutes: float = Field(default=30, gt=0, description="IDLE_MINUTES")

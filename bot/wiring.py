@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from bot.core.content import Content, load_content
 from bot.core.engine import ConversationEngine, Notify
+from bot.core.faq import FaqMatcher
 from bot.core.storage.relational import RelationalStore
 from bot.settings import Settings
 
@@ -17,7 +18,13 @@ async def build_engine(
     """Load content (unless given), open the store and assemble the engine."""
     content = content or load_content(settings.content_dir)
     store = await open_store(settings)
-    return ConversationEngine(content=content, store=store, idle_minutes=settings.idle_minutes, notify=notify)
+    return ConversationEngine(
+        content=content,
+        store=store,
+        idle_minutes=settings.idle_minutes,
+        notify=notify,
+        matcher=FaqMatcher.from_content(content, cache=settings.cache_dir),
+    )
 
 
 async def open_store(settings: Settings) -> RelationalStore:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 
 from bot.core.content import Content
-from bot.core.faq import FLOWCHART, FaqMatcher
+from bot.core.faq import FLOWCHART, Analyzer, Examples, FaqMatcher
+from bot.core.model import fit
+from tests.conftest import ROOT
 
 QUESTIONS = [
     "can i use my council email for twitter",
@@ -20,9 +26,57 @@ QUESTIONS = [
 
 def test_fast_scores_equal_scikit_learns_decision_function(content: Content) -> None:
     matcher = FaqMatcher.from_content(content)
+    vectorizer, model = fit(
+        Examples.from_content(content).by_class, content.matching, Analyzer(content.matching).normal
+    )
     for question in QUESTIONS:
-        expected = matcher.model.decision_function(matcher.vectorizer.transform([question]))[0]
+        expected = model.decision_function(vectorizer.transform([question]))[0]
         assert np.allclose(matcher.scores(question), expected, atol=1e-4), question
+
+
+def test_ngrams_are_the_ones_scikit_learn_makes(content: Content) -> None:
+    vectorizer, _ = fit(
+        Examples.from_content(content).by_class, content.matching, Analyzer(content.matching).normal
+    )
+    analyzer = vectorizer.build_analyzer()
+    matcher = FaqMatcher.from_content(content)
+    for question in [*QUESTIONS, "a b cd", "I'm new   here", "x", "ok\tthen\nnow"]:
+        assert matcher.ngrams(question) == analyzer(question), question
+
+
+def test_weights_are_trained_once_and_loaded_from_the_cache_after(content: Content, tmp_path: Path) -> None:
+    first = FaqMatcher.from_content(content, cache=tmp_path)
+    kept = list(tmp_path.glob("matcher-*.npz"))
+    assert len(kept) == 1
+    second = FaqMatcher.from_content(content, cache=tmp_path)
+    assert list(tmp_path.glob("matcher-*.npz")) == kept
+    for question in QUESTIONS:
+        assert np.array_equal(first.scores(question), second.scores(question)), question
+
+
+def test_a_damaged_cache_file_is_trained_again(content: Content, tmp_path: Path) -> None:
+    FaqMatcher.from_content(content, cache=tmp_path)
+    [kept] = tmp_path.glob("matcher-*.npz")
+    kept.write_bytes(b"not a zip file")
+    matcher = FaqMatcher.from_content(content, cache=tmp_path)
+    assert matcher.match("can i use my council email for twitter").kind == "answer"
+    assert kept.read_bytes()[:2] == b"PK"
+
+
+def test_answering_from_kept_weights_imports_no_scikit_learn(content: Content, tmp_path: Path) -> None:
+    FaqMatcher.from_content(content, cache=tmp_path)
+    script = (
+        "import sys; from pathlib import Path; from bot.core.content import load_content;"
+        "from bot.core.faq import FaqMatcher;"
+        f"content = load_content(Path({str(ROOT / 'content')!r}));"
+        f"m = FaqMatcher.from_content(content, cache=Path({str(tmp_path)!r}));"
+        "m.match('can i use my council email for twitter');"
+        "print(sorted(k for k in sys.modules if k.split('.')[0] in ('sklearn', 'scipy')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def test_a_described_post_goes_to_the_flowchart(content: Content) -> None:

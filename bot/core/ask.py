@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bot.core.content.models import Content
@@ -54,5 +55,5 @@ def decide(matcher: FaqMatcher, presenter: Presenter, question: str) -> AskResul
     return AskResult(False, None, score, presenter.unknown().text, None, ())
 
 
-def answer_once(content: Content, question: str) -> AskResult:
-    return decide(FaqMatcher.from_content(content), Presenter(content), question)
+def answer_once(content: Content, question: str, *, cache: Path | None = None) -> AskResult:
+    return decide(FaqMatcher.from_content(content, cache=cache), Presenter(content), question)

@@ -4,24 +4,26 @@ A linear support-vector classifier (scikit-learn) learns every entry's ways of a
 flowchart's trigger phrases and a class of questions the policy does not cover, over
 character n-grams of the words after content-defined synonyms are applied. Character
 n-grams see "posting" in "posted" and survive typos, so no stemmer or spelling fixer is
-needed. Training takes a fraction of a second when content loads.
+needed.
+
+Training happens once per version of the examples: the weights are kept in a cache folder
+(``model.py``) and every later process loads them in milliseconds and scores with numpy alone,
+so scikit-learn and scipy are imported only when content has changed.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.svm import LinearSVC
 
 from bot.core.content.models import Content, Matching
+from bot.core.model import Trained, char_ngrams, load_or_train
 
 FLOWCHART = "__flowchart__"
 NOT_COVERED = "__not_covered__"
@@ -93,47 +95,39 @@ class Examples:
 
 
 class FaqMatcher:
-    """Trained once per content load; ``match`` is a few dictionary look-ups and one
-    small matrix product, so it stays well under a millisecond."""
+    """Built from trained weights; ``match`` is a few dictionary look-ups and one small matrix
+    product, so it stays well under a millisecond."""
 
-    def __init__(self, examples: Examples, matching: Matching) -> None:
+    def __init__(self, trained: Trained, matching: Matching) -> None:
         self._matching = matching
         self._analyzer = Analyzer(matching)
-        texts = [t for texts in examples.by_class.values() for t in texts]
-        labels = [c for c, texts in examples.by_class.items() for _ in texts]
-        low, high = matching.ngrams
-        vectorizer = TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=(low, high),
-            sublinear_tf=True,
-            preprocessor=self._analyzer.normal,
-            dtype=np.float32,
-        )
-        features = vectorizer.fit_transform(texts)
-        # A loose tolerance and an iteration cap bound training time; on this content they give
-        # the same answers as the defaults, so not converging fully is expected, not a fault.
-        model = LinearSVC(C=matching.c, tol=1e-2, max_iter=100, random_state=0)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            model.fit(features, labels)
-        self.vectorizer, self.model = vectorizer, model
-        self.classes: list[str] = [str(c) for c in model.classes_]
-        self._ngrams = vectorizer.build_analyzer()
-        self._columns: dict[str, int] = {str(k): int(v) for k, v in vectorizer.vocabulary_.items()}
-        self._idf: Vector = np.asarray(vectorizer.idf_, dtype=np.float32)
-        self._weights: Vector = np.ascontiguousarray(model.coef_.T, dtype=np.float32)
-        self._bias: Vector = np.asarray(model.intercept_, dtype=np.float32)
+        self.classes: list[str] = list(trained.classes)
+        self._low, self._high = matching.ngrams
+        self._columns: dict[str, int] = {gram: i for i, gram in enumerate(trained.vocabulary)}
+        self._idf: Vector = trained.idf
+        self._weights: Vector = trained.weights
+        self._bias: Vector = trained.bias
 
     @classmethod
-    def from_content(cls, content: Content) -> FaqMatcher:
-        return cls(Examples.from_content(content), content.matching)
+    def train(cls, examples: Examples, matching: Matching, *, cache: Path | None = None) -> FaqMatcher:
+        """Load the weights kept for exactly these examples, or train and keep them."""
+        analyzer = Analyzer(matching)
+        return cls(load_or_train(examples.by_class, matching, analyzer.normal, cache=cache), matching)
+
+    @classmethod
+    def from_content(cls, content: Content, *, cache: Path | None = None) -> FaqMatcher:
+        return cls.train(Examples.from_content(content), content.matching, cache=cache)
+
+    def ngrams(self, text: str) -> list[str]:
+        """The character n-grams the classifier reads, as scikit-learn's ``char_wb`` makes them."""
+        return char_ngrams(self._analyzer.normal(text), self._low, self._high)
 
     def scores(self, text: str) -> Vector:
         """The classifier's score for each class, computed as scikit-learn's
         ``decision_function(vectorizer.transform([text]))`` does (a test proves it), without
         its per-call overhead of about half a millisecond."""
         lookup = self._columns.get
-        found = [c for c in map(lookup, self._ngrams(text)) if c is not None]
+        found = [c for c in map(lookup, self.ngrams(text)) if c is not None]
         if not found:
             return self._bias.copy()
         columns, counts = np.unique(np.asarray(found, dtype=np.int64), return_counts=True)

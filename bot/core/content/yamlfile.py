@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar, cast
 
@@ -11,6 +12,9 @@ from pydantic import BaseModel, ValidationError
 from bot.core.errors import ContentError
 
 M = TypeVar("M", bound=BaseModel)
+# libyaml's parser: the content is read by every process at start, and the pure-Python one took
+# over a second for it.
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Loc = tuple[int | str, ...]
 
 
@@ -44,7 +48,8 @@ def _child(node: yaml.Node | None, part: int | str) -> yaml.Node | None:
 
 
 class YamlFile:
-    """One content file: its text parsed once, kept for line look-ups in later checks."""
+    """One content file: its text parsed once; the node tree that gives an error its line is
+    built only when there is an error to place."""
 
     def __init__(self, path: Path) -> None:
         self.name = path.name
@@ -54,9 +59,9 @@ class YamlFile:
             raise ContentError(self.name, "", "file not found") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ContentError(self.name, "", f"cannot be read: {exc}") from None
+        self._text = text
         try:
-            self.tree = yaml.compose(text, Loader=yaml.SafeLoader)
-            self.data = yaml.safe_load(text)
+            self.data = yaml.load(text, Loader=Loader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark is not None else None
@@ -64,6 +69,10 @@ class YamlFile:
             raise ContentError(self.name, "", reason, line) from None
         except yaml.YAMLError as exc:
             raise ContentError(self.name, "", f"invalid YAML: {exc}") from None
+
+    @cached_property
+    def tree(self) -> yaml.Node | None:
+        return yaml.compose(self._text, Loader=Loader)
 
     def parse(self, model: type[M]) -> M:
         """Validate into ``model``; the first problem becomes the error, with its line."""

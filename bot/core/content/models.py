@@ -29,7 +29,6 @@ class Source(Strict):
 class Section(Strict):
     id: Id
     source: Id
-    part: Text
     title: Text
     text: Text
 
@@ -49,7 +48,6 @@ class FaqEntry(Strict):
     section: Id
     quote: Text
     asked: list[Text] = Field(min_length=5)
-    tags: list[Id] = Field(default_factory=list)
     related: list[Id] = Field(default_factory=list)
 
 

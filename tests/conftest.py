@@ -21,6 +21,7 @@ import pytest
 
 from bot.core.content import Content, load_content
 from bot.core.engine import ConversationEngine
+from bot.core.faq import FaqMatcher
 from bot.core.messages import Incoming, Outgoing
 from bot.core.storage.relational import RelationalStore
 from bot.devtools.scratch_db import scratch_database
@@ -32,6 +33,12 @@ CONTENT = ROOT / "content"
 @pytest.fixture(scope="session")
 def content() -> Content:
     return load_content(CONTENT)
+
+
+@pytest.fixture(scope="session")
+def matcher(content: Content) -> FaqMatcher:
+    """Trained once for the whole test run: every engine in a test shares it."""
+    return FaqMatcher.from_content(content)
 
 
 class Clock:
@@ -87,8 +94,8 @@ async def store(tmp_path: Path) -> AsyncIterator[RelationalStore]:
 
 
 @pytest.fixture
-def engine(content: Content, store: RelationalStore, clock: Clock) -> ConversationEngine:
-    return ConversationEngine(content=content, store=store, clock=clock)
+def engine(content: Content, store: RelationalStore, clock: Clock, matcher: FaqMatcher) -> ConversationEngine:
+    return ConversationEngine(content=content, store=store, clock=clock, matcher=matcher)
 
 
 class Officer:

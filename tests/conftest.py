@@ -12,7 +12,8 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -163,6 +164,43 @@ def cli(tmp_path: Path) -> CliRunner:
         )
 
     return run
+
+
+ChatProcess = Callable[[str], AbstractContextManager[Callable[[dict[str, Any]], dict[str, Any]]]]
+
+
+@pytest.fixture
+def chat(tmp_path: Path) -> ChatProcess:
+    """One ``app.py chat --jsonl`` process, spoken to a line at a time: each input gets its
+    one output line back, so a test can press the buttons the last reply offered."""
+
+    @contextmanager
+    def session(user: str) -> Iterator[Callable[[dict[str, Any]], dict[str, Any]]]:
+        environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "app.py"), "chat", "--jsonl", "--user", user],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=environment,
+            cwd=ROOT,
+        )
+        assert process.stdin is not None and process.stdout is not None
+        stdin, stdout = process.stdin, process.stdout
+
+        def send(message: dict[str, Any]) -> dict[str, Any]:
+            stdin.write(json.dumps(message) + "\n")
+            stdin.flush()
+            reply: dict[str, Any] = json.loads(stdout.readline())
+            return reply
+
+        try:
+            yield send
+        finally:
+            stdin.close()
+            process.wait(timeout=60)
+
+    return session
 
 
 def jsonl(lines: list[Any]) -> str:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import CliRunner, jsonl
+from tests.conftest import ChatProcess, CliRunner, jsonl
 
 FIRST_FOUR_NO = ["no", "no", "no", "no"]  # safety, unlawful, political, question
 SPEC_PATHS = {
@@ -24,18 +24,21 @@ SPEC_PATHS = {
 
 
 @pytest.mark.parametrize("outcome", sorted(SPEC_PATHS))
-def test_spec_path_reaches_its_outcome_by_button_presses(cli: CliRunner, outcome: str) -> None:
+def test_spec_path_reaches_its_outcome_by_button_presses(
+    cli: CliRunner, chat: ChatProcess, outcome: str
+) -> None:
     first = cli("chat", "--jsonl", "--user", f"u-{outcome}", stdin=jsonl(["check"]))
     state_lines = [json.loads(line) for line in first.stdout.splitlines()]
     assert state_lines[-1]["state"] == {"flow": "flowchart", "node": "safety", "outcome": None}
     replies = state_lines[-1]["replies"]
-    for answer in SPEC_PATHS[outcome]:
-        label = answer.capitalize()
-        value = next(c["value"] for r in replies for c in r["choices"] if c["label"] == label)
-        run = cli("chat", "--jsonl", "--user", f"u-{outcome}", stdin=jsonl([{"choice": value}]))
-        (line,) = run.stdout.splitlines()
-        replies = json.loads(line)["replies"]
-    assert json.loads(line)["state"] == {"flow": "flowchart", "node": None, "outcome": outcome}
+    # The presses go to a second run, so the walk is also proved to survive between runs.
+    with chat(f"u-{outcome}") as send:
+        for answer in SPEC_PATHS[outcome]:
+            label = answer.capitalize()
+            value = next(c["value"] for r in replies for c in r["choices"] if c["label"] == label)
+            line = send({"choice": value})
+            replies = line["replies"]
+    assert line["state"] == {"flow": "flowchart", "node": None, "outcome": outcome}
 
 
 def test_typed_answers_walk_to_an_outcome_in_one_run(cli: CliRunner) -> None:

@@ -116,6 +116,8 @@ class Settings(BaseSettings):
         if not self.database_url.startswith("sqlite:///"):
             return self.database_url
         path = Path(self.database_url.removeprefix("sqlite:///"))
+        if str(path).startswith("file:"):  # an SQLite URI (``file:PATH?mode=ro&uri=true``): as given
+            return self.database_url
         return f"sqlite:///{path if path.is_absolute() else ROOT / path}"
 
 

@@ -177,7 +177,9 @@ async def start_site(
 ) -> web.AppRunner:
     """Listen with slow clients timed out: aiohttp's ``keepalive_timeout`` also runs from the
     moment a connection opens until its first request is whole. Tests start servers this way."""
-    runner = web.AppRunner(app, keepalive_timeout=idle)
+    # No lingering: body_in_time has read every body before a route runs, so a body still unread
+    # after the response belongs to a client already cut off (or too large); don't wait for it.
+    runner = web.AppRunner(app, keepalive_timeout=idle, lingering_time=0)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     return runner

@@ -53,7 +53,7 @@ def driver_url(url: str) -> URL:
     ``sslmode`` becomes asyncpg's ``ssl`` so a hosted database's usual URL works unchanged."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:
         raise StorageError(f"DATABASE_URL is not a database URL: {exc}") from None
     backend = ALIASES.get(parsed.drivername, parsed.drivername)
     if backend not in DRIVERS:
@@ -102,8 +102,9 @@ class RelationalStore:
             if target.database and target.database != ":memory:":
                 Path(target.database).parent.mkdir(parents=True, exist_ok=True)
             return cls(await SqliteDriver.open(target))
-        except (OSError, SQLAlchemyError, NewerSchemaError, TypeError, ValueError) as exc:
-            # TypeError, ValueError: an option the driver does not take (``?foo=1``, a bad port)
+        except (OSError, SQLAlchemyError, NewerSchemaError, TypeError, ValueError, OverflowError) as exc:
+            # TypeError, ValueError, OverflowError: an option the driver does not take
+            # (``?foo=1``, ``?sslmode=bogus``) or a port out of range
             where = target.render_as_string(hide_password=True)
             raise StorageError(f"cannot open the database {where}: {_reason(exc)}") from None
 

@@ -46,7 +46,7 @@ async def test_slow_headers_and_slow_bodies_are_cut_off_and_health_still_answers
 ) -> None:
     _, port = server
     headers_only = b"POST /healthz HTTP/1.1\r\nHost: advisor\r\nContent-Le"
-    part_body = b"POST /healthz HTTP/1.1\r\nHost: advisor\r\nContent-Length: 1000\r\n\r\n{\"type\":"
+    part_body = b'POST /healthz HTTP/1.1\r\nHost: advisor\r\nContent-Length: 1000\r\n\r\n{"type":'
     slow = []
     for n in range(100):
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -54,9 +54,8 @@ async def test_slow_headers_and_slow_bodies_are_cut_off_and_health_still_answers
         await writer.drain()
         slow.append((n, reader, writer))
     started = time.monotonic()
-    async with aiohttp.ClientSession() as session:
-        async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
-            assert response.status == 200
+    async with aiohttp.ClientSession() as session, session.get(f"http://127.0.0.1:{port}/healthz") as answer:
+        assert answer.status == 200
     assert time.monotonic() - started < TIMEOUT
     answers = await asyncio.gather(*(closed_within(reader, TIMEOUT + 3) for _, reader, _ in slow))
     for (n, _, writer), answer in zip(slow, answers, strict=True):
@@ -70,8 +69,8 @@ async def test_an_upload_the_client_abandons_is_logged_in_one_line_without_a_tra
     _, port = server
     caplog.set_level(logging.DEBUG)
     for _ in range(5):
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(b"POST /healthz HTTP/1.1\r\nHost: advisor\r\nContent-Length: 5000\r\n\r\n{\"a\":")
+        _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b'POST /healthz HTTP/1.1\r\nHost: advisor\r\nContent-Length: 5000\r\n\r\n{"a":')
         await writer.drain()
         await asyncio.sleep(0.05)
         writer.close()

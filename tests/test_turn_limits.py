@@ -75,7 +75,9 @@ async def test_a_tour_button_forged_onto_a_flowchart_step_changes_nothing(office
     assert (await officer.say("induction")).state.node == "reading"  # the tour still starts
 
 
-async def test_flowchart_buttons_forged_onto_the_tour_change_nothing(officer: Officer, content: Content) -> None:
+async def test_flowchart_buttons_forged_onto_the_tour_change_nothing(
+    officer: Officer, content: Content
+) -> None:
     out = await officer.say("induction")
     tail = out.replies[-1].choices[0].value.split("@")[1]
     for forged in (f"answer:yes@{tail}", f"back@{tail}", f"why@{tail}", f"record@{tail}", f"stop@{tail}"):
@@ -86,7 +88,9 @@ async def test_flowchart_buttons_forged_onto_the_tour_change_nothing(officer: Of
     assert Invariants(content).problems(await state_of(officer)) == []  # type: ignore[arg-type]
 
 
-async def test_two_thousand_random_and_forged_turns_crash_nothing_and_break_no_state(content: Content) -> None:
+async def test_two_thousand_random_and_forged_turns_crash_nothing_and_break_no_state(
+    content: Content,
+) -> None:
     result = await run_fuzz(content, turns=2000, seed=7)
     assert (result.turns, result.crashes, result.impossible) == (2000, 0, 0), result.examples
 

@@ -54,8 +54,8 @@ async def test_slow_headers_and_slow_bodies_are_cut_off_and_health_still_answers
         await writer.drain()
         slow.append((n, reader, writer))
     started = time.monotonic()
-    async with aiohttp.ClientSession() as session, session.get(f"http://127.0.0.1:{port}/healthz") as answer:
-        assert answer.status == 200
+    async with aiohttp.ClientSession() as session, session.get(f"http://127.0.0.1:{port}/healthz") as health:
+        assert health.status == 200
     assert time.monotonic() - started < TIMEOUT
     answers = await asyncio.gather(*(closed_within(reader, TIMEOUT + 3) for _, reader, _ in slow))
     for (n, _, writer), answer in zip(slow, answers, strict=True):

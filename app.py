@@ -7,6 +7,7 @@ python app.py check                validate everything in content/
 python app.py eval                 answer quality on the evaluation set
 python app.py bench                turn and match latency
 python app.py diagram              the flowchart as Mermaid, generated from the machine
+python app.py fuzz --turns N --seed S   random and forged turns: crashes and impossible states
 python app.py unanswered           questions the policy could not answer
 python app.py records export --since DATE --format csv|jsonl   records for audit
 python app.py records purge        delete what is older than RETENTION_DAYS
@@ -60,6 +61,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     bench.add_argument(
         "--seconds", type=float, default=8.0, help="with --slack or --teams: seconds per round"
     )
+    fuzz = sub.add_parser("fuzz", help="random and forged turns: count crashes and impossible states")
+    fuzz.add_argument("--turns", type=int, default=20_000)
+    fuzz.add_argument("--seed", type=int, default=1)
     sub.add_parser("serve", help="run the HTTP server with every configured channel")
     package = sub.add_parser("teams-package", help="write the Teams app package (zip) to upload")
     package.add_argument("--out", type=Path, default=Path("teams-app.zip"))
@@ -158,6 +162,16 @@ async def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def cmd_fuzz(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.fuzz import run_fuzz
+
+    result = await run_fuzz(content_of(settings), turns=args.turns, seed=args.seed)
+    for example in result.examples:
+        print(example, file=sys.stderr)
+    print(f"turns {result.turns}, crashes {result.crashes}, impossible states {result.impossible}")
+    return 1 if result.crashes or result.impossible else 0
+
+
 async def cmd_diagram(args: argparse.Namespace, settings: Settings) -> int:
     from dialogs.flowchart import FlowchartMachine, mermaid
 
@@ -230,6 +244,7 @@ COMMANDS: dict[str, Command] = {
     "eval": cmd_eval,
     "bench": cmd_bench,
     "diagram": cmd_diagram,
+    "fuzz": cmd_fuzz,
     "serve": cmd_serve,
     "records": cmd_records,
     "report": cmd_report,

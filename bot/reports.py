@@ -4,14 +4,43 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Iterable
 
 from bot.core.messages import InductionRecord
 from bot.records import csv_cell
 
-COLUMNS = ["user", "name", "channel", "status", "started", "finished", "score", "acknowledged", "version"]
+COLUMNS = [
+    "user",
+    "name",
+    "channel",
+    "status",
+    "started",
+    "finished",
+    "score",
+    "acknowledged",
+    "attempts",
+    "version",
+]
+# Names come from Slack and Teams profiles: an escape sequence in one must not reach (and
+# reprogram) the manager's terminal, nor a tab or newline break the table.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def _row(record: InductionRecord) -> list[str]:
+def plain(text: str) -> str:
+    """The text without control characters (escape codes, bidi overrides, line breaks)."""
+    return _CONTROL.sub("", text)
+
+
+def _shown(attempts: list[InductionRecord]) -> InductionRecord:
+    """The attempt a manager sees: the best completed one (latest among equals), else the latest."""
+    done = [a for a in attempts if a.finished_at]
+    if done:
+        return max(done, key=lambda a: (a.score or 0, a.finished_at or ""))
+    return max(attempts, key=lambda a: a.started_at)
+
+
+def _row(record: InductionRecord, attempts: int) -> list[str]:
     score = f"{record.score}/{record.out_of}" if record.score is not None else ""
     return [
         record.user,
@@ -22,14 +51,24 @@ def _row(record: InductionRecord) -> list[str]:
         record.finished_at or "",
         score,
         "yes" if record.acknowledged else "no",
+        str(attempts),
         record.content_version,
     ]
 
 
+def _by_officer(records: Iterable[InductionRecord]) -> list[list[InductionRecord]]:
+    officers: dict[tuple[str, str], list[InductionRecord]] = {}
+    for record in records:
+        officers.setdefault((record.channel, record.user), []).append(record)
+    return list(officers.values())
+
+
 def induction_report(records: list[InductionRecord], fmt: str) -> str:
-    """Completed first, then started but not finished; each group oldest first."""
-    ordered = sorted(records, key=lambda r: (r.finished_at is None, r.started_at))
-    rows = [_row(r) for r in ordered]
+    """One row per officer: their best completion (or latest attempt) and how many attempts.
+    Completed first, then started but not finished; each group oldest first."""
+    shown = [(_shown(a), len(a)) for a in _by_officer(records)]
+    ordered = sorted(shown, key=lambda s: (s[0].finished_at is None, s[0].started_at))
+    rows = [[plain(v) for v in _row(r, n)] for r, n in ordered]
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")

@@ -7,13 +7,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from aiohttp import web
+from aiohttp import ClientError, web
+from aiohttp.http_exceptions import HttpProcessingError
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 
 from bot.channels.slack import SlackChannel
 from bot.channels.teams import TeamsChannel
 from bot.core.engine import ConversationEngine
-from bot.core.errors import AdvisorError
+from bot.core.errors import AdvisorError, StorageError
 from bot.core.messages import Escalation
 from bot.core.storage import Store
 from bot.core.storage.relational import shown_url
@@ -27,7 +28,15 @@ ENGINE = web.AppKey("engine", ConversationEngine)
 SLACK = web.AppKey("slack", SlackChannel)
 
 PURGE_EVERY_SECONDS = 24 * 3600
+# Slow clients: a connection must send its request line and headers, and an idle kept-alive
+# connection its next request, within IDLE_SECONDS; a request its whole body within
+# BODY_SECONDS. Slack and Teams send a request in milliseconds; a client that trickles bytes
+# would otherwise hold a connection (and a file descriptor) for as long as it likes.
+IDLE_SECONDS = 10.0
+BODY_SECONDS = 10.0
+BODY_TIMEOUT = web.AppKey("body_timeout", float)
 Notify = Callable[[Escalation], Awaitable[None]]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 @dataclass
@@ -70,8 +79,9 @@ async def build_app(settings: Settings) -> web.Application:
     """The one HTTP server. Tests call this too, with their own settings."""
     notifiers = Notifiers()
     engine = await build_engine(settings, notify=notifiers)
-    app = web.Application(client_max_size=1024 * 1024)
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[body_in_time])
     app[ENGINE] = engine
+    app[BODY_TIMEOUT] = BODY_SECONDS
     app.router.add_get("/healthz", healthz)
     if settings.slack_enabled and settings.slack_bot_token:
         slack = SlackChannel(
@@ -101,8 +111,32 @@ async def build_app(settings: Settings) -> web.Application:
     return app
 
 
+@web.middleware
+async def body_in_time(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Read the whole body (at most ``client_max_size``) before any route sees it, within
+    ``BODY_TIMEOUT``: a slow upload gets 408 and its connection closed; an upload the client
+    abandoned is logged in one line, not a traceback. Routes then read the body from memory."""
+    if request.body_exists:
+        try:
+            async with asyncio.timeout(request.app[BODY_TIMEOUT]):
+                await request.read()
+        except TimeoutError:
+            log.info("request body not received in time path=%s", request.path)
+            return _closing(web.Response(status=408, text="request body not received in time"))
+        except (OSError, ClientError, HttpProcessingError) as exc:
+            log.info("request body abandoned path=%s: %s", request.path, type(exc).__name__)
+            return _closing(web.Response(status=400, text="request body incomplete"))
+    return await handler(request)
+
+
+def _closing(response: web.Response) -> web.Response:
+    response.force_close()
+    return response
+
+
 async def healthz(request: web.Request) -> web.Response:
-    """A load balancer stops sending turns to a server that cannot reach the database."""
+    """A load balancer stops sending turns to a server that cannot use the database: the check
+    writes a row, because a read-only database answers reads while every turn fails."""
     try:
         await request.app[ENGINE].store.ping()
     except AdvisorError:
@@ -119,9 +153,8 @@ async def slack_events(request: web.Request) -> web.Response:
 async def serve(settings: Settings) -> None:
     """Run until interrupted; Socket Mode connects out to Slack instead of a public URL."""
     app = await build_app(settings)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    await web.TCPSite(runner, settings.host, settings.port).start()
+    await writable(app[ENGINE].store, settings)
+    runner = await start_site(app, settings.host, settings.port)
     print(f"Social Media Policy Advisor on http://{settings.host}:{settings.port} (GET /healthz)")
     for line in channel_status(settings):
         print(line)
@@ -137,6 +170,28 @@ async def serve(settings: Settings) -> None:
     finally:
         purging.cancel()
         await runner.cleanup()
+
+
+async def start_site(
+    app: web.Application, host: str, port: int, *, idle: float = IDLE_SECONDS
+) -> web.AppRunner:
+    """Listen with slow clients timed out: aiohttp's ``keepalive_timeout`` also runs from the
+    moment a connection opens until its first request is whole. Tests start servers this way."""
+    # No lingering: body_in_time has read every body before a route runs, so a body still unread
+    # after the response belongs to a client already cut off (or too large); don't wait for it.
+    runner = web.AppRunner(app, keepalive_timeout=idle, lingering_time=0)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner
+
+
+async def writable(store: Store, settings: Settings) -> None:
+    """Stop at start-up, in one line, on a database that cannot be written."""
+    try:
+        await store.ping()
+    except StorageError as exc:
+        await store.close()
+        raise StorageError(f"the database {shown_url(settings.database)} cannot be written ({exc})") from None
 
 
 def database_status(settings: Settings) -> str:

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from bot.core.errors import AdvisorError
 
@@ -109,6 +111,12 @@ class Settings(BaseSettings):
     def _supported(cls, value: str) -> str:
         if not value.startswith(DATABASE_SCHEMES):
             raise ValueError("use sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/DATABASE")
+        try:
+            port = make_url(value).port
+        except (ArgumentError, ValueError):
+            raise ValueError("the port is not a number (postgresql://USER@HOST:PORT/DATABASE)") from None
+        if port is not None and not 0 < port < 65536:
+            raise ValueError(f"the port must be 1 to 65535, not {port}")
         return value
 
     @property
@@ -117,6 +125,8 @@ class Settings(BaseSettings):
         if not self.database_url.startswith("sqlite:///"):
             return self.database_url
         path = Path(self.database_url.removeprefix("sqlite:///"))
+        if str(path).startswith("file:"):  # an SQLite URI (``file:PATH?mode=ro&uri=true``): as given
+            return self.database_url
         return f"sqlite:///{path if path.is_absolute() else ROOT / path}"
 
 
@@ -127,7 +137,7 @@ def load_settings() -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         if first["loc"]:
-            message = f"{str(first['loc'][0]).upper()}: {first['msg']}"
+            message = f"{str(first['loc'][0]).upper()}: {str(first['msg']).removeprefix('Value error, ')}"
         else:
             message = str(first["msg"]).removeprefix("Value error, ")
         raise SettingsError(message) from None

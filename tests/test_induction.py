@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.core.content import Content
 from bot.core.engine import ConversationEngine
 from bot.core.storage.relational import RelationalStore
+from bot.reports import induction_report
 from tests.conftest import CliRunner, Clock, Officer, jsonl, labels, text_of
 
 
@@ -128,3 +129,41 @@ async def test_the_report_lists_completed_and_unfinished_in_table_and_csv(
 def test_report_rejects_a_bad_date(cli: CliRunner, tmp_path: Path) -> None:
     run = cli("report", "induction", "--since", "yesterday")
     assert run.returncode == 2 and "Traceback" not in run.stderr
+
+
+async def complete_tour(officer: Officer, content: Content) -> None:
+    await officer.say("induction")
+    for chapter in range(len(content.induction.chapters)):
+        await officer.press_label("Continue")
+        await press_option(officer, content, chapter, right_option(content, chapter))
+    await officer.press_label("I have read and understood the Social Media Policy")
+
+
+async def test_asking_for_the_induction_again_offers_a_retake_and_keeps_the_completion(
+    officer: Officer, content: Content, store: RelationalStore
+) -> None:
+    await complete_tour(officer, content)
+    total = len(content.induction.chapters)
+    for again in ("induction", "I'm new"):
+        out = await officer.say(again)
+        assert f"completed the induction on 2026-11-25, with {total} of {total}" in text_of(out)
+        assert out.state.flow is None and "Go through it again" in labels(out)
+    out = await officer.press("induction")  # the menu button of an older message
+    assert "completed the induction" in text_of(out) and out.state.flow is None
+    (record,) = await store.inductions()
+    assert record.finished_at and record.score == total
+
+
+async def test_a_retake_is_a_new_attempt_beside_the_completed_one_and_the_report_shows_both(
+    officer: Officer, content: Content, store: RelationalStore, clock: Clock
+) -> None:
+    await complete_tour(officer, content)
+    clock.advance(60 * 24)
+    await officer.say("induction")
+    out = await officer.press_label("Go through it again")
+    assert "Chapter 1 of" in text_of(out) and out.state.node == "reading"
+    first, second = await store.inductions()
+    assert first.finished_at and first.score == len(content.induction.chapters)
+    assert second.finished_at is None and second.started_at == "2026-11-26T09:00:00Z"
+    (row,) = list(csv.DictReader(io.StringIO(induction_report([first, second], "csv"))))
+    assert (row["status"], row["finished"], row["attempts"]) == ("completed", first.finished_at, "2")

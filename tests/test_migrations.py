@@ -159,3 +159,21 @@ async def test_a_database_from_a_newer_release_is_refused_in_one_line(database_u
     )
     with pytest.raises(StorageError, match="revision 9999, newer than this release knows"):
         await RelationalStore.open(database_url)
+
+
+async def test_an_induction_completed_before_attempts_were_kept_is_still_reported(tmp_path: Path) -> None:
+    path = tmp_path / "advisor.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(FIRST_RELEASE_SCHEMA)
+        db.execute(
+            "INSERT INTO inductions VALUES ('slack', 'U1', 'Jo', '2026-10-01T09:00:00Z',"
+            " '2026-10-01T09:20:00Z', 9, 9, 1, '2026.10')"
+        )
+    db.close()
+    store = await RelationalStore.open(f"sqlite:///{path}")
+    try:
+        (attempt,) = await store.inductions()
+        assert (attempt.user, attempt.finished_at, attempt.score) == ("U1", "2026-10-01T09:20:00Z", 9)
+        assert await store.attempts(channel="slack", user="U1") == [attempt]
+    finally:
+        await store.close()

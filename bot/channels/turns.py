@@ -12,7 +12,8 @@ log = logging.getLogger("advisor.channels")
 
 async def safe_turn(engine: ConversationEngine, incoming: Incoming) -> Outgoing:
     """Run the turn; any failure is logged by id (never message text) and the officer gets
-    the polite error reply, so no channel ever shows a traceback or goes silent."""
+    the polite error reply with the state as stored, so no channel ever shows a traceback,
+    goes silent or shows an intact walk as idle."""
     try:
         return await engine.handle(incoming)
     except Exception:
@@ -22,4 +23,4 @@ async def safe_turn(engine: ConversationEngine, incoming: Incoming) -> Outgoing:
             incoming.user,
             incoming.conversation,
         )
-        return Outgoing(replies=(engine.error_reply(),))
+        return await engine.failed(incoming)

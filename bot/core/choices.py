@@ -5,7 +5,12 @@ Format: ``verb[:arg][@walk.step]``, e.g. ``answer:yes@k3f9.2``. Only the engine 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# ASCII only: "²" and "፩" pass ``str.isdigit`` but not ``int``, and forged values carry both.
+_WORD = re.compile(r"[A-Za-z_]{1,20}")
+_TAIL = re.compile(r"(?P<walk>[0-9A-Za-z]{1,16})\.(?P<step>[0-9]{1,4})")
 
 
 @dataclass(frozen=True)
@@ -28,11 +33,11 @@ def decode(value: str) -> ChoiceValue | None:
         return None
     head, _, tail = value.partition("@")
     verb, _, arg = head.partition(":")
-    if not verb.isascii() or not verb.replace("_", "").isalpha():
+    if not _WORD.fullmatch(verb):
         return None
     if not tail:
         return ChoiceValue(verb, arg)
-    walk, _, step = tail.partition(".")
-    if not walk.isalnum() or not step.isdigit():
+    match = _TAIL.fullmatch(tail)
+    if match is None:
         return None
-    return ChoiceValue(verb, arg, walk, int(step))
+    return ChoiceValue(verb, arg, match["walk"], int(match["step"]))

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import weakref
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from bot.core.content.models import Content
-from bot.core.errors import ConflictError
+from bot.core.errors import AdvisorError, ConflictError
 from bot.core.faq import FaqMatcher
 from bot.core.messages import Escalation, Incoming, Outgoing, Reply, StateView, timestamp
 from bot.core.router import Router
 from bot.core.state import ConversationState
 from bot.core.storage import Store, conversation_key
+from bot.core.storage.port import Effects, UnansweredQuestion
+from bot.core.text import scrub
 from bot.core.turn import Turn
 from bot.core.walk import FLOW
 from dialogs.flowchart import FlowchartMachine
@@ -60,13 +63,15 @@ class ConversationEngine:
 
     async def handle(self, incoming: Incoming) -> Outgoing:
         """One turn. Turns of one conversation run one at a time in this process; across
-        processes the versioned save makes a losing turn start again on the fresh state."""
+        processes the versioned save makes a losing turn start again on the fresh state. The
+        state and what the turn writes (a record, an induction attempt) are saved together."""
+        incoming = scrubbed(incoming)
         key = conversation_key(incoming.channel, incoming.conversation, incoming.user)
         async with self._lock(key):
             for _ in range(3):
                 turn = await self._run(key, incoming)
                 try:
-                    turn.state.version = await self.store.save(key, turn.state)
+                    turn.state.version = await self.store.save(key, turn.state, self._effects(turn))
                 except ConflictError:
                     log.info("conflict key=%s: retrying on fresh state", key)
                     continue
@@ -81,24 +86,32 @@ class ConversationEngine:
         if state.flow == FLOW and now.timestamp() - state.updated_at > self.idle_seconds:
             state.clear()
             turn.say(self.router.present.text("idle_expired", minutes=round(self.idle_seconds / 60)))
+        if self.router.may_start_tour(incoming, state):
+            turn.attempts = await self.store.attempts(channel=incoming.channel, user=incoming.user)
         self.router.route(turn)
         state.updated_at = now.timestamp()
         return turn
 
+    def _effects(self, turn: Turn) -> Effects:
+        asked = timestamp(turn.now)
+        return Effects(
+            content_version=self.content.about.version,
+            records=tuple(e.record for e in turn.escalations),
+            induction=turn.induction,
+            unanswered=tuple(UnansweredQuestion(asked, text) for text in turn.unanswered),
+        )
+
     async def _apply(self, turn: Turn) -> None:
-        """Side effects once the state is safely saved; logs carry ids and outcomes only."""
+        """Once the state and its records are safely saved: logs (ids and outcomes only) and
+        the message to the Communications Team."""
         incoming = turn.incoming
         if turn.outcome_logged:
             log.info(
                 "outcome channel=%s user=%s outcome=%s", incoming.channel, incoming.user, turn.outcome_logged
             )
-        for text in turn.unanswered:
-            await self.store.log_unanswered(text, timestamp(turn.now))
         if turn.induction is not None:
-            await self.store.save_induction(turn.induction)
             log.info("induction user=%s finished=%s", turn.induction.user, bool(turn.induction.finished_at))
         for escalation in turn.escalations:
-            await self.store.add_record(escalation.record, self.content.about.version)
             log.info(
                 "record id=%s outcome=%s urgency=%s",
                 escalation.record.id,
@@ -122,6 +135,28 @@ class ConversationEngine:
     def error_reply(self) -> Reply:
         """What a channel sends when a turn failed unexpectedly."""
         return self.router.present.text("error")
+
+    async def failed(self, incoming: Incoming) -> Outgoing:
+        """The polite error, with the state as it is stored (a failed turn changed nothing),
+        so a channel never shows an intact walk as idle; idle only if the store is unreachable."""
+        incoming = scrubbed(incoming)
+        key = conversation_key(incoming.channel, incoming.conversation, incoming.user)
+        try:
+            state = await self.store.load(key) or ConversationState()
+        except AdvisorError:
+            state = ConversationState()
+        return Outgoing(replies=(self.error_reply(),), state=_view(state))
+
+
+def scrubbed(incoming: Incoming) -> Incoming:
+    """Every text field without lone surrogates, at the edge of the core, so nothing an
+    officer or a platform sends can make a write fail."""
+    changes = {
+        f.name: scrub(value)
+        for f in dataclasses.fields(incoming)
+        if isinstance(value := getattr(incoming, f.name), str) and scrub(value) is not value
+    }
+    return dataclasses.replace(incoming, **changes) if changes else incoming
 
 
 def _view(state: ConversationState) -> StateView:

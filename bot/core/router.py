@@ -7,7 +7,7 @@ from collections.abc import Callable
 from bot.core.choices import ChoiceValue, decode
 from bot.core.content.models import Content
 from bot.core.faq import FLOWCHART, FaqMatcher
-from bot.core.messages import Reply
+from bot.core.messages import Incoming, Reply
 from bot.core.present import Presenter
 from bot.core.state import ConversationState
 from bot.core.text import clean, command_word, looks_unreadable
@@ -17,8 +17,18 @@ from bot.core.walk import FLOW, NOTE, Walk
 from dialogs.flowchart import ANSWERS, FlowchartMachine
 
 INPUT_LIMIT = 4000
-WALK_VERBS = frozenset({"answer", "back", "why", "stop", "record", "tour", "option"})
 TOUR = "induction"
+# Which flow each step button belongs to: a button only acts in its own flow, at its own step.
+WALK_VERBS = {"answer": FLOW, "back": FLOW, "why": FLOW, "stop": FLOW, "record": FLOW}
+WALK_VERBS |= {"tour": TOUR, "option": TOUR}
+# The tour moves each phase allows; anything else is an expired (or forged) button.
+TOUR_MOVES = {
+    "reading": frozenset({"next", "back", "stop"}),
+    "checking": frozenset({"back", "stop"}),
+    "retrying": frozenset({"back", "stop"}),
+    "acknowledging": frozenset({"acknowledge", "back", "stop"}),
+}
+COMMAND_LENGTH = 100  # longer than any command word: such text is only ever a question
 
 
 class Router:
@@ -37,6 +47,17 @@ class Router:
         self.version = content.about.version
 
     # --- entry ------------------------------------------------------------------------
+
+    def may_start_tour(self, incoming: Incoming, state: ConversationState) -> bool:
+        """Whether this turn may start the induction afresh, so the engine loads the officer's
+        earlier attempts first (a completion is offered, never overwritten)."""
+        if state.flow == TOUR or state.suspended:
+            return False
+        if incoming.choice is not None:
+            value = decode(incoming.choice)
+            return value is not None and value.verb == "induction"
+        text = clean(incoming.text[: COMMAND_LENGTH * 2], limit=COMMAND_LENGTH)[0]
+        return self.words.get(command_word(text)) == "induction"
 
     def route(self, turn: Turn) -> None:
         if turn.incoming.choice is not None:
@@ -140,8 +161,8 @@ class Router:
             actions["next"] = self.tour.acknowledge
         if word in actions:
             actions[word](turn)
-        elif phase in {"checking", "retrying"} and text.strip().isdigit():
-            self.tour.answer(turn, int(text.strip()) - 1)
+        elif phase in {"checking", "retrying"} and (number := small_number(text)) is not None:
+            self.tour.answer(turn, number - 1)
         else:
             self.question(turn, text, in_walk=True)
             turn.say(self.present.text("side_answer_back"))
@@ -194,9 +215,12 @@ class Router:
 
     @staticmethod
     def _current(value: ChoiceValue, state: ConversationState) -> bool:
-        """Walk buttons must name the current walk and step; menu and FAQ buttons never expire."""
-        if value.verb in WALK_VERBS:
-            return (value.walk, value.step) == (state.walk, state.step) and value.walk is not None
+        """Walk buttons must name the current flow, walk and step; menu and FAQ buttons never
+        expire (and never carry a walk)."""
+        flow = WALK_VERBS.get(value.verb)
+        if flow is not None:
+            here = (value.walk, value.step) == (state.walk, state.step) and value.walk is not None
+            return here and flow == state.flow
         return value.walk is None
 
     def _press_handlers(self) -> dict[str, Callable[[Turn, ChoiceValue], None]]:
@@ -211,10 +235,23 @@ class Router:
             "why": lambda t, v: self.walk.why(t),
             "stop": lambda t, v: self.walk.stop(t),
             "record": self.press_record,
-            "induction": lambda t, v: self.tour.start(t),
+            "induction": self.press_induction,
             "tour": self.press_tour,
-            "option": lambda t, v: self.tour.answer(t, int(v.arg)) if v.arg.isdigit() else self.stale(t),
+            "option": self.press_option,
         }
+
+    def press_induction(self, turn: Turn, value: ChoiceValue) -> None:
+        if value.arg not in {"", "again"}:
+            self.stale(turn)
+        else:
+            self.tour.start(turn, again=value.arg == "again")
+
+    def press_option(self, turn: Turn, value: ChoiceValue) -> None:
+        number = small_number(value.arg)
+        if turn.state.node in {"checking", "retrying"} and number is not None:
+            self.tour.answer(turn, number)
+        else:
+            self.stale(turn)
 
     def press_tour(self, turn: Turn, value: ChoiceValue) -> None:
         moves: dict[str, Callable[[Turn], None]] = {
@@ -223,11 +260,10 @@ class Router:
             "stop": self.tour.pause,
             "acknowledge": self.tour.acknowledge,
         }
-        move = moves.get(value.arg)
-        if move is None:
+        if value.arg not in TOUR_MOVES.get(turn.state.node or "", frozenset()):
             self.stale(turn)
         else:
-            move(turn)
+            moves[value.arg](turn)
 
     def answer(self, turn: Turn, answer: str) -> None:
         if not self.walk.answer(turn, answer):
@@ -242,6 +278,8 @@ class Router:
     def press_start(self, turn: Turn, value: ChoiceValue) -> None:
         if turn.state.flow == FLOW and turn.state.node:
             self.stale(turn)  # a walk is under way: an older menu button must not reset it
+        elif turn.state.flow == TOUR:
+            self.walk_from_tour(turn)  # the tour is put aside, as when "check" is typed
         else:
             self.walk.start(turn)
 
@@ -270,6 +308,16 @@ class Router:
             self.stale(turn)
 
     def stale(self, turn: Turn) -> None:
+        """An expired, mangled or forged button: say so, change nothing, repeat where we are."""
         in_walk = turn.state.flow in {FLOW, TOUR}
         turn.say(self.present.text("stale_button" if in_walk else "stale_no_walk"))
         self.where_now(turn)
+
+
+def small_number(text: str) -> int | None:
+    """An option number typed or pressed: ASCII digits only ("²" or "፩" are digits to
+    ``str.isdigit`` but not to ``int``), and short."""
+    text = text.strip()
+    if text.isascii() and text.isdigit() and len(text) <= 3:
+        return int(text)
+    return None

@@ -33,8 +33,9 @@ class Tour:
 
     # --- moves ----------------------------------------------------------------------
 
-    def start(self, turn: Turn) -> None:
-        """Start, or resume where the officer left off."""
+    def start(self, turn: Turn, *, again: bool = False) -> None:
+        """Resume where the officer left off; or, if they have completed the tour before,
+        offer to go through it again (a new attempt, beside the completed one); or start."""
         state = turn.state
         if state.flow != FLOW and state.suspended:
             state.clear()
@@ -45,12 +46,24 @@ class Tour:
             turn.say(Reply(text=self.texts.induction_resume))
             self.where_now(turn)
             return
+        done = [a for a in turn.attempts if a.finished_at]
+        if done and not again:
+            self._already_done(turn, max(done, key=lambda a: a.finished_at or ""))
+            return
         state.clear()
         state.flow, state.node, state.walk = FLOW, START, secrets.token_hex(3)
         state.started_at = timestamp(turn.now)
         turn.induction = self._record(turn)
         turn.say(Reply(text=self.texts.induction_intro))
         self.where_now(turn)
+
+    def _already_done(self, turn: Turn, done: InductionRecord) -> None:
+        text = self.texts.induction_already_done.format(
+            date=(done.finished_at or "")[:10], score=done.score or 0, total=done.out_of
+        )
+        again = Choice(self.labels.take_again, ChoiceValue("induction", "again").encode())
+        others = tuple(c for c in self.present.menu() if c.value != ChoiceValue("induction").encode())
+        turn.say(Reply(text=text, choices=(again, *others)))
 
     def move(self, turn: Turn, event: str) -> None:
         turn.state.node = step(turn.state.node or START, event)

@@ -22,6 +22,7 @@ class Turn:
     unanswered: list[str] = field(default_factory=list)
     outcome_logged: str | None = None
     induction: InductionRecord | None = None
+    attempts: list[InductionRecord] = field(default_factory=list)  # loaded when the tour may start
 
     def say(self, *replies: Reply) -> None:
         self.replies.extend(replies)

@@ -242,6 +242,7 @@ class Labels(Strict):
     induction: Text
     continue_: Text = Field(alias="continue")
     acknowledge: Text
+    take_again: Text
 
 
 class Texts(Templates):
@@ -269,7 +270,7 @@ class Texts(Templates):
         "induction_reveal": frozenset({"answer", "explanation"}),
         "induction_score": frozenset({"right", "total"}),
         "induction_done": frozenset({"comms_team"}),
-        "induction_already_done": frozenset({"date"}),
+        "induction_already_done": frozenset({"date", "score", "total"}),
         "escalate_optional": frozenset({"comms_team"}),
         "escalate_urgent": frozenset({"comms_team"}),
     }

@@ -8,11 +8,16 @@ a thread (the asyncio SQLite drivers cross threads several times per statement, 
 the cost of a turn). That connection never waits for a lock: if another process is writing,
 the statement is handed to the store's own thread, which waits its turn without holding up the
 event loop.
+
+No statement waits for a lock longer than ``WAIT_SECONDS``: a turn that cannot get the store in
+that time is given up (the officer gets the polite error at once), and turns queued behind it in
+the store's thread do not each wait again: their time is counted from when they were handed over.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -30,6 +35,28 @@ from bot.core.storage import migrate
 T = TypeVar("T")
 # Every statement commits by itself: a turn is one round trip to load and one to save.
 AUTOCOMMIT: dict[str, Any] = {"isolation_level": "AUTOCOMMIT", "skip_autocommit_rollback": True}
+# The longest a statement waits for a lock (another process writing the SQLite file, a row
+# another server is updating): well inside Slack's three seconds.
+WAIT_SECONDS = 2.0
+MIGRATION_WAIT_MS = 5000
+
+
+class LockTimeout(TimeoutError):
+    """The database stayed locked for longer than ``WAIT_SECONDS``."""
+
+
+class Unchanged(Exception):
+    """A step that had to change a row changed none; its transaction was rolled back."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One statement of a transaction; ``must_change`` rolls everything back if it changes no
+    row (a conditional save that another turn beat)."""
+
+    statement: Executable
+    params: Mapping[str, Any]
+    must_change: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,6 +73,9 @@ class Driver(Protocol):
     async def execute(self, statement: Executable, params: Mapping[str, Any]) -> Done:
         """Run one statement on a connection of the pool; raise SQLAlchemy's own errors."""
 
+    async def transaction(self, steps: Sequence[Step]) -> list[Done]:
+        """Run the steps in one transaction: all of them are kept, or none (``Unchanged``)."""
+
     async def run_sync(self, work: Callable[[Connection], T]) -> T:
         """Run blocking SQLAlchemy code (migrations, inspection) on one connection."""
 
@@ -55,6 +85,25 @@ class Driver(Protocol):
 def _execute(connection: Connection, statement: Executable, params: Mapping[str, Any]) -> Done:
     result = connection.execute(statement, dict(params))
     return Done(result.all() if result.returns_rows else [], result.rowcount)
+
+
+def _checked(step: Step, done: Done) -> Done:
+    if step.must_change and done.rowcount != 1:
+        raise Unchanged(str(step.statement))
+    return done
+
+
+def _sqlite_transaction(connection: Connection, steps: Sequence[Step]) -> list[Done]:
+    """The pysqlite connection is in autocommit mode, so the transaction is begun by hand;
+    IMMEDIATE takes the write lock first, so no step can find the file locked half-way."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    try:
+        done = [_checked(step, _execute(connection, step.statement, step.params)) for step in steps]
+    except BaseException:
+        connection.exec_driver_sql("ROLLBACK")
+        raise
+    connection.exec_driver_sql("COMMIT")
+    return done
 
 
 class PostgresDriver:
@@ -70,13 +119,25 @@ class PostgresDriver:
             await migrate.upgrade(migrator)
         finally:
             await migrator.dispose()
-        pool = {"pool_size": 10, "max_overflow": 20, "pool_recycle": 1800}
-        return cls(create_async_engine(url, **AUTOCOMMIT, **pool))
+        pool = {"pool_size": 10, "max_overflow": 20, "pool_recycle": 1800, "pool_timeout": WAIT_SECONDS}
+        waits = {"timeout": WAIT_SECONDS, "server_settings": {"lock_timeout": str(int(WAIT_SECONDS * 1000))}}
+        return cls(create_async_engine(url, **AUTOCOMMIT, **pool, connect_args=waits))
 
     async def execute(self, statement: Executable, params: Mapping[str, Any]) -> Done:
         async with self._engine.connect() as connection:
             result = await connection.execute(statement, dict(params))
             return Done(result.all() if result.returns_rows else [], result.rowcount)
+
+    async def transaction(self, steps: Sequence[Step]) -> list[Done]:
+        async with self._engine.connect() as autocommit:
+            connection = await autocommit.execution_options(isolation_level="READ COMMITTED")
+            async with connection.begin():
+                done = []
+                for step in steps:
+                    result = await connection.execute(step.statement, dict(step.params))
+                    rows = result.all() if result.returns_rows else []
+                    done.append(_checked(step, Done(rows, result.rowcount)))
+                return done
 
     async def run_sync(self, work: Callable[[Connection], T]) -> T:
         async with self._engine.connect() as connection:
@@ -86,7 +147,7 @@ class PostgresDriver:
         await self._engine.dispose()
 
 
-def _sqlite_pragmas(connection: Any, _record: Any, busy_ms: int = 5000) -> None:
+def _sqlite_pragmas(connection: Any, _record: Any, busy_ms: int = MIGRATION_WAIT_MS) -> None:
     """WAL lets readers and the writer work at once; NORMAL sync keeps a commit from waiting for
     the disk and still survives a killed process; a busy writer is waited for ``busy_ms``."""
     cursor = connection.cursor()
@@ -128,7 +189,7 @@ def _locked(exc: OperationalError) -> bool:
 class SqliteDriver:
     def __init__(self, here: Engine, waiting: Engine, thread: ThreadPoolExecutor) -> None:
         self._here = here  # used on the event loop; never waits for a lock
-        self._waiting = waiting  # used in the store's thread; waits up to 5 s for a lock
+        self._waiting = waiting  # used in the store's thread; waits for a lock until a deadline
         self._thread = thread
         self.dialect = here.dialect.name
 
@@ -146,9 +207,19 @@ class SqliteDriver:
         event.listen(waiting, "connect", _sqlite_pragmas)
         return cls(here, waiting, thread)
 
-    async def _in_thread(self, work: Callable[[Connection], T]) -> T:
+    async def _in_thread(self, work: Callable[[Connection], T], wait: float | None = WAIT_SECONDS) -> T:
+        """Run ``work`` in the store's thread, waiting for a lock until ``wait`` seconds after
+        now: time spent queued behind other work counts, so a queue never multiplies the wait."""
+        deadline = None if wait is None else time.monotonic() + wait
+
         def on_a_connection() -> T:
             with self._waiting.connect() as connection:
+                busy_ms = MIGRATION_WAIT_MS
+                if deadline is not None:
+                    busy_ms = int((deadline - time.monotonic()) * 1000)
+                    if busy_ms <= 0:
+                        raise LockTimeout(f"database is locked (waited {WAIT_SECONDS:g} s)")
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={busy_ms}")
                 return work(connection)
 
         return await asyncio.get_running_loop().run_in_executor(self._thread, on_a_connection)
@@ -162,8 +233,17 @@ class SqliteDriver:
                 raise
         return await self._in_thread(lambda connection: _execute(connection, statement, params))
 
+    async def transaction(self, steps: Sequence[Step]) -> list[Done]:
+        try:
+            with self._here.connect() as connection:
+                return _sqlite_transaction(connection, steps)
+        except OperationalError as exc:
+            if not _locked(exc):
+                raise
+        return await self._in_thread(lambda connection: _sqlite_transaction(connection, steps))
+
     async def run_sync(self, work: Callable[[Connection], T]) -> T:
-        return await self._in_thread(work)
+        return await self._in_thread(work, wait=None)
 
     async def close(self) -> None:
         self._here.dispose()

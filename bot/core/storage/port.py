@@ -35,6 +35,20 @@ class StoredRecord:
 
 
 @dataclass(frozen=True)
+class Effects:
+    """What a turn writes besides its state, kept in the same transaction as the state: a walk
+    is never closed without its record, and a record never kept for a walk still open."""
+
+    content_version: str
+    records: tuple[DecisionRecord, ...] = ()
+    induction: InductionRecord | None = None
+    unanswered: tuple[UnansweredQuestion, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.records or self.induction or self.unanswered)
+
+
+@dataclass(frozen=True)
 class Purged:
     """How many rows a retention purge deleted, by kind."""
 
@@ -48,10 +62,11 @@ class Store(Protocol):
     async def load(self, key: str) -> ConversationState | None:
         """The saved state, with its version, or ``None`` for a new conversation."""
 
-    async def save(self, key: str, state: ConversationState) -> int:
+    async def save(self, key: str, state: ConversationState, effects: Effects | None = None) -> int:
         """Save if the stored version is still ``state.version``; return the new version.
 
         Raises ``ConflictError`` when another turn saved first, so no step is lost or doubled.
+        ``effects`` are written in the same transaction: all of it is kept, or none of it.
         """
 
     async def add_record(self, record: DecisionRecord, content_version: str) -> None:
@@ -61,10 +76,14 @@ class Store(Protocol):
         """The newest records first, optionally for one user."""
 
     async def save_induction(self, record: InductionRecord) -> None:
-        """Create or update the officer's induction record (one per channel and user)."""
+        """Create or update one attempt at the induction (per channel, user and start time):
+        taking it again is a new attempt beside the completed one, never over it."""
 
     async def inductions(self, *, since: str | None = None) -> list[InductionRecord]:
-        """Induction records started on or after ``since`` (ISO date), oldest first."""
+        """Induction attempts started on or after ``since`` (ISO date), oldest first."""
+
+    async def attempts(self, *, channel: str, user: str) -> list[InductionRecord]:
+        """One officer's induction attempts in one channel, oldest first."""
 
     async def remember(self, name: str, value: str) -> None:
         """Keep a small named value (for example where a channel's Communications Team is)."""
@@ -92,7 +111,8 @@ class Store(Protocol):
         """Give a claim back when its turn could not be processed, so a retry is answered."""
 
     async def ping(self) -> None:
-        """Raise ``StorageError`` if the database cannot be reached (for health checks)."""
+        """Raise ``StorageError`` unless the database can be written (for health checks): a
+        read-only database answers reads while every turn fails."""
 
     async def close(self) -> None:
         """Release the connection."""

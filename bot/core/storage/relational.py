@@ -4,19 +4,22 @@ difference, how a statement reaches the database.
 
 Every statement runs in autocommit: a turn costs one round trip to load and one to save, and the
 save is a single conditional UPDATE, which both databases apply atomically. That is what makes
-the version check safe across processes and servers without holding a transaction open.
+the version check safe across processes and servers without holding a transaction open. A turn
+that also writes a record (or an induction attempt, or an unanswered question) saves its state
+and those rows in one short transaction, so a failed write leaves the walk as it was.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, bindparam, delete, func, literal, select
+from sqlalchemy import Connection, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, make_url
@@ -26,12 +29,21 @@ from sqlalchemy.sql import Executable
 from bot.core.errors import ConflictError, StorageError
 from bot.core.messages import DecisionRecord, InductionRecord, timestamp
 from bot.core.state import ConversationState
-from bot.core.storage.drivers import Done, Driver, PostgresDriver, SqliteDriver
+from bot.core.storage.drivers import Done, Driver, PostgresDriver, SqliteDriver, Step, Unchanged
 from bot.core.storage.migrate import NewerSchemaError
-from bot.core.storage.port import Purged, StoredRecord, UnansweredQuestion
-from bot.core.storage.schema import conversations, deliveries, inductions, kept, records, unanswered
+from bot.core.storage.port import Effects, Purged, StoredRecord, UnansweredQuestion
+from bot.core.storage.schema import (
+    conversations,
+    deliveries,
+    induction_attempts,
+    inductions,
+    kept,
+    records,
+    unanswered,
+)
 
 T = TypeVar("T")
+HEARTBEAT = "health-heartbeat"  # the ``kept`` row the health check writes
 DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+asyncpg"}
 CLEAR_CLAIMS_EVERY = 256
 ALIASES = {"postgres": "postgresql", "postgresql+asyncpg": "postgresql", "sqlite+pysqlite": "sqlite"}
@@ -42,7 +54,7 @@ def driver_url(url: str) -> URL:
     ``sslmode`` becomes asyncpg's ``ssl`` so a hosted database's usual URL works unchanged."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:
         raise StorageError(f"DATABASE_URL is not a database URL: {exc}") from None
     backend = ALIASES.get(parsed.drivername, parsed.drivername)
     if backend not in DRIVERS:
@@ -68,10 +80,12 @@ class RelationalStore:
         self._driver = driver
         self.backend = driver.dialect
         insert = postgresql_insert if self.backend == "postgresql" else sqlite_insert
-        upsert_induction = insert(inductions)
+        upsert_induction = insert(induction_attempts)
         self._save_induction = upsert_induction.on_conflict_do_update(
-            index_elements=[inductions.c.channel, inductions.c.user],
-            set_={c.name: upsert_induction.excluded[c.name] for c in inductions.c if not c.primary_key},
+            index_elements=[c for c in induction_attempts.c if c.primary_key],
+            set_={
+                c.name: upsert_induction.excluded[c.name] for c in induction_attempts.c if not c.primary_key
+            },
         )
         claim = insert(deliveries)
         self._claim = claim.on_conflict_do_update(
@@ -80,6 +94,7 @@ class RelationalStore:
             where=deliveries.c.seen_at < bindparam("expired"),
         )
         self._claims = 0
+        self._insert_state_once = insert(conversations).on_conflict_do_nothing()
         upsert_kept = insert(kept)
         self._remember = upsert_kept.on_conflict_do_update(
             index_elements=[kept.c.name], set_={"value": upsert_kept.excluded.value}
@@ -95,7 +110,9 @@ class RelationalStore:
             if target.database and target.database != ":memory:":
                 Path(target.database).parent.mkdir(parents=True, exist_ok=True)
             return cls(await SqliteDriver.open(target))
-        except (OSError, SQLAlchemyError, NewerSchemaError) as exc:
+        except (OSError, SQLAlchemyError, NewerSchemaError, TypeError, ValueError, OverflowError) as exc:
+            # TypeError, ValueError, OverflowError: an option the driver does not take
+            # (``?foo=1``, ``?sslmode=bogus``) or a port out of range
             where = target.render_as_string(hide_password=True)
             raise StorageError(f"cannot open the database {where}: {_reason(exc)}") from None
 
@@ -114,6 +131,16 @@ class RelationalStore:
             except (OSError, SQLAlchemyError) as exc:
                 raise StorageError(f"database error: {_reason(exc)}") from None
         raise AssertionError("unreachable")
+
+    async def _transaction(self, steps: Sequence[Step]) -> list[Done]:
+        try:
+            return await self._driver.transaction(steps)
+        except Unchanged:
+            raise
+        except DBAPIError as exc:
+            raise StorageError(f"database error: {_reason(exc)}") from None
+        except (OSError, SQLAlchemyError) as exc:
+            raise StorageError(f"database error: {_reason(exc)}") from None
 
     async def run_sync(self, work: Callable[[Connection], T]) -> T:
         """Run blocking SQLAlchemy code on one of the store's connections: for maintenance
@@ -136,9 +163,11 @@ class RelationalStore:
         rows = (await self._run(self._load, {"key": key})).rows
         return ConversationState.from_json(rows[0].data, rows[0].version) if rows else None
 
-    async def save(self, key: str, state: ConversationState) -> int:
+    async def save(self, key: str, state: ConversationState, effects: Effects | None = None) -> int:
         new = state.version + 1
         values = {"version": new, "data": state.to_json(), "updated_at": state.updated_at}
+        if effects:
+            return await self._save_with(key, state, values, effects)
         if state.version == 0:
             try:
                 await self._run(self._insert_state, {"key": key, **values})
@@ -150,23 +179,29 @@ class RelationalStore:
             raise ConflictError(f"conversation {key} changed since version {state.version}")
         return new
 
+    async def _save_with(
+        self, key: str, state: ConversationState, values: dict[str, Any], effects: Effects
+    ) -> int:
+        """The state and the turn's rows in one transaction; a lost race keeps none of it."""
+        if state.version == 0:
+            first = Step(self._insert_state_once, {"key": key, **values}, must_change=True)
+        else:
+            first = Step(self._update_state, {"k": key, "seen": state.version, **values}, must_change=True)
+        steps = [first]
+        steps += [Step(records.insert(), _record_row(r, effects.content_version)) for r in effects.records]
+        if effects.induction is not None:
+            steps.append(Step(self._save_induction, _induction_row(effects.induction)))
+        steps += [Step(unanswered.insert(), asdict(q)) for q in effects.unanswered]
+        try:
+            await self._transaction(steps)
+        except Unchanged:
+            raise ConflictError(f"conversation {key} changed since version {state.version}") from None
+        return int(values["version"])
+
     # Records -------------------------------------------------------------------------------
 
     async def add_record(self, record: DecisionRecord, content_version: str) -> None:
-        data = asdict(record)
-        comment = data.pop("comment")
-        row = {
-            "id": record.id,
-            "created_at": record.created_at,
-            "user": record.user,
-            "channel": record.channel,
-            "outcome": record.outcome,
-            "content_version": content_version,
-            "data": json.dumps(data),
-            "comment": comment,
-            "comment_attached": comment is not None,
-        }
-        await self._run(records.insert(), row)
+        await self._run(records.insert(), _record_row(record, content_version))
 
     _newest = select(records.c.data, records.c.comment).order_by(records.c.created_at.desc())
 
@@ -185,17 +220,21 @@ class RelationalStore:
         return [StoredRecord(_record(r.data, r.comment), r.content_version) for r in rows]
 
     async def save_induction(self, record: InductionRecord) -> None:
-        row = asdict(record) | {"acknowledged": int(record.acknowledged)}
-        await self._run(self._save_induction, row)
+        await self._run(self._save_induction, _induction_row(record))
+
+    _attempts = select(*(induction_attempts.c[name] for name in InductionRecord.__dataclass_fields__))
 
     async def inductions(self, *, since: str | None = None) -> list[InductionRecord]:
-        query = (
-            select(*(inductions.c[name] for name in InductionRecord.__dataclass_fields__))
-            .where(inductions.c.started_at >= (since or ""))
-            .order_by(inductions.c.started_at, inductions.c.channel, inductions.c.user)
+        query = self._attempts.where(induction_attempts.c.started_at >= (since or "")).order_by(
+            induction_attempts.c.started_at, induction_attempts.c.channel, induction_attempts.c.user
         )
-        rows = (await self._run(query)).rows
-        return [InductionRecord(**(row._asdict() | {"acknowledged": bool(row.acknowledged)})) for row in rows]
+        return _inductions((await self._run(query)).rows)
+
+    async def attempts(self, *, channel: str, user: str) -> list[InductionRecord]:
+        query = self._attempts.where(
+            induction_attempts.c.channel == channel, induction_attempts.c.user == user
+        ).order_by(induction_attempts.c.started_at)
+        return _inductions((await self._run(query)).rows)
 
     # Small kept values and the unanswered log -----------------------------------------------
 
@@ -237,12 +276,14 @@ class RelationalStore:
 
         An induction counts from when it finished (or, unfinished, from when it started)."""
         cutoff = timestamp(before)
-        induction_time = func.coalesce(inductions.c.finished_at, inductions.c.started_at)
+        attempt_time = func.coalesce(induction_attempts.c.finished_at, induction_attempts.c.started_at)
+        old_time = func.coalesce(inductions.c.finished_at, inductions.c.started_at)
+        await self._run(delete(inductions).where(old_time < cutoff))  # copied into attempts by 0004
         counts = [
             (await self._run(statement)).rowcount
             for statement in (
                 delete(records).where(records.c.created_at < cutoff),
-                delete(inductions).where(induction_time < cutoff),
+                delete(induction_attempts).where(attempt_time < cutoff),
                 delete(unanswered).where(unanswered.c.asked_at < cutoff),
                 delete(conversations).where(conversations.c.updated_at < before.timestamp()),
             )
@@ -250,10 +291,35 @@ class RelationalStore:
         return Purged(*counts)
 
     async def ping(self) -> None:
-        await self._run(select(literal(1)))
+        """A write, not a read: upsert a heartbeat row in ``kept``."""
+        await self._run(self._remember, {"name": HEARTBEAT, "value": str(time.time())})
 
     async def close(self) -> None:
         await self._driver.close()
+
+
+def _record_row(record: DecisionRecord, content_version: str) -> dict[str, Any]:
+    data = asdict(record)
+    comment = data.pop("comment")
+    return {
+        "id": record.id,
+        "created_at": record.created_at,
+        "user": record.user,
+        "channel": record.channel,
+        "outcome": record.outcome,
+        "content_version": content_version,
+        "data": json.dumps(data),
+        "comment": comment,
+        "comment_attached": comment is not None,
+    }
+
+
+def _induction_row(record: InductionRecord) -> dict[str, Any]:
+    return asdict(record) | {"acknowledged": int(record.acknowledged)}
+
+
+def _inductions(rows: Sequence[Any]) -> list[InductionRecord]:
+    return [InductionRecord(**(row._asdict() | {"acknowledged": bool(row.acknowledged)})) for row in rows]
 
 
 def _record(data: str, comment: str | None) -> DecisionRecord:

@@ -38,6 +38,9 @@ records = Table(
     Index("records_by_created_at", "created_at"),
 )
 
+# Before migration 0004: one row per officer, which a retake overwrote. Copied into
+# ``induction_attempts`` by that migration, kept (and purged) for servers still on the previous
+# release during a rolling deploy; nothing else reads it.
 inductions = Table(
     "inductions",
     metadata,
@@ -50,6 +53,23 @@ inductions = Table(
     Column("out_of", Integer, nullable=False),
     Column("acknowledged", Integer, nullable=False),
     Column("content_version", Text, nullable=False),
+)
+
+# Every attempt at the induction, one row per channel, user and start time: taking it again
+# starts a new row, so a completion is never lost.
+induction_attempts = Table(
+    "induction_attempts",
+    metadata,
+    Column("channel", Text, primary_key=True),
+    Column("user", Text, primary_key=True),
+    Column("started_at", Text, primary_key=True),
+    Column("user_name", Text),
+    Column("finished_at", Text),
+    Column("score", Integer),
+    Column("out_of", Integer, nullable=False),
+    Column("acknowledged", Integer, nullable=False),
+    Column("content_version", Text, nullable=False),
+    Index("induction_attempts_by_started_at", "started_at"),
 )
 
 kept = Table(

@@ -1,0 +1,105 @@
+"""``app.py fuzz``: random turns, with forged and mangled button values, through the real engine
+on a scratch SQLite file; every turn must answer and leave a state its flow allows."""
+
+from __future__ import annotations
+
+import random
+import tempfile
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.core.content.models import Content
+from bot.core.engine import ConversationEngine
+from bot.core.invariants import Invariants
+from bot.core.messages import Incoming, Outgoing
+from bot.core.storage import conversation_key
+from bot.core.storage.relational import RelationalStore
+
+CHANNEL, CONVERSATION = "fuzz", "C-fuzz"
+USERS = ("U1", "U2", "U3")
+VERBS = ["answer", "back", "why", "stop", "record", "tour", "option", "walk", "ask", "help", "faq"]
+VERBS += ["none", "induction", "bogus", ""]
+ARGS = ["yes", "no", "next", "back", "stop", "acknowledge", "again", "send", "cancel", "start"]
+ARGS += ["0", "1", "2", "3", "9", "-1", "²", "፩", "١", "01", "1.5"]
+ARGS += ["", "x" * 50]
+ODD_TEXT = ["1", "2", "3", "4", "፩", "²", "١", "", " ", "<@U1", "<http:", "\ud83d", "😀" * 30]
+ODD_TEXT += ["*bold* _it_ `code`", "<!channel> hi", "<http://x|link> check", "\x00\x1b[31m"]
+
+
+@dataclass
+class FuzzResult:
+    turns: int = 0
+    crashes: int = 0
+    impossible: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def note(self, text: str) -> None:
+        if len(self.examples) < 5:
+            self.examples.append(text)
+
+
+class Fuzzer:
+    def __init__(self, content: Content, engine: ConversationEngine, rng: random.Random) -> None:
+        self.engine, self.rng = engine, rng
+        self.invariants = Invariants(content)
+        words = content.messages.words
+        self.words = [w for name in type(words).model_fields for w in getattr(words, name)]
+        self.questions = [q for e in content.faq.entries for q in e.asked[:2]]
+        self.faq_ids = [e.id for e in content.faq.entries]
+        self.last: dict[str, Outgoing] = {}
+
+    async def incoming(self, user: str) -> Incoming:
+        roll = self.rng.random()
+        if roll < 0.35 and (buttons := self._buttons(user)):
+            return Incoming(CHANNEL, CONVERSATION, user, choice=self.rng.choice(buttons))
+        if roll < 0.6:
+            return Incoming(CHANNEL, CONVERSATION, user, choice=await self._forged(user))
+        if roll < 0.85:
+            return Incoming(CHANNEL, CONVERSATION, user, text=self.rng.choice(self.words))
+        pool = self.questions if roll < 0.92 else ODD_TEXT
+        return Incoming(CHANNEL, CONVERSATION, user, text=self.rng.choice(pool))
+
+    def _buttons(self, user: str) -> list[str]:
+        out = self.last.get(user)
+        return [c.value for r in out.replies for c in r.choices] if out else []
+
+    async def _forged(self, user: str) -> str:
+        """A value in the button format, from any flow, often at the current walk and step."""
+        state = await self.engine.store.load(conversation_key(CHANNEL, CONVERSATION, user))
+        verb, arg = self.rng.choice(VERBS), self.rng.choice((*ARGS, *self.faq_ids[:5]))
+        head = f"{verb}:{arg}" if arg else verb
+        walk = state.walk if state and state.walk and self.rng.random() < 0.8 else "abc123"
+        step = (
+            str(state.step) if state and self.rng.random() < 0.8 else self.rng.choice(("0", "²", "፩", "99"))
+        )
+        return self.rng.choice((head, f"{head}@{walk}.{step}", f"{head}@{walk}", f"@{walk}.{step}"))
+
+    async def turn(self, result: FuzzResult) -> None:
+        user = self.rng.choice(USERS)
+        incoming = await self.incoming(user)
+        result.turns += 1
+        try:
+            self.last[user] = await self.engine.handle(incoming)
+        except Exception:
+            result.crashes += 1
+            result.note(f"crash on {incoming!r}:\n{traceback.format_exc(limit=3)}")
+            return
+        state = await self.engine.store.load(conversation_key(CHANNEL, CONVERSATION, user))
+        problems = self.invariants.problems(state) if state else []
+        if problems:
+            result.impossible += 1
+            result.note(f"impossible state after {incoming!r}: {problems}")
+
+
+async def run_fuzz(content: Content, *, turns: int, seed: int) -> FuzzResult:
+    result = FuzzResult()
+    with tempfile.TemporaryDirectory() as folder:
+        store = await RelationalStore.open(f"sqlite:///{Path(folder) / 'fuzz.db'}")
+        try:
+            fuzzer = Fuzzer(content, ConversationEngine(content=content, store=store), random.Random(seed))
+            for _ in range(turns):
+                await fuzzer.turn(result)
+        finally:
+            await store.close()
+    return result

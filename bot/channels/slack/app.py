@@ -14,6 +14,7 @@ from typing import Any
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext, AsyncBoltRequest
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -74,7 +75,13 @@ class SlackChannel:
             token=token, base_url=api_url, retry_handlers=retry_handlers(), logger=library_logger()
         )
         # HTTP requests are verified before bolt, by the route; Socket Mode needs no signature.
-        self.app = AsyncApp(client=self.client, request_verification_enabled=False, logger=library_logger())
+        # Unhandled requests go to on_error: bolt's own hint for them logs bodies and can crash.
+        self.app = AsyncApp(
+            client=self.client,
+            request_verification_enabled=False,
+            raise_error_for_unhandled_request=True,
+            logger=library_logger(),
+        )
         self._listen(command)
         self.route = (
             SlackRoute(signing_secret=signing_secret, deliveries=self.deliveries, dispatch=self.dispatch)
@@ -252,7 +259,9 @@ class SlackChannel:
         ids (the officer's next message shows where they are); anything else in full."""
         await self.deliveries.give_back(request)
         ids = f"team={context.team_id} channel={context.channel_id} user={context.user_id}"
-        if isinstance(error, SlackApiError):
+        if isinstance(error, BoltUnhandledRequestError):
+            log.info("slack %s not handled (404) %s", request.body.get("type"), ids)
+        elif isinstance(error, SlackApiError):
             method = str(error.response.api_url).rsplit("/", 1)[-1]
             code = error.response.get("error") or f"http {error.response.status_code}"
             log.warning("slack %s failed: %s %s", method, code, ids)

@@ -54,7 +54,20 @@ def well_formed(body: object, depth: int = 0) -> bool:
         if value is not None and not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
             return False
     event = body.get("event")
-    return not (body.get("type") == "event_callback" and not isinstance((event or {}).get("type"), str))
+    if body.get("type") == "event_callback" and not isinstance((event or {}).get("type"), str):
+        return False
+    return depth > 0 or _workflow_step_complete(body)
+
+
+def _workflow_step_complete(body: Payload) -> bool:
+    """bolt reads ``workflow_step`` from every Steps-from-Apps payload it sees."""
+    view = body.get("view") or {}
+    if body.get("type") == "view_submission" and "callback_id" in view and "type" not in view:
+        return False
+    step = body.get("type") == "workflow_step_edit" or (
+        body.get("type") == "view_submission" and view.get("type") == "workflow_step"
+    )
+    return not step or isinstance(body.get("workflow_step"), dict)
 
 
 # --- messages ----------------------------------------------------------------------------

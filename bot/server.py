@@ -6,10 +6,10 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from aiohttp import ClientError, web
 from aiohttp.http_exceptions import HttpProcessingError
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 
 from bot.channels.slack import SlackChannel
 from bot.channels.teams import TeamsChannel
@@ -21,6 +21,9 @@ from bot.core.storage.relational import shown_url
 from bot.records import retention_cutoff
 from bot.settings import Settings
 from bot.wiring import build_engine
+
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
 log = logging.getLogger("advisor.server")
 
@@ -94,8 +97,8 @@ async def build_app(settings: Settings) -> web.Application:
         )
         notifiers.targets.append(slack.notify)
         app[SLACK] = slack
-        if not settings.slack_socket_mode:
-            app.router.add_post("/slack/events", slack_events)
+        if slack.route is not None:
+            app.router.add_post("/slack/events", slack.route.handle)
     if settings.teams_enabled:
         teams = TeamsChannel(
             engine=engine,
@@ -144,12 +147,6 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
-async def slack_events(request: web.Request) -> web.Response:
-    """Convert, dispatch, convert back: bolt verifies the signature and acks."""
-    response = await request.app[SLACK].dispatch(await to_bolt_request(request))
-    return await to_aiohttp_response(response)
-
-
 async def serve(settings: Settings) -> None:
     """Run until interrupted; Socket Mode connects out to Slack instead of a public URL."""
     app = await build_app(settings)
@@ -159,16 +156,14 @@ async def serve(settings: Settings) -> None:
     for line in channel_status(settings):
         print(line)
     print(database_status(settings), flush=True)  # seen at once when output goes to a log
-    if settings.slack_socket_mode and settings.slack_app_token:
-        from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-
-        handler = AsyncSocketModeHandler(app[SLACK].app, settings.slack_app_token)
-        await handler.connect_async()  # type: ignore[no-untyped-call]
+    socket = await start_socket_mode(app, settings)
     purging = asyncio.create_task(keep_purging(app[ENGINE].store, settings.retention_days))
     try:
         await asyncio.Event().wait()
     finally:
         purging.cancel()
+        if socket is not None:
+            await socket.close_async()  # type: ignore[no-untyped-call]
         await runner.cleanup()
 
 
@@ -192,6 +187,17 @@ async def writable(store: Store, settings: Settings) -> None:
     except StorageError as exc:
         await store.close()
         raise StorageError(f"the database {shown_url(settings.database)} cannot be written ({exc})") from None
+
+
+async def start_socket_mode(app: web.Application, settings: Settings) -> AsyncSocketModeHandler | None:
+    """Connect out to Slack; the client reconnects by itself when Slack asks it to."""
+    if not (settings.slack_socket_mode and settings.slack_app_token):
+        return None
+    from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+    handler = AsyncSocketModeHandler(app[SLACK].app, settings.slack_app_token)
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    return handler
 
 
 def database_status(settings: Settings) -> str:

@@ -6,59 +6,17 @@ import json
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 
-from bot.devtools.fake_slack import FakeSlackApi
-from bot.server import build_app
-from bot.settings import Settings
 from tests import slack_helpers as s
-
-
-class Slack:
-    def __init__(self, client: TestClient[Any, Any], api: FakeSlackApi) -> None:
-        self.client, self.api = client, api
-
-    async def send(self, signed: tuple[str, dict[str, str]], **headers: str) -> Any:
-        body, signed_headers = signed
-        return await self.client.post("/slack/events", data=body, headers={**signed_headers, **headers})
-
-    async def posted(self, count: int, **match: str) -> dict[str, Any]:
-        """The count-th chat.postMessage matching ``match`` (waits for it)."""
-        for _ in range(500):
-            found = [
-                c for c in self.api.of("chat.postMessage") if all(c.get(k) == v for k, v in match.items())
-            ]
-            if len(found) >= count:
-                return found[count - 1]
-            await _sleep()
-        raise AssertionError(f"no postMessage #{count} matching {match}: {self.api.calls}")
-
-
-async def _sleep() -> None:
-    import asyncio
-
-    await asyncio.sleep(0.01)
+from tests.slack_helpers import Slack, pause
 
 
 @pytest.fixture
 async def slack(tmp_path: Path) -> AsyncIterator[Slack]:
-    api = FakeSlackApi()
-    await api.start()
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'slack.db'}",
-        slack_bot_token="xoxb-test",
-        slack_signing_secret=s.SECRET,
-        slack_api_url=api.api_url,
-        slack_comms_channel="CCOMMS",
-    )
-    client = TestClient(TestServer(await build_app(settings)))
-    await client.start_server()
-    yield Slack(client, api)
-    await client.close()
-    await api.stop()
+    async with s.running(tmp_path) as route:
+        yield route
 
 
 async def test_a_dm_question_gets_the_answer_with_its_quoted_passage(slack: Slack) -> None:
@@ -151,16 +109,16 @@ async def test_a_press_on_an_ephemeral_message_replaces_it(slack: Slack) -> None
 
 
 async def test_a_retried_delivery_is_acknowledged_and_not_answered_twice(slack: Slack) -> None:
-    signed = s.dm("can I use my council email for twitter?")
+    signed = s.dm("can I use my council email for twitter?", event_id="EvRetried")
     await slack.send(signed)
     await slack.posted(1, channel="D1")
     response = await slack.send(
-        s.dm("can I use my council email for twitter?"),
+        s.dm("can I use my council email for twitter?", event_id="EvRetried"),
         **{"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
     )
     assert response.status == 200
-    await _sleep()
-    await _sleep()
+    await pause()
+    await pause()
     assert len(slack.api.of("chat.postMessage")) == 1
 
 

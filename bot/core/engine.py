@@ -8,6 +8,7 @@ import logging
 import weakref
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from bot.core.content.models import Content
 from bot.core.errors import AdvisorError, ConflictError
@@ -151,7 +152,7 @@ class ConversationEngine:
 def scrubbed(incoming: Incoming) -> Incoming:
     """Every text field without lone surrogates, at the edge of the core, so nothing an
     officer or a platform sends can make a write fail."""
-    changes = {
+    changes: dict[str, Any] = {
         f.name: scrub(value)
         for f in dataclasses.fields(incoming)
         if isinstance(value := getattr(incoming, f.name), str) and scrub(value) is not value

@@ -24,7 +24,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class Incoming:
-    """One thing an officer did: typed text, or pressed a button (``choice``)."""
+    """One thing an officer did: typed text, or pressed a button (``choice``). ``attachments``
+    counts files or images sent with the text; the bot never opens them."""
 
     channel: str
     conversation: str
@@ -32,6 +33,7 @@ class Incoming:
     text: str = ""
     choice: str | None = None
     user_name: str | None = None
+    attachments: int = 0
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,10 @@ class Router:
             self.press(turn, turn.incoming.choice)
             return
         text, cut = clean(turn.incoming.text, limit=INPUT_LIMIT)
+        if not text and turn.incoming.attachments:
+            turn.say(self.present.text("attachment_only"))  # a screenshot: ask for words
+            self.where_now(turn)
+            return
         if looks_unreadable(text) or not text:
             turn.say(self.present.text("unreadable" if text else "empty"))
             self.where_now(turn)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import itertools
 import os
 import socket
 import sys
@@ -33,7 +34,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def signed_command(text: str) -> tuple[bytes, dict[str, str]]:
+def signed_command(text: str, trigger: int = 0) -> tuple[bytes, dict[str, str]]:
+    """Each request is its own (as from Slack): a repeated signature is a replay, acked unanswered."""
     body = urlencode(
         {
             "command": "/socialmedia",
@@ -43,6 +45,7 @@ def signed_command(text: str) -> tuple[bytes, dict[str, str]]:
             "channel_id": "C1",
             "team_id": "T1",
             "response_url": "http://127.0.0.1:9/x",
+            "trigger_id": f"bench.{trigger}",
         }
     )
     ts = str(int(time.time()))
@@ -57,14 +60,15 @@ def signed_command(text: str) -> tuple[bytes, dict[str, str]]:
 
 async def load(url: str, seconds: float, concurrency: int = 50) -> tuple[int, int]:
     """Requests completed (status 200) and failed within ``seconds``."""
-    body, headers = signed_command(QUESTION)
     ok = failed = 0
+    triggers = itertools.count()
     deadline = time.perf_counter() + seconds
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
 
         async def worker() -> None:
             nonlocal ok, failed
             while time.perf_counter() < deadline:
+                body, headers = signed_command(QUESTION, next(triggers))
                 async with session.post(url, data=body, headers=headers) as response:
                     await response.read()
                     ok, failed = (ok + 1, failed) if response.status == 200 else (ok, failed + 1)

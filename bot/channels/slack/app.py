@@ -6,18 +6,30 @@ renders the ``Outgoing``; no decision about the conversation is made here.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
-from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext, AsyncBoltRequest
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.channels.slack import payloads as p
 from bot.channels.slack import render
+from bot.channels.slack.deliveries import Deliveries
+from bot.channels.slack.http import SlackRoute
+from bot.channels.slack.logs import library_logger
 from bot.channels.turns import safe_turn
 from bot.core.engine import ConversationEngine
 from bot.core.messages import Escalation, Incoming, Outgoing
@@ -26,10 +38,23 @@ CHANNEL = "slack"
 log = logging.getLogger("advisor.slack")
 
 Payload = dict[str, Any]
+Ack = Callable[..., Awaitable[None]]
+# What cannot reach Slack after the client's own retries: logged in one line, never raised on.
+DELIVERY_ERRORS = (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError)
+
+
+def retry_handlers() -> list[Any]:
+    """Transient failures are retried by slack-sdk: a dropped connection, 500/503, and 429
+    after its Retry-After."""
+    return [
+        AsyncConnectionErrorRetryHandler(),
+        AsyncRateLimitErrorRetryHandler(),
+        AsyncServerErrorRetryHandler(),
+    ]
 
 
 class SlackChannel:
-    """Owns the bolt app; ``dispatch`` is all an HTTP route or Socket Mode needs."""
+    """Owns the bolt app; ``route`` serves HTTP (with a signing secret), ``app`` Socket Mode."""
 
     def __init__(
         self,
@@ -45,18 +70,37 @@ class SlackChannel:
         self.chosen = engine.content.messages.texts.chosen
         self.help_word = engine.content.messages.words.help[0]  # a bare /socialmedia shows help
         self.comms_channel = comms_channel
-        self.client = AsyncWebClient(token=token, base_url=api_url)
-        self.app = AsyncApp(
-            signing_secret=signing_secret,
-            client=self.client,
-            request_verification_enabled=signing_secret is not None,
+        self.deliveries = Deliveries(engine.store, lambda: engine.clock().timestamp())
+        self.client = AsyncWebClient(
+            token=token, base_url=api_url, retry_handlers=retry_handlers(), logger=library_logger()
         )
-        self.app.middleware(skip_retries)
-        self.app.command(command)(self.on_command)
-        self.app.event("message")(self.on_message)
-        self.app.event("app_mention")(self.on_mention)
-        self.app.event("app_home_opened")(self.on_home)
-        self.app.action(re.compile(f"^{render.ACTION_PREFIX}"))(self.on_press)
+        # HTTP requests are verified before bolt, by the route; Socket Mode needs no signature.
+        # Unhandled requests go to on_error: bolt's own hint for them logs bodies and can crash.
+        self.app = AsyncApp(
+            client=self.client,
+            request_verification_enabled=False,
+            raise_error_for_unhandled_request=True,
+            logger=library_logger(),
+        )
+        self._listen(command)
+        self.route = (
+            SlackRoute(signing_secret=signing_secret, deliveries=self.deliveries, dispatch=self.dispatch)
+            if signing_secret
+            else None
+        )
+
+    def _listen(self, command: str) -> None:
+        app = self.app
+        app.middleware(self.on_app_rate_limited)
+        app.middleware(self.deliveries.once)
+        app.error(self.on_error)
+        app.command(command)(self.on_command)
+        app.event("message")(self.on_message)
+        app.event("app_mention")(self.on_mention)
+        app.event("app_home_opened")(self.on_home)
+        app.event(re.compile("^(tokens_revoked|app_uninstalled)$"))(self.on_lifecycle)
+        app.event(re.compile(".*"))(self.on_other_event)  # acked: a 404 counts as a failure
+        app.action(re.compile(f"^{render.ACTION_PREFIX}"))(self.on_press)
 
     async def dispatch(self, request: AsyncBoltRequest) -> BoltResponse:
         return await self.app.async_dispatch(request)
@@ -72,8 +116,9 @@ class SlackChannel:
 
     # --- listeners ------------------------------------------------------------------
 
-    async def on_command(self, ack: Callable[..., Awaitable[None]], body: Payload) -> None:
-        """Answer in the acknowledgement itself: ephemeral, fast, no extra API call."""
+    async def on_command(self, ack: Ack, body: Payload) -> None:
+        """Answer in the acknowledgement itself: ephemeral, fast, no extra API call. The
+        channel id alone names this walk, apart from any thread's in the same channel."""
         text = str(body.get("text") or "").strip() or self.help_word
         out = await self.turn(
             _incoming(body.get("channel_id"), body.get("user_id"), body.get("user_name"), text)
@@ -81,50 +126,108 @@ class SlackChannel:
         blocks = [b for message in render.messages(out.replies) for b in message][: render.BLOCKS_PER_MESSAGE]
         await ack(response_type="ephemeral", blocks=blocks, text=render.fallback(out.replies))
 
-    async def on_message(self, event: Payload) -> None:
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+    async def on_message(self, event: Payload, context: AsyncBoltContext) -> None:
+        """An officer's DM, with a file or not, answered where it was written."""
+        if not p.officer_dm(event, context.bot_user_id):
+            return
+        channel, thread = str(event.get("channel")), p.text_or_none(event.get("thread_ts"))
+        incoming = Incoming(
+            CHANNEL,
+            p.conversation(channel, thread),
+            str(event.get("user")),
+            text=p.text_of(event),
+            attachments=p.files_in(event),
+        )
+        await self.post(channel, await self.turn(incoming), thread_ts=thread)
+
+    async def on_mention(self, event: Payload, context: AsyncBoltContext) -> None:
+        """A mention starts or continues the conversation of its thread."""
+        if p.from_bot(event, context.bot_user_id):
             return
         channel = str(event.get("channel"))
-        out = await self.turn(_incoming(channel, event.get("user"), None, str(event.get("text") or "")))
-        await self.post(channel, out)
-
-    async def on_mention(self, event: Payload) -> None:
-        channel = str(event.get("channel"))
-        out = await self.turn(_incoming(channel, event.get("user"), None, str(event.get("text") or "")))
-        await self.post(channel, out, thread_ts=event.get("thread_ts") or event.get("ts"))
+        thread = p.text_or_none(event.get("thread_ts")) or p.text_or_none(event.get("ts"))
+        incoming = Incoming(
+            CHANNEL,
+            p.conversation(channel, thread),
+            str(event.get("user")),
+            text=p.text_of(event),
+            attachments=p.files_in(event),
+        )
+        await self.post(channel, await self.turn(incoming), thread_ts=thread)
 
     async def on_home(self, event: Payload) -> None:
         if event.get("tab", "home") != "home":
             return
-        reply = await self.engine.home(str(event.get("user")))
-        view = {"type": "home", "blocks": render.reply_blocks(reply)}
-        await self.client.views_publish(user_id=str(event.get("user")), view=view)
+        await self.publish_home(str(event.get("user")))
 
-    async def on_press(self, ack: Callable[..., Awaitable[None]], body: Payload, respond: Any) -> None:
-        """Show the answer chosen in place of the buttons, then carry on the conversation."""
+    async def publish_home(self, user: str) -> None:
+        reply = await self.engine.home(user)
+        view = {"type": "home", "blocks": render.reply_blocks(reply)}
+        await self.client.views_publish(user_id=user, view=view)
+
+    async def on_lifecycle(self, body: Payload, event: Payload) -> None:
+        log.warning(
+            "slack %s team=%s event_id=%s: the bot cannot answer until it is reinstalled",
+            event.get("type"),
+            body.get("team_id"),
+            body.get("event_id"),
+        )
+
+    async def on_other_event(self, event: Payload) -> None:
+        log.debug("slack event %s not used", event.get("type"))
+
+    async def on_app_rate_limited(
+        self, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        """Slack dropped events for this app this minute; it sends this outside event_callback."""
+        if req.body.get("type") != "app_rate_limited":
+            await next()
+            return None
+        log.warning(
+            "slack app_rate_limited team=%s app=%s minute=%s",
+            req.body.get("team_id"),
+            req.body.get("api_app_id"),
+            req.body.get("minute_rate_limited"),
+        )
+        return BoltResponse(status=200, body="")
+
+    async def on_press(self, ack: Ack, body: Payload) -> None:
+        """Show the answer chosen in place of the buttons, then carry on the conversation.
+        Repeats of one press (a double click, a burst) change nothing."""
         await ack()
+        user = str((body.get("user") or {}).get("id"))
+        if not await self.deliveries.claim(p.press_key(body, user)):
+            log.info("slack press repeated user=%s: ignored", user)
+            return
+        channel, thread = p.press_place(body)
+        home = channel is None
+        channel = channel or await self._dm_with(user)
         action = (body.get("actions") or [{}])[0]
-        user = body.get("user") or {}
-        container = body.get("container") or {}
-        chosen = self.chosen.format(label=str((action.get("text") or {}).get("text", "")))
-        channel = await self._press_channel(body)
         incoming = Incoming(
             CHANNEL,
-            channel,
-            str(user.get("id")),
+            p.conversation(channel, thread),
+            user,
             choice=str(action.get("value", "")),
-            user_name=user.get("name") or user.get("username"),
+            user_name=p.text_or_none((body.get("user") or {}).get("name")),
         )
         out = await self.turn(incoming)
+        chosen = self.chosen.format(label=str((action.get("text") or {}).get("text", "")))
+        await self._show_press(body, channel, thread, out, chosen)
+        if home:
+            await self.publish_home(user)  # fresh buttons, so the next press there is new
+
+    async def _show_press(
+        self, body: Payload, channel: str, thread: str | None, out: Outgoing, chosen: str
+    ) -> None:
+        container = body.get("container") or {}
         if container.get("is_ephemeral"):
             note = {"type": "context", "elements": [render.plain(chosen)]}
-            blocks = [note, *[b for m in render.messages(out.replies) for b in m]][
-                : render.BLOCKS_PER_MESSAGE
-            ]
-            await respond(
+            blocks = [note, *[b for m in render.messages(out.replies) for b in m]]
+            await self.respond(
+                str(body.get("response_url")),
                 replace_original=True,
                 response_type="ephemeral",
-                blocks=blocks,
+                blocks=blocks[: render.BLOCKS_PER_MESSAGE],
                 text=render.fallback(out.replies),
             )
             return
@@ -136,22 +239,44 @@ class SlackChannel:
                 blocks=render.answered(message.get("blocks", []), chosen),
                 text=render.escape(chosen),
             )
-        await self.post(channel, out, thread_ts=(message or {}).get("thread_ts"))
+        await self.post(channel, out, thread_ts=thread)
 
-    async def _press_channel(self, body: Payload) -> str:
-        """The conversation a press belongs to; a Home tab press continues in the DM."""
-        channel = (body.get("channel") or {}).get("id")
-        if channel:
-            return str(channel)
-        opened = await self.client.conversations_open(users=str((body.get("user") or {}).get("id")))
+    async def respond(self, url: str, **message: Any) -> None:
+        webhook = AsyncWebhookClient(url, retry_handlers=retry_handlers(), logger=library_logger())
+        response = await webhook.send(**message)
+        if response.status_code != 200:
+            log.warning("slack response_url failed status=%s", response.status_code)
+
+    async def _dm_with(self, user: str) -> str:
+        """A Home tab press continues in the officer's DM with the bot."""
+        opened = await self.client.conversations_open(users=user)
         return str((opened.get("channel") or {}).get("id"))
+
+    # --- failures -------------------------------------------------------------------
+
+    async def on_error(self, error: Exception, request: AsyncBoltRequest, context: AsyncBoltContext) -> None:
+        """Every listener failure, caught once: a Slack or network failure in one line with
+        ids (the officer's next message shows where they are); anything else in full."""
+        await self.deliveries.give_back(request)
+        ids = f"team={context.team_id} channel={context.channel_id} user={context.user_id}"
+        if isinstance(error, BoltUnhandledRequestError):
+            log.info("slack %s not handled (404) %s", request.body.get("type"), ids)
+        elif isinstance(error, SlackApiError):
+            method = str(error.response.api_url).rsplit("/", 1)[-1]
+            code = error.response.get("error") or f"http {error.response.status_code}"
+            log.warning("slack %s failed: %s %s", method, code, ids)
+        elif isinstance(error, DELIVERY_ERRORS):
+            log.warning("slack web api unreachable: %s %s", type(error).__name__, ids)
+        else:
+            log.error("slack listener failed %s", ids, exc_info=error)
 
     # --- escalation -----------------------------------------------------------------
 
     async def notify(self, escalation: Escalation) -> None:
         """Post a record to the Communications Team's channel."""
+        record = escalation.record.id
         if not self.comms_channel:
-            log.warning("record id=%s not posted: SLACK_COMMS_CHANNEL is not set", escalation.record.id)
+            log.warning("record id=%s not posted: SLACK_COMMS_CHANNEL is not set", record)
             return
         try:
             await self.client.chat_postMessage(
@@ -159,18 +284,10 @@ class SlackChannel:
                 blocks=render.reply_blocks(escalation.message),
                 text=render.fallback([escalation.message]),
             )
-        except (SlackApiError, aiohttp.ClientError):
+        except DELIVERY_ERRORS as exc:
             # The record is already stored; the officer was told it was sent to the team.
-            log.exception("record id=%s could not be posted to Slack", escalation.record.id)
-
-
-async def skip_retries(
-    req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
-) -> BoltResponse:
-    """Slack re-sends an event it thinks was missed; the first delivery was handled."""
-    if req.headers.get("x-slack-retry-num"):
-        return BoltResponse(status=200, body="")
-    return await next()
+            code = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+            log.warning("record id=%s could not be posted to Slack: %s", record, code)
 
 
 def _incoming(channel: object, user: object, user_name: object, text: str) -> Incoming:

@@ -3,6 +3,7 @@ channel or break formatting; the notification text is escaped as Slack asks."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -43,6 +44,9 @@ def shorten(text: str, limit: int) -> str:
 
 
 def buttons(choices: tuple[Choice, ...], start: int = 0) -> Iterator[Block]:
+    """Each rendering gets block ids of its own, so repeats of one press on one message can
+    be told from the same button pressed again on a later message."""
+    rendering = secrets.token_hex(4)
     for offset in range(0, len(choices), BUTTONS_PER_BLOCK):
         elements = [
             {
@@ -53,7 +57,7 @@ def buttons(choices: tuple[Choice, ...], start: int = 0) -> Iterator[Block]:
             }
             for n, choice in enumerate(choices[offset : offset + BUTTONS_PER_BLOCK])
         ]
-        yield {"type": "actions", "elements": elements}
+        yield {"type": "actions", "block_id": f"{rendering}.{start + offset}", "elements": elements}
 
 
 def reply_blocks(reply: Reply, start: int = 0) -> list[Block]:

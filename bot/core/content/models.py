@@ -284,6 +284,7 @@ class Texts(Templates):
     empty: Text
     too_long: Text
     unreadable: Text
+    attachment_only: Text
     error: Text
     busy: Text
     walk_intro: Text

@@ -22,4 +22,4 @@ async def safe_turn(engine: ConversationEngine, incoming: Incoming) -> Outgoing:
             incoming.user,
             incoming.conversation,
         )
-        return Outgoing(replies=(engine.error_reply(),))
+        return Outgoing(replies=(engine.error_reply(),), accepted=False)

@@ -270,6 +270,7 @@ class Router:
             self.stale(turn)
 
     def stale(self, turn: Turn) -> None:
+        turn.refused = True
         in_walk = turn.state.flow in {FLOW, TOUR}
         turn.say(self.present.text("stale_button" if in_walk else "stale_no_walk"))
         self.where_now(turn)

@@ -22,6 +22,7 @@ class Turn:
     unanswered: list[str] = field(default_factory=list)
     outcome_logged: str | None = None
     induction: InductionRecord | None = None
+    refused: bool = False  # a button press that was not taken (expired, forged, lost a race)
 
     def say(self, *replies: Reply) -> None:
         self.replies.extend(replies)

@@ -199,12 +199,8 @@ async def test_a_malformed_activity_gets_400_and_nothing_is_sent(
     assert not connector.calls
 
 
-async def test_a_mention_whose_name_is_not_a_pattern_is_still_removed(teams: TestClient[Any, Any]) -> None:
-    body = activity("check")
-    body["text"] = "<at>Advisor (beta</at> check"
-    body["entities"] = [
-        {"type": "mention", "text": "<at>Advisor (beta</at>", "mentioned": {"id": "28:bot", "name": "x"}}
-    ]
+async def test_a_mention_with_neither_text_nor_name_is_answered(teams: TestClient[Any, Any]) -> None:
+    body = activity("check") | {"entities": [{"type": "mention", "mentioned": {"id": "28:bot"}}]}
     assert "Question 1" in card_texts((await say(teams, body))[-1])
 
 

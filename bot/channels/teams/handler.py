@@ -87,6 +87,14 @@ class AdvisorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         text = self.texts.not_your_check if _foreign(data, incoming.user) else merged(out.replies).text
         return _MessageInvokeResponse(status_code=200, type=MESSAGE_TYPE, value=text)
 
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        """Only the bot's own arrival matters. botbuilder's Teams dispatch would first fetch
+        every other member added from the connector, one call each, and fail the turn when a
+        lookup fails."""
+        members = turn_context.activity.members_added or []
+        if members:
+            await self.on_members_added_activity(members, turn_context)
+
     async def on_members_added_activity(
         self, members_added: list[ChannelAccount], turn_context: TurnContext
     ) -> None:

@@ -13,7 +13,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from botbuilder.schema import Activity
-from msrest.exceptions import ClientRequestError, HttpOperationError
+from msrest.exceptions import ClientRequestError, DeserializationError, HttpOperationError
 
 log = logging.getLogger("advisor.teams")
 
@@ -44,11 +44,14 @@ async def deliver(action: Callable[[], Awaitable[Any]], *, what: str, activity: 
                 continue
             _log_failure(what, activity, status, _code(exc), attempt)
             return Sent.GONE if status in GONE else Sent.FAILED
-        except ClientRequestError:
+        except (ClientRequestError, DeserializationError) as exc:
+            # unreachable, or an answer that is not the connector's JSON (a proxy's error
+            # page, say): the status is unknown, so it is treated as passing
             if attempt < ATTEMPTS:
                 await asyncio.sleep(BACKOFF_SECONDS * attempt)
                 continue
-            _log_failure(what, activity, None, "unreachable", attempt)
+            reason = "unreachable" if isinstance(exc, ClientRequestError) else "unreadable answer"
+            _log_failure(what, activity, None, reason, attempt)
     return Sent.FAILED
 
 

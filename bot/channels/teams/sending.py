@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from azure.core.exceptions import DeserializationError  # what msrest raises for an unreadable answer
 from botbuilder.schema import Activity
-from msrest.exceptions import ClientRequestError, DeserializationError, HttpOperationError
+from msrest.exceptions import ClientRequestError, HttpOperationError
 
 log = logging.getLogger("advisor.teams")
 

@@ -3,6 +3,7 @@ claims the delivery once, and answers with a 2xx or 4xx, never a 5xx for an acti
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -106,7 +107,7 @@ class TeamsRoute:
         self.bot = bot
         self.loopback_only = loopback_only  # unauthenticated: send only to this machine
         self.deliveries = deliveries
-        adapter.on_turn_error = turn_failed
+        adapter.on_turn_error = self.turn_failed
 
     async def handle(self, request: web.Request) -> web.Response:
         """POST /api/messages. Bad shape 400, every authentication failure 401, a repeat or
@@ -123,7 +124,7 @@ class TeamsRoute:
             return web.Response(status=401)
         if from_ourselves(activity):
             return nothing(activity)
-        key = f"teams/{activity.conversation.id}/{activity.id}" if activity.id else None
+        key = delivery_key(activity)
         if key and self.deliveries is not None:
             try:
                 if not await self.deliveries.claim(key):
@@ -133,6 +134,22 @@ class TeamsRoute:
                 log.warning("teams activity=%s not taken: database unavailable", activity.id)
                 return web.Response(status=503)
         return await self.process(auth, activity, key)
+
+    async def turn_failed(self, turn_context: TurnContext, error: Exception) -> None:
+        """botbuilder's on_turn_error: log it by ids and give the delivery back, so a later
+        retry is processed; the request is still answered 2xx, since the activity was taken."""
+        activity = turn_context.activity
+        log.error(
+            "teams turn failed type=%s activity=%s conversation=%s error=%s",
+            activity.type,
+            activity.id,
+            activity.conversation.id if activity.conversation else None,
+            type(error).__name__,
+            exc_info=error,
+        )
+        key = delivery_key(activity)
+        if key and self.deliveries is not None:
+            await self.deliveries.release(key)
 
     async def read(self, request: web.Request) -> Activity | web.Response:
         """The activity, or the 4xx that refuses it; nothing is sent for a refused one."""
@@ -175,25 +192,19 @@ class TeamsRoute:
         return web.json_response(payload, status=response.status or 200)
 
 
+def delivery_key(activity: Activity) -> str | None:
+    """Activity ids are unique only within a conversation; hashed, so a key stays short."""
+    if not activity.id:
+        return None
+    digest = hashlib.sha256(f"{activity.conversation.id}\n{activity.id}".encode()).hexdigest()
+    return f"teams/{digest}"
+
+
 def nothing(activity: Activity) -> web.Response:
     """Taken, and deliberately not answered."""
     if activity.delivery_mode == DeliveryModes.expect_replies:
         return web.json_response({"activities": []})
     return web.Response(status=200)
-
-
-async def turn_failed(turn_context: TurnContext, error: Exception) -> None:
-    """botbuilder's on_turn_error: log it by ids; the request is still answered 2xx, since
-    the activity was taken and a platform retry would only repeat the failure."""
-    activity = turn_context.activity
-    log.error(
-        "teams turn failed type=%s activity=%s conversation=%s error=%s",
-        activity.type,
-        activity.id,
-        activity.conversation.id if activity.conversation else None,
-        type(error).__name__,
-        exc_info=error,
-    )
 
 
 class _Echo(TeamsActivityHandler):  # type: ignore[misc]

@@ -12,9 +12,12 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from azure.core.exceptions import DeserializationError  # what msrest raises for an unreadable answer
 from botbuilder.schema import Activity
-from msrest.exceptions import ClientRequestError, HttpOperationError
+from msrest.exceptions import (  # type: ignore[attr-defined]  # re-exported from azure-core
+    ClientRequestError,
+    DeserializationError,
+    HttpOperationError,
+)
 
 log = logging.getLogger("advisor.teams")
 

@@ -63,19 +63,27 @@ def channel_status(settings: Settings) -> list[str]:
         slack = (
             "Slack: off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or SLACK_APP_TOKEN for Socket Mode)"
         )
+    return [slack, teams_status(settings)]
+
+
+def teams_status(settings: Settings) -> str:
+    """Teams is on with credentials; unauthenticated only when asked for, on loopback."""
     if settings.microsoft_app_id:
-        teams = f"Teams: on at POST /api/messages ({settings.teams_app_type})"
-    elif settings.teams_enabled:
-        teams = (
-            "Teams: on at POST /api/messages, anonymous for local testing"
-            " (set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD for Azure)"
+        return f"Teams: on at POST /api/messages ({settings.teams_app_type})"
+    if settings.teams_enabled:
+        return (
+            "Teams: on at POST /api/messages, unauthenticated for local testing (TEAMS_LOCAL_TESTING):"
+            " replies go only to service URLs on this machine"
         )
-    else:
-        teams = (
-            "Teams: refused: with no MICROSOFT_APP_ID, /api/messages runs only on a loopback HOST,"
+    if settings.teams_local_testing:
+        return (
+            "Teams: refused: TEAMS_LOCAL_TESTING works only on a loopback HOST such as 127.0.0.1,"
             f" not {settings.host} (set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD)"
         )
-    return [slack, teams]
+    return (
+        "Teams: off, /api/messages is not served (set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD,"
+        " or TEAMS_LOCAL_TESTING=1 for unauthenticated local testing on a loopback HOST)"
+    )
 
 
 async def build_app(settings: Settings) -> web.Application:
@@ -107,8 +115,10 @@ async def build_app(settings: Settings) -> web.Application:
             app_type=settings.teams_app_type,
             tenant_id=settings.microsoft_app_tenant_id or "",
             comms_conversation=settings.teams_comms_channel,
+            comms_service_url=settings.teams_service_url,
         )
-        notifiers.targets.append(teams.notify)
+        if settings.teams_comms_channel:
+            notifiers.targets.append(teams.notify)
         app.router.add_post("/api/messages", teams.handle)
     app.on_cleanup.append(_close_store)
     return app

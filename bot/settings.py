@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
@@ -54,6 +55,8 @@ class Settings(BaseSettings):
     )
 
     teams_comms_channel: str | None = Field(default=None, description="TEAMS_COMMS_CHANNEL")
+    teams_service_url: str | None = Field(default=None, description="TEAMS_SERVICE_URL")
+    teams_local_testing: bool = Field(default=False, description="TEAMS_LOCAL_TESTING")
 
     @model_validator(mode="after")
     def _teams_complete(self) -> Settings:
@@ -66,6 +69,8 @@ class Settings(BaseSettings):
             and not self.microsoft_app_tenant_id
         ):
             raise ValueError("MICROSOFT_APP_TENANT_ID is not set (single-tenant bot)")
+        if self.teams_service_url and not self.teams_service_url.startswith(("https://", "http://")):
+            raise ValueError("TEAMS_SERVICE_URL must start with https://")
         return self
 
     @property
@@ -75,12 +80,23 @@ class Settings(BaseSettings):
 
     @property
     def loopback(self) -> bool:
-        return self.host in {"127.0.0.1", "localhost", "::1"} or self.host.startswith("127.")
+        """Only an address literal the ``ipaddress`` module calls loopback: a name such as
+        ``localhost`` can be made to resolve anywhere."""
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
+    @property
+    def teams_anonymous(self) -> bool:
+        """Unauthenticated Teams: an explicit opt-in for local testing, on loopback only,
+        and never alongside real credentials."""
+        return not self.microsoft_app_id and self.teams_local_testing and self.loopback
 
     @property
     def teams_enabled(self) -> bool:
-        """With credentials; or anonymous for local testing, only on a loopback address."""
-        return bool(self.microsoft_app_id) or self.loopback
+        """With credentials; or anonymous when local testing is asked for on loopback."""
+        return bool(self.microsoft_app_id) or self.teams_anonymous
 
     @model_validator(mode="after")
     def _slack_complete(self) -> Settings:

@@ -1,6 +1,6 @@
 """Conversation state lives in the database, not in a server: real ``app.py serve`` processes on a
-real SQLite file or PostgreSQL database, talked to over HTTP on the anonymous Teams route, share
-one walk between them and lose nothing when one is killed outright."""
+real SQLite file or PostgreSQL database, talked to over HTTP on the Teams route opened for local
+testing, share one walk between them and lose nothing when one is killed outright."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from tests.conftest import ROOT
 from tests.test_store_contract import decision
 from tests.test_teams import activity, card_buttons, card_texts
 
-CREDENTIALS = ("SLACK_", "MICROSOFT_", "TEAMS_")  # none set: Slack off, Teams anonymous on loopback
+CREDENTIALS = ("SLACK_", "MICROSOFT_", "TEAMS_")  # none set: Slack off; Teams only by the opt-in below
 START_SECONDS = 60
 
 
@@ -53,6 +53,7 @@ async def serve(tmp_path: Path) -> AsyncIterator[Serve]:
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith(CREDENTIALS)}
         env |= {"DATABASE_URL": database_url, "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "INFO"}
+        env["TEAMS_LOCAL_TESTING"] = "1"  # unauthenticated Teams, for local testing
         log = tmp_path / f"serve-{len(started)}.log"
         with log.open("wb") as out:
             process = subprocess.Popen(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.server import build_app
 from bot.settings import Settings
 from tests.conftest import CliRunner  # noqa: F401  (the cli fixture)
+
+_ids = itertools.count(1)
 
 
 def activity(
@@ -24,7 +27,7 @@ def activity(
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": "message",
-        "id": "act1",
+        "id": f"act{next(_ids)}",  # a real client gives every activity its own id
         "channelId": "msteams",
         "serviceUrl": "http://127.0.0.1:9/",
         "deliveryMode": "expectReplies",
@@ -57,6 +60,7 @@ def card_buttons(reply: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 async def client_for(tmp_path: Path, **settings: Any) -> TestClient[Any, Any]:
+    settings.setdefault("teams_local_testing", True)
     app = await build_app(Settings(database_url=f"sqlite:///{tmp_path / 'teams.db'}", **settings))
     client = TestClient(TestServer(app))
     await client.start_server()
@@ -220,7 +224,9 @@ async def test_a_record_goes_to_the_comms_channel_by_proactive_message(tmp_path:
     connector.router.add_route("*", "/v3/conversations/{conversation}/activities/{activity}", record)
     server = TestServer(connector)
     await server.start_server()
-    client = await client_for(tmp_path, teams_comms_channel="19:comms@thread.tacv2")
+    client = await client_for(
+        tmp_path, teams_comms_channel="19:comms@thread.tacv2", teams_service_url=str(server.make_url("/"))
+    )
     try:
         added = activity(conversation="19:comms@thread.tacv2") | {
             "type": "conversationUpdate",
@@ -288,9 +294,9 @@ def test_the_teams_package_needs_the_app_id(cli: Any) -> None:
 def test_anonymous_teams_is_refused_off_loopback_and_credentials_must_be_complete() -> None:
     from bot.server import channel_status
 
-    assert "refused" in channel_status(Settings(host="0.0.0.0"))[1]
-    assert not Settings(host="0.0.0.0").teams_enabled
-    assert Settings(host="127.0.0.1").teams_enabled
+    assert "refused" in channel_status(Settings(host="0.0.0.0", teams_local_testing=True))[1]
+    assert not Settings(host="0.0.0.0", teams_local_testing=True).teams_enabled
+    assert Settings(host="127.0.0.1", teams_local_testing=True).teams_enabled
     with pytest.raises(ValueError, match="MICROSOFT_APP_PASSWORD"):
         Settings(microsoft_app_id="a")
     with pytest.raises(ValueError, match="MICROSOFT_APP_TENANT_ID"):

@@ -126,6 +126,7 @@ class ConversationEngine:
         state = await self.store.load(key) or ConversationState()
         turn = Turn(incoming=Incoming("", "", ""), state=state, now=self.clock())
         turn.say(self.router.present.text("busy"))
+        turn.refused = True
         self.router.where_now(turn)
         return _outgoing(turn)
 
@@ -146,7 +147,7 @@ class ConversationEngine:
             state = await self.store.load(key) or ConversationState()
         except AdvisorError:
             state = ConversationState()
-        return Outgoing(replies=(self.error_reply(),), state=_view(state))
+        return Outgoing(replies=(self.error_reply(),), state=_view(state), accepted=False)
 
 
 def scrubbed(incoming: Incoming) -> Incoming:
@@ -165,4 +166,9 @@ def _view(state: ConversationState) -> StateView:
 
 
 def _outgoing(turn: Turn) -> Outgoing:
-    return Outgoing(replies=tuple(turn.replies), state=_view(turn.state), escalations=tuple(turn.escalations))
+    return Outgoing(
+        replies=tuple(turn.replies),
+        state=_view(turn.state),
+        escalations=tuple(turn.escalations),
+        accepted=not turn.refused,
+    )

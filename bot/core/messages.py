@@ -108,8 +108,12 @@ class Escalation:
 
 @dataclass(frozen=True)
 class Outgoing:
-    """Everything a turn produced: the replies, the state after it, and any escalation."""
+    """Everything a turn produced: the replies, the state after it, and any escalation.
+
+    ``accepted`` is False when the turn refused what it was given (an expired or forged
+    button, a press that lost a race), so a channel leaves the pressed message as it was."""
 
     replies: tuple[Reply, ...]
     state: StateView = field(default_factory=StateView)
     escalations: tuple[Escalation, ...] = ()
+    accepted: bool = True

@@ -313,6 +313,7 @@ class Router:
 
     def stale(self, turn: Turn) -> None:
         """An expired, mangled or forged button: say so, change nothing, repeat where we are."""
+        turn.refused = True
         in_walk = turn.state.flow in {FLOW, TOUR}
         turn.say(self.present.text("stale_button" if in_walk else "stale_no_walk"))
         self.where_now(turn)

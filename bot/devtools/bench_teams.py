@@ -57,6 +57,8 @@ async def run(seconds: float = 8.0, rounds: int = 2) -> None:
                 "serve",
                 env={
                     "PORT": str(ours_port),
+                    "HOST": "127.0.0.1",
+                    "TEAMS_LOCAL_TESTING": "1",
                     "LOG_LEVEL": "ERROR",
                     "DATABASE_URL": f"sqlite:///{folder}/bench.db",
                 },

@@ -320,6 +320,8 @@ class Texts(Templates):
     record_comment: Text
     no_record_here: Text
     chosen: Text
+    chosen_unlabelled: Text
+    not_your_check: Text
     home_records: Text
     home_record: Text
     home_no_records: Text

@@ -189,6 +189,10 @@ def _locked(exc: OperationalError) -> bool:
 class SqliteDriver:
     def __init__(self, here: Engine, waiting: Engine, thread: ThreadPoolExecutor) -> None:
         self._here = here  # used on the event loop; never waits for a lock
+        # One connection kept open for the event loop: a statement there runs to its end
+        # without yielding, so nothing can interleave on it, and a pool check-out and return
+        # per statement cost as much as a small statement itself.
+        self._loop_connection = here.connect()
         self._waiting = waiting  # used in the store's thread; waits for a lock until a deadline
         self._thread = thread
         self.dialect = here.dialect.name
@@ -224,10 +228,15 @@ class SqliteDriver:
 
         return await asyncio.get_running_loop().run_in_executor(self._thread, on_a_connection)
 
+    def _on_loop(self) -> Connection:
+        """The kept connection, opened afresh if the driver ever invalidated it."""
+        if self._loop_connection.invalidated or self._loop_connection.closed:
+            self._loop_connection = self._here.connect()
+        return self._loop_connection
+
     async def execute(self, statement: Executable, params: Mapping[str, Any]) -> Done:
         try:
-            with self._here.connect() as connection:
-                return _execute(connection, statement, params)
+            return _execute(self._on_loop(), statement, params)
         except OperationalError as exc:
             if not _locked(exc):
                 raise
@@ -235,8 +244,7 @@ class SqliteDriver:
 
     async def transaction(self, steps: Sequence[Step]) -> list[Done]:
         try:
-            with self._here.connect() as connection:
-                return _sqlite_transaction(connection, steps)
+            return _sqlite_transaction(self._on_loop(), steps)
         except OperationalError as exc:
             if not _locked(exc):
                 raise
@@ -246,6 +254,7 @@ class SqliteDriver:
         return await self._in_thread(work, wait=None)
 
     async def close(self) -> None:
+        self._loop_connection.close()
         self._here.dispose()
         await asyncio.get_running_loop().run_in_executor(self._thread, self._waiting.dispose)
         self._thread.shutdown(wait=False)

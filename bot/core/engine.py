@@ -71,8 +71,10 @@ class ConversationEngine:
         async with self._lock(key):
             for _ in range(3):
                 turn = await self._run(key, incoming)
+                effects = self._effects(turn)
                 try:
-                    turn.state.version = await self.store.save(key, turn.state, self._effects(turn))
+                    if not (turn.idle_and_unchanged and not effects):  # else nothing worth a write
+                        turn.state.version = await self.store.save(key, turn.state, effects)
                 except ConflictError:
                     log.info("conflict key=%s: retrying on fresh state", key)
                     continue
@@ -89,7 +91,11 @@ class ConversationEngine:
             turn.say(self.router.present.text("idle_expired", minutes=round(self.idle_seconds / 60)))
         if self.router.may_start_tour(incoming, state):
             turn.attempts = await self.store.attempts(channel=incoming.channel, user=incoming.user)
+        before = state.to_json()
         self.router.route(turn)
+        # Most questions from an officer who is in no flow change nothing worth a write; a
+        # paused tour is still saved, so its time keeps it from the retention purge.
+        turn.idle_and_unchanged = state.flow is None and state.suspended is None and state.to_json() == before
         state.updated_at = now.timestamp()
         return turn
 

@@ -23,6 +23,7 @@ class Turn:
     outcome_logged: str | None = None
     induction: InductionRecord | None = None
     attempts: list[InductionRecord] = field(default_factory=list)  # loaded when the tour may start
+    idle_and_unchanged: bool = False  # the turn left an idle state as it found it
     refused: bool = False  # a button press that was not taken (expired, forged, lost a race)
 
     def say(self, *replies: Reply) -> None:

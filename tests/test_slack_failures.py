@@ -15,6 +15,7 @@ import pytest
 from bot.devtools.fake_slack import Failure
 from tests import slack_helpers as s
 from tests.slack_helpers import Slack, pause
+from tests.test_store_failures import LockHolder
 
 QUESTION = "can I use my council email for twitter?"
 
@@ -152,3 +153,26 @@ async def test_a_signed_malformed_body_gets_400(slack: Slack, case: str) -> None
     assert response.status == 400
     await pause(0.2)
     assert slack.api.of("chat.postMessage") == []
+
+
+async def test_a_slash_command_is_acknowledged_in_time_while_the_store_is_locked(tmp_path: Path) -> None:
+    """Slack drops an acknowledgement later than 3 s: a locked store must not hold it up; the
+    answer follows through the command's response_url."""
+    async with s.running(tmp_path) as slack:
+        holder = LockHolder(tmp_path / "slack.db")
+        try:
+            holder.lock()
+            started = time.monotonic()
+            response = await slack.send(s.command("check", slack.api.response_url()))
+            elapsed = time.monotonic() - started
+            assert response.status == 200 and elapsed < 3.0, elapsed
+            assert "still working" in (await response.json())["text"]
+            for _ in range(600):
+                late = slack.api.of("response_url")
+                if late:
+                    break
+                await s.pause()
+            assert late and late[0]["replace_original"] is True
+            assert late[0]["response_type"] == "ephemeral"
+        finally:
+            holder.release()

@@ -39,6 +39,10 @@ log = logging.getLogger("advisor.slack")
 
 Payload = dict[str, Any]
 Ack = Callable[..., Awaitable[None]]
+# Slack wants the acknowledgement of a slash command within 3 s. A turn that has not finished by
+# then (the database is locked, say) is acknowledged with a holding line and answered through
+# the command's response_url when it is done, so the acknowledgement never waits on the store.
+ACK_SECONDS = 0.8  # after the replay claim, which itself waits at most 2 s for the store
 # What cannot reach Slack after the client's own retries: logged in one line, never raised on.
 DELIVERY_ERRORS = (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError)
 
@@ -116,15 +120,23 @@ class SlackChannel:
 
     # --- listeners ------------------------------------------------------------------
 
-    async def on_command(self, ack: Ack, body: Payload) -> None:
-        """Answer in the acknowledgement itself: ephemeral, fast, no extra API call. The
-        channel id alone names this walk, apart from any thread's in the same channel."""
+    async def on_command(self, ack: Ack, body: Payload, respond: Any) -> None:
+        """Answer in the acknowledgement itself: ephemeral, fast, no extra API call; a slow
+        turn is answered through the response_url instead. The channel id alone names this
+        walk, apart from any thread's in the same channel."""
         text = str(body.get("text") or "").strip() or self.help_word
-        out = await self.turn(
-            _incoming(body.get("channel_id"), body.get("user_id"), body.get("user_name"), text)
-        )
-        blocks = [b for message in render.messages(out.replies) for b in message][: render.BLOCKS_PER_MESSAGE]
-        await ack(response_type="ephemeral", blocks=blocks, text=render.fallback(out.replies))
+        incoming = _incoming(body.get("channel_id"), body.get("user_id"), body.get("user_name"), text)
+        turn = asyncio.ensure_future(self.turn(incoming))
+        done, _ = await asyncio.wait({turn}, timeout=ACK_SECONDS)
+        if turn in done:
+            await ack(response_type="ephemeral", **_ephemeral(turn.result()))
+            return
+        await ack(response_type="ephemeral", text=self.engine.content.messages.texts.still_working)
+        out = await turn
+        try:
+            await respond(response_type="ephemeral", replace_original=True, **_ephemeral(out))
+        except DELIVERY_ERRORS as exc:
+            log.warning("slack late answer not delivered channel=%s: %s", incoming.conversation, exc)
 
     async def on_message(self, event: Payload, context: AsyncBoltContext) -> None:
         """An officer's DM, with a file or not, answered where it was written."""
@@ -288,6 +300,12 @@ class SlackChannel:
             # The record is already stored; the officer was told it was sent to the team.
             code = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
             log.warning("record id=%s could not be posted to Slack: %s", record, code)
+
+
+def _ephemeral(out: Outgoing) -> dict[str, Any]:
+    """A turn's replies as one ephemeral message (blocks and the notification text)."""
+    blocks = [b for message in render.messages(out.replies) for b in message][: render.BLOCKS_PER_MESSAGE]
+    return {"blocks": blocks, "text": render.fallback(out.replies)}
 
 
 def _incoming(channel: object, user: object, user_name: object, text: str) -> Incoming:

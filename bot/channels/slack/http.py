@@ -19,6 +19,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.channels.slack.deliveries import Deliveries
 from bot.channels.slack.payloads import Malformed, Payload, parse
+from bot.core.errors import AdvisorError
 
 log = logging.getLogger("advisor.slack")
 
@@ -46,13 +47,23 @@ class SlackRoute:
         except Malformed as exc:
             return _malformed(str(exc))
         replay = None if body.get("event_id") else f"slack:signature:{signature}"
-        if replay and not await self.deliveries.claim(replay):
+        if replay and not await self.first_delivery(replay):
             log.info("slack request replayed: acked, not answered")
             return web.Response(status=200)
         response = await self.dispatch(_bolt_request(body, request))
         if replay and response.status >= 500:
             await self.deliveries.release(replay)
         return await to_aiohttp_response(response)
+
+    async def first_delivery(self, key: str) -> bool:
+        """Claim the request; a store that cannot take the claim (it waits at most about 2 s)
+        does not hold up the acknowledgement: the request is answered, and its turn meets the
+        same store and answers politely."""
+        try:
+            return await self.deliveries.claim(key)
+        except AdvisorError:
+            log.warning("slack request not de-duplicated: the store is unavailable")
+            return True
 
     def verified(self, text: str, timestamp: str, signature: str) -> bool:
         if not (timestamp.isascii() and timestamp.isdigit()):

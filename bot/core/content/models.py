@@ -285,6 +285,7 @@ class Texts(Templates):
     too_long: Text
     unreadable: Text
     attachment_only: Text
+    still_working: Text
     error: Text
     busy: Text
     walk_intro: Text

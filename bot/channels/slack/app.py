@@ -143,14 +143,7 @@ class SlackChannel:
         if not p.officer_dm(event, context.bot_user_id):
             return
         channel, thread = str(event.get("channel")), p.text_or_none(event.get("thread_ts"))
-        incoming = Incoming(
-            CHANNEL,
-            p.conversation(channel, thread),
-            str(event.get("user")),
-            text=p.text_of(event),
-            attachments=p.files_in(event),
-        )
-        await self.post(channel, await self.turn(incoming), thread_ts=thread)
+        await self.post(channel, await self.turn(_written(event, channel, thread)), thread_ts=thread)
 
     async def on_mention(self, event: Payload, context: AsyncBoltContext) -> None:
         """A mention starts or continues the conversation of its thread."""
@@ -158,14 +151,7 @@ class SlackChannel:
             return
         channel = str(event.get("channel"))
         thread = p.text_or_none(event.get("thread_ts")) or p.text_or_none(event.get("ts"))
-        incoming = Incoming(
-            CHANNEL,
-            p.conversation(channel, thread),
-            str(event.get("user")),
-            text=p.text_of(event),
-            attachments=p.files_in(event),
-        )
-        await self.post(channel, await self.turn(incoming), thread_ts=thread)
+        await self.post(channel, await self.turn(_written(event, channel, thread)), thread_ts=thread)
 
     async def on_home(self, event: Payload) -> None:
         if event.get("tab", "home") != "home":
@@ -300,6 +286,18 @@ class SlackChannel:
             # The record is already stored; the officer was told it was sent to the team.
             code = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
             log.warning("record id=%s could not be posted to Slack: %s", record, code)
+
+
+def _written(event: Payload, channel: str, thread: str | None) -> Incoming:
+    """What an officer wrote in a DM or a mention: its words and how many files came with it;
+    a thread is a conversation of its own."""
+    return Incoming(
+        CHANNEL,
+        p.conversation(channel, thread),
+        str(event.get("user")),
+        text=p.text_of(event),
+        attachments=p.files_in(event),
+    )
 
 
 def _ephemeral(out: Outgoing) -> dict[str, Any]:

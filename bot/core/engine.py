@@ -91,11 +91,13 @@ class ConversationEngine:
             turn.say(self.router.present.text("idle_expired", minutes=round(self.idle_seconds / 60)))
         if self.router.may_start_tour(incoming, state):
             turn.attempts = await self.store.attempts(channel=incoming.channel, user=incoming.user)
-        before = state.to_json()
+        before = state.position()
         self.router.route(turn)
         # Most questions from an officer who is in no flow change nothing worth a write; a
         # paused tour is still saved, so its time keeps it from the retention purge.
-        turn.idle_and_unchanged = state.flow is None and state.suspended is None and state.to_json() == before
+        turn.idle_and_unchanged = (
+            state.flow is None and state.suspended is None and state.position() == before
+        )
         state.updated_at = now.timestamp()
         return turn
 

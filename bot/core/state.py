@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 SCHEMA = 1
+UNTRACKED = frozenset({"updated_at", "version"})
 
 
 @dataclass
@@ -41,6 +43,11 @@ class ConversationState:
         if self.flow == "induction":
             return self.chapter * 10 + {"reading": 0, "checking": 1, "retrying": 2}.get(self.node or "", 3)
         return len(self.path)
+
+    def position(self) -> tuple[object, ...]:
+        """Every field but the time and the version, each copied, to tell whether a turn
+        changed anything (lists and dicts are copied, so a change in place still shows)."""
+        return tuple(copy.copy(getattr(self, f.name)) for f in fields(self) if f.name not in UNTRACKED)
 
     def clear(self) -> None:
         """Back to idle, keeping the version for the optimistic save and any paused tour."""

@@ -17,6 +17,7 @@ the store's thread do not each wait again: their time is counted from when they 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -75,6 +76,10 @@ class Driver(Protocol):
 
     async def transaction(self, steps: Sequence[Step]) -> list[Done]:
         """Run the steps in one transaction: all of them are kept, or none (``Unchanged``)."""
+
+    async def write(self, statement: Executable, params: Mapping[str, Any]) -> int:
+        """Run a write built once and kept (never one built per call) and return its row
+        count: the hot path, where SQLite skips SQLAlchemy's per-statement machinery."""
 
     async def run_sync(self, work: Callable[[Connection], T]) -> T:
         """Run blocking SQLAlchemy code (migrations, inspection) on one connection."""
@@ -139,6 +144,9 @@ class PostgresDriver:
                     done.append(_checked(step, Done(rows, result.rowcount)))
                 return done
 
+    async def write(self, statement: Executable, params: Mapping[str, Any]) -> int:
+        return (await self.execute(statement, params)).rowcount
+
     async def run_sync(self, work: Callable[[Connection], T]) -> T:
         async with self._engine.connect() as connection:
             return await connection.run_sync(work)
@@ -181,6 +189,24 @@ def _migrate_sqlite(url: URL) -> None:
         migrator.dispose()
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    """A statement's SQL for sqlite3, its parameters in order and their type conversions."""
+
+    sql: str
+    names: tuple[str, ...]
+    convert: Mapping[str, Callable[[Any], Any]]
+
+    @classmethod
+    def of(cls, statement: Executable, params: Mapping[str, Any], engine: Engine) -> _Compiled:
+        compiled = statement.compile(dialect=engine.dialect, column_keys=list(params))  # type: ignore[attr-defined]
+        return cls(compiled.string, tuple(compiled.positiontup or ()), dict(compiled._bind_processors))
+
+    def values(self, params: Mapping[str, Any]) -> list[Any]:
+        convert = self.convert
+        return [convert[n](params[n]) if n in convert else params[n] for n in self.names]
+
+
 def _locked(exc: OperationalError) -> bool:
     """SQLITE_BUSY: another connection holds the lock this statement needs."""
     return "locked" in str(exc.orig) or "busy" in str(exc.orig)
@@ -193,6 +219,7 @@ class SqliteDriver:
         # without yielding, so nothing can interleave on it, and a pool check-out and return
         # per statement cost as much as a small statement itself.
         self._loop_connection = here.connect()
+        self._compiled: dict[tuple[Executable, frozenset[str]], _Compiled] = {}
         self._waiting = waiting  # used in the store's thread; waits for a lock until a deadline
         self._thread = thread
         self.dialect = here.dialect.name
@@ -241,6 +268,21 @@ class SqliteDriver:
             if not _locked(exc):
                 raise
         return await self._in_thread(lambda connection: _execute(connection, statement, params))
+
+    async def write(self, statement: Executable, params: Mapping[str, Any]) -> int:
+        """The compiled SQL straight to sqlite3 on the loop's connection; anything unusual
+        (a lock, an error) goes the ordinary way, which waits or raises as ``execute`` does."""
+        key = (statement, frozenset(params))
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = _Compiled.of(statement, params, self._here)
+        raw = self._on_loop().connection.dbapi_connection
+        if raw is not None:
+            try:
+                return int(raw.execute(compiled.sql, compiled.values(params)).rowcount)
+            except sqlite3.Error:
+                pass
+        return (await self.execute(statement, params)).rowcount
 
     async def transaction(self, steps: Sequence[Step]) -> list[Done]:
         try:

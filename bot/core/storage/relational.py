@@ -263,8 +263,11 @@ class RelationalStore:
         self._claims += 1
         if self._claims % CLEAR_CLAIMS_EVERY == 0:
             await self._run(delete(deliveries).where(deliveries.c.seen_at < now - ttl_seconds))
-        done = await self._run(self._claim, {"key": key, "seen_at": now, "expired": now - ttl_seconds})
-        return done.rowcount == 1
+        params = {"key": key, "seen_at": now, "expired": now - ttl_seconds}
+        try:
+            return await self._driver.write(self._claim, params) == 1
+        except (OSError, SQLAlchemyError) as exc:
+            raise StorageError(f"database error: {_reason(exc)}") from None
 
     async def release_delivery(self, key: str) -> None:
         await self._run(delete(deliveries).where(deliveries.c.key == key))

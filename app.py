@@ -173,9 +173,9 @@ async def cmd_fuzz(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_diagram(args: argparse.Namespace, settings: Settings) -> int:
-    from dialogs.flowchart import FlowchartMachine, mermaid
+    from dialogs.flowchart import mermaid
 
-    print(mermaid(FlowchartMachine(content_of(settings).flowchart)))
+    print(mermaid(content_of(settings).flowchart))
     return 0
 
 

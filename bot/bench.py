@@ -4,6 +4,7 @@ with 10,000 stored conversations, and match time with a large FAQ."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -52,7 +53,7 @@ async def seed(engine: ConversationEngine, count: int) -> None:
     await _turn(engine, "seed-template", "no")
     template = await engine.store.load(conversation_key(CHANNEL, "bench", "seed-template"))
     assert template is not None
-    template.version = 0
+    template = dataclasses.replace(template, version=0)
     for start in range(0, count, 500):
         keys = [
             conversation_key(CHANNEL, "bench", f"seeded-{i}") for i in range(start, min(count, start + 500))

@@ -15,11 +15,11 @@ from bot.core.invariants import Invariants
 from bot.core.messages import Incoming, Outgoing
 from bot.core.storage import conversation_key
 from bot.core.storage.relational import RelationalStore
+from bot.core.vocabulary import FlowId, Verb
 
 CHANNEL, CONVERSATION = "fuzz", "C-fuzz"
 USERS = ("U1", "U2", "U3")
-VERBS = ["answer", "back", "why", "stop", "record", "tour", "option", "walk", "ask", "help", "faq"]
-VERBS += ["none", "induction", "bogus", ""]
+VERBS = [*(str(v) for v in Verb), "bogus", ""]
 ARGS = ["yes", "no", "next", "back", "stop", "acknowledge", "again", "send", "cancel", "start"]
 ARGS += ["0", "1", "2", "3", "9", "-1", "²", "፩", "١", "01", "1.5"]
 ARGS += ["", "x" * 50]
@@ -66,13 +66,13 @@ class Fuzzer:
 
     async def _forged(self, user: str) -> str:
         """A value in the button format, from any flow, often at the current walk and step."""
-        state = await self.engine.store.load(conversation_key(CHANNEL, CONVERSATION, user))
+        state = await self.engine.load(conversation_key(CHANNEL, CONVERSATION, user))
         verb, arg = self.rng.choice(VERBS), self.rng.choice((*ARGS, *self.faq_ids[:5]))
         head = f"{verb}:{arg}" if arg else verb
-        walk = state.walk if state and state.walk and self.rng.random() < 0.8 else "abc123"
-        step = (
-            str(state.step) if state and self.rng.random() < 0.8 else self.rng.choice(("0", "²", "፩", "99"))
-        )
+        flow = state.tour if state.active is FlowId.TOUR else state.walk
+        current = flow is not None and self.rng.random() < 0.8
+        walk = flow.run if flow is not None and current else "abc123"
+        step = str(flow.moves) if flow is not None and current else self.rng.choice(("0", "²", "፩", "99"))
         return self.rng.choice((head, f"{head}@{walk}.{step}", f"{head}@{walk}", f"@{walk}.{step}"))
 
     async def turn(self, result: FuzzResult) -> None:
@@ -85,8 +85,8 @@ class Fuzzer:
             result.crashes += 1
             result.note(f"crash on {incoming!r}:\n{traceback.format_exc(limit=3)}")
             return
-        state = await self.engine.store.load(conversation_key(CHANNEL, CONVERSATION, user))
-        problems = self.invariants.problems(state) if state else []
+        state = await self.engine.load(conversation_key(CHANNEL, CONVERSATION, user))
+        problems = self.invariants.problems(state)
         if problems:
             result.impossible += 1
             result.note(f"impossible state after {incoming!r}: {problems}")

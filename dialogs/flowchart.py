@@ -1,78 +1,298 @@
-"""The response-decision flowchart as a strict state machine built from content.
+"""The flowchart walk: the response-decision flowchart as a strict state machine, and what the
+officer sees at each of its states.
 
-A question is a state, an answer (``yes``/``no``) an event, an outcome a final state. The
-machine is rebuilt each turn from the stored state value, so nothing is pickled.
+Every question and every outcome of ``content/flowchart.yaml`` is a state; ``note`` (waiting
+for the officer's optional note before a record is sent) and ``ended`` are states too. Answers,
+going back, asking for a record, sending it and stopping are events; which way "back" goes is a
+guard on the path so far. Entering a state says what the officer sees there, so a reply can
+never disagree with where the walk is. The machine is rebuilt each turn on the stored
+``WalkState``: nothing is pickled.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import secrets
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
 from statemachine import State, StateMachine
 from statemachine.exceptions import TransitionNotAllowed
+from statemachine.transition_list import TransitionList
 
-from bot.core.content.models import Flowchart
-from bot.core.errors import FlowError
+from bot.core.choices import ChoiceValue, Stamp
+from bot.core.content.models import Content, Flowchart
+from bot.core.messages import DecisionRecord, timestamp
+from bot.core.present import Presenter
+from bot.core.text import clean, first_link
+from bot.core.turn import Turn
+from bot.core.vocabulary import Intent, Verb
 
 ANSWERS = ("yes", "no")
+NOTE = "note"
+ENDED = "ended"
+NOTE_LIMIT = 2000
 
 
-@dataclass
-class _Position:
-    """The model the machine reads and writes: only a state value."""
+class WalkState(BaseModel):
+    """One walk, as stored; also the model its machine reads and writes (``at``)."""
 
-    state: str
+    model_config = ConfigDict(extra="forbid")
+
+    run: str  # a random id per walk: a button from another walk is refused
+    at: str  # a question, an outcome, ``note`` or ``ended``
+    path: list[tuple[str, str]] = Field(default_factory=list)  # (question, answer) so far
+    outcome: str | None = None  # the outcome reached, kept while at ``note``
+    moves: int = 0  # grows with every transition, so each message's buttons are distinct
+
+    @property
+    def stamp(self) -> Stamp:
+        return Stamp(self.run, self.moves)
+
+    @property
+    def finished(self) -> bool:
+        return self.at == ENDED
 
 
-class FlowchartMachine:
-    """Builds the machine class once, then answers questions for any stored position."""
+def build_machine(chart: Flowchart) -> type[StateMachine]:
+    """The machine class for this flowchart; python-statemachine validates it on creation."""
+    states = {q.id: State(q.id, value=q.id, initial=q.id == chart.start) for q in chart.questions}
+    states |= {o.id: State(o.id, value=o.id) for o in chart.outcomes}
+    escalating = [states[o.id] for o in chart.outcomes if o.escalate != "no"]
+    ended = State(ENDED, value=ENDED, final=True)
+    questions = [states[q.id] for q in chart.questions]
+    events: dict[str, Any] = {
+        answer: _any(states[q.id].to(states[getattr(q, answer)], on="remember") for q in chart.questions)
+        for answer in ANSWERS
+    }
+    back = [
+        states[getattr(q, answer)].to(states[q.id], cond=_came_from(q.id), on="forget")
+        for q in chart.questions
+        for answer in ANSWERS
+    ]
+    events["stop"] = _any(s.to(ended, on="say_stopped") for s in states.values())
+    events["restart"] = _any(q.to(states[chart.start], on="reset") for q in questions)
+    if escalating:
+        note = State(NOTE, value=NOTE)
+        back += [note.to(o, cond=_reached(o.id)) for o in escalating]
+        events["record"] = _any(o.to(note) for o in escalating)
+        events["cancel"] = _any(note.to(o, cond=_reached(o.id), on="say_cancelled") for o in escalating)
+        events["submit"] = note.to(ended, on="send_record")
+        states[NOTE] = note
+    events["back"] = _any(back)
+    return type("ResponseFlowchart", (StateMachine,), {**states, ENDED: ended, **events})
 
-    def __init__(self, chart: Flowchart) -> None:
-        self.chart = chart
-        self.start = chart.start
-        self.outcomes = {o.id for o in chart.outcomes}
-        self.questions = {q.id for q in chart.questions}
-        self.machine_class = _build_class(chart)
 
-    def instance(self, state: str | None = None) -> StateMachine:
-        """A machine positioned at ``state`` (default: the start question)."""
-        return self.machine_class(model=_Position(state or self.start), state_field="state")
+def _any(transitions: Iterable[TransitionList]) -> TransitionList:
+    """One event from several transitions (python-statemachine joins them with ``|``)."""
+    listed = list(transitions)
+    combined = listed[0]
+    for transition in listed[1:]:
+        combined = combined | transition
+    return combined
 
-    def answer(self, state: str, answer: str) -> str:
-        """The node reached by answering ``answer`` at ``state``; FlowError if not allowed."""
-        if answer not in ANSWERS:
-            raise FlowError(f"'{answer}' is not an answer")
-        if state not in self.questions:
-            raise FlowError(f"'{state}' is not a question")
-        machine = self.instance(state)
+
+def _came_from(question: str) -> Callable[[WalkState], bool]:
+    """Guard for "back": it returns to the question answered last, whichever led here."""
+
+    def came_from(model: WalkState) -> bool:
+        return bool(model.path) and model.path[-1][0] == question
+
+    came_from.__name__ = f"came_from_{question}"
+    return came_from
+
+
+def _reached(outcome: str) -> Callable[[WalkState], bool]:
+    """Guard for leaving the note step: back to the outcome the walk reached."""
+
+    def reached(model: WalkState) -> bool:
+        return model.outcome == outcome
+
+    reached.__name__ = f"reached_{outcome}"
+    return reached
+
+
+def mermaid(chart: Flowchart) -> str:
+    """The questions and outcomes as a Mermaid diagram, read from the machine's own answer
+    transitions (back, record and stop are left out: they would hide the decisions)."""
+    machine = build_machine(chart)
+    lines = ["stateDiagram-v2", "    direction LR", f"    [*] --> {chart.start}"]
+    lines += [f"    {o.id} --> [*]" for o in chart.outcomes]
+    for state in machine.states:
+        for transition in state.transitions:
+            for event in transition.events:
+                if str(event) in ANSWERS and transition.source is state:
+                    lines.append(f"    {state.id} --> {transition.target.id} : {str(event).capitalize()}")
+    return "\n".join(lines) + "\n"
+
+
+class WalkDialog:
+    """Walks an officer through the flowchart: the machine decides every move; this class
+    turns typed words and buttons into its events and says what each state shows."""
+
+    def __init__(self, content: Content, present: Presenter) -> None:
+        self.present = present
+        self.chart = content.flowchart
+        self.machine = build_machine(content.flowchart)
+        self.outcomes = {o.id: o for o in content.flowchart.outcomes}
+        self.questions = frozenset(q.id for q in content.flowchart.questions)
+
+    # --- the machine ------------------------------------------------------------------
+
+    def _send(self, turn: Turn, state: WalkState, event: str, **values: Any) -> bool:
+        """Send ``event``; False (and nothing changed) where the flowchart does not allow it."""
+        machine = self.machine(model=state, state_field="at", listeners=[self])
         try:
-            machine.send(answer)
-        except TransitionNotAllowed as exc:
-            raise FlowError(str(exc)) from exc
-        return str(machine.current_state_value)
+            machine.send(event, turn=turn, **values)
+        except TransitionNotAllowed:
+            return False
+        return True
 
-    def is_outcome(self, node: str) -> bool:
-        return node in self.outcomes
+    def remember(self, model: WalkState, source: State, target: State, event: str, turn: Turn) -> None:
+        model.path.append((source.id, str(event)))
+        if target.id in self.outcomes:
+            model.outcome = turn.outcome_logged = target.id
 
+    def forget(self, model: WalkState) -> None:
+        model.path.pop()
+        model.outcome = None
 
-def _build_class(chart: Flowchart) -> type[StateMachine]:
-    states: dict[str, State] = {}
-    for question in chart.questions:
-        states[question.id] = State(question.id, value=question.id, initial=question.id == chart.start)
-    for outcome in chart.outcomes:
-        states[outcome.id] = State(outcome.id, value=outcome.id, final=True)
-    events: dict[str, Any] = {}
-    for answer in ANSWERS:
-        transitions = [states[q.id].to(states[getattr(q, answer)]) for q in chart.questions]
-        combined = transitions[0]
-        for transition in transitions[1:]:
-            combined = combined | transition
-        events[answer] = combined
-    attributes: dict[str, Any] = {**states, **events}
-    return type("ResponseFlowchart", (StateMachine,), attributes)
+    def reset(self, model: WalkState, turn: Turn) -> None:
+        model.path, model.outcome = [], None
+        turn.say(self.present.text("restarted"), self.present.text("walk_intro"))
 
+    def say_stopped(self, turn: Turn) -> None:
+        turn.say(self.present.text("stopped"))
 
-def mermaid(machine: FlowchartMachine) -> str:
-    """The flowchart as a Mermaid state diagram, generated from the machine itself."""
-    return format(machine.instance(), "mermaid")
+    def say_cancelled(self, turn: Turn) -> None:
+        turn.say(self.present.text("record_cancelled"))
+
+    def before_transition(self, model: WalkState) -> None:
+        model.moves += 1
+
+    def on_enter_state(self, model: WalkState, turn: Turn) -> None:
+        self.where_now(turn, model)
+
+    # --- entry and position ------------------------------------------------------------
+
+    def start(self, turn: Turn) -> WalkState:
+        """A new walk at the first question, with its own run id."""
+        state = WalkState(run=secrets.token_hex(3), at=self.chart.start)
+        turn.say(self.present.text("walk_intro"))
+        self.where_now(turn, state)
+        return state
+
+    def in_progress(self, state: WalkState) -> bool:
+        """At a question or the note step; at an outcome the officer is free to move on."""
+        return state.at not in self.outcomes and not state.finished
+
+    def at_question(self, state: WalkState) -> bool:
+        return state.at in self.questions
+
+    def where_now(self, turn: Turn, state: WalkState) -> None:
+        """Say what the officer sees at the walk's state."""
+        if state.at == NOTE:
+            turn.say(self.present.record_prompt(state.stamp))
+        elif state.at in self.outcomes:
+            turn.say(self.present.outcome(state.at, path=state.path, stamp=state.stamp))
+        elif not state.finished:
+            turn.say(self.present.question(state.at, number=len(state.path) + 1, stamp=state.stamp))
+
+    # --- typed words and buttons --------------------------------------------------------
+
+    def typed(self, turn: Turn, state: WalkState, intent: Intent | None, text: str) -> bool:
+        """Act on typed text; False when it is not for the walk (a question, say)."""
+        if state.at == NOTE:
+            self.typed_note(turn, state, intent, text)
+            return True
+        if state.at in self.outcomes:
+            moves = {Intent.STOP: "stop", Intent.BACK: "back"}
+            if intent is Intent.WHY:
+                self.where_now(turn, state)
+            event = moves.get(intent) if intent is not None else None
+            return self._move(turn, state, event) or intent is Intent.WHY
+        if intent in (Intent.YES, Intent.NO):
+            return self._send(turn, state, str(intent))
+        if intent is Intent.WHY:
+            self.why(turn, state)
+        elif intent is Intent.START_WALK:
+            self.where_now(turn, state)
+        elif intent in (Intent.BACK, Intent.STOP, Intent.RESTART):
+            self.move_or_explain(turn, state, str(intent))
+        return intent in (Intent.WHY, Intent.START_WALK, Intent.BACK, Intent.STOP, Intent.RESTART)
+
+    def _move(self, turn: Turn, state: WalkState, event: str | None) -> bool:
+        return event is not None and self._send(turn, state, event)
+
+    def typed_note(self, turn: Turn, state: WalkState, intent: Intent | None, text: str) -> None:
+        """At the note step anything typed is the note, except stop, back and skip."""
+        if intent is Intent.STOP:
+            self._send(turn, state, "cancel")
+        elif intent is Intent.BACK:
+            self._send(turn, state, "back")
+        else:
+            self._send(turn, state, "submit", note=None if intent is Intent.SKIP else text)
+
+    def move_or_explain(self, turn: Turn, state: WalkState, event: str) -> None:
+        """Back at the first question has nowhere to go: say so and ask it again."""
+        if not self._send(turn, state, event):
+            turn.say(self.present.text("first_question"))
+            self.where_now(turn, state)
+
+    def why(self, turn: Turn, state: WalkState) -> None:
+        if state.at in self.outcomes or state.at == NOTE:
+            self.where_now(turn, state)
+        else:
+            turn.say(self.present.why(state.at))
+            self.where_now(turn, state)
+
+    def pressed(self, turn: Turn, state: WalkState, value: ChoiceValue) -> bool:
+        """Act on a current step button; False for one the walk cannot take here (stale)."""
+        if value.verb is Verb.ANSWER:
+            return value.arg in ANSWERS and self._send(turn, state, value.arg)
+        if value.verb is Verb.BACK and not value.arg:
+            self.move_or_explain(turn, state, "back")
+            return True
+        if value.verb is Verb.WHY and not value.arg:
+            self.why(turn, state)
+            return True
+        if value.verb is Verb.STOP and not value.arg:
+            return self._send(turn, state, "stop")
+        if value.verb is Verb.RECORD:
+            return self.pressed_record(turn, state, value.arg)
+        return False
+
+    def pressed_record(self, turn: Turn, state: WalkState, arg: str) -> bool:
+        outcome = self.outcomes.get(state.outcome or "")
+        if outcome is None or outcome.escalate == "no":
+            turn.say(self.present.text("no_record_here"))
+            return True
+        if state.at == NOTE and not arg:
+            self.where_now(turn, state)
+            return True
+        events = {"": "record", "send": "submit", "cancel": "cancel"}
+        return arg in events and self._send(turn, state, events[arg], note=None)
+
+    # --- the record -------------------------------------------------------------------
+
+    def send_record(self, model: WalkState, turn: Turn, note: str | None) -> None:
+        """Send the record; the walk then ends, so no old button can send it again."""
+        note = clean(note, limit=NOTE_LIMIT)[0] if note else None
+        outcome = self.outcomes[model.outcome or ""]
+        incoming = turn.incoming
+        record = DecisionRecord(
+            id=f"R-{secrets.token_hex(4).upper()}",
+            created_at=timestamp(turn.now),
+            user=incoming.user,
+            user_name=incoming.user_name,
+            channel=incoming.channel,
+            conversation=incoming.conversation,
+            outcome=outcome.id,
+            outcome_title=outcome.title,
+            urgency=outcome.escalate,
+            path=tuple(model.path),
+            comment=note or None,
+            link=first_link(note) if note else None,
+        )
+        turn.send_record(record, self.present.record_notice(record))
+        turn.say(self.present.record_sent(record))

@@ -1,47 +1,333 @@
-"""The induction tour as a strict state machine.
+"""The induction tour for new starters: chapters, check questions, feedback, the
+acknowledgement and the completion record, as a strict state machine.
 
-The phases are states; which chapter the officer is on is a plain value stored beside the
-state, so the same small machine serves any number of chapters from content.
+The phases are states (``paused`` too: a tour put aside by "stop" or by a flowchart check,
+resumed where it was); which chapter the officer is on is a value on the model, so one small
+machine serves any number of chapters from content. Entering a state says what it shows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import secrets
+from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
 from statemachine import State, StateMachine
 from statemachine.exceptions import TransitionNotAllowed
 
-from bot.core.errors import FlowError
+from bot.core.choices import ChoiceValue, Stamp
+from bot.core.content.models import Chapter, Content
+from bot.core.messages import Choice, InductionRecord, Reply, timestamp
+from bot.core.present import Presenter
+from bot.core.turn import Turn
+from bot.core.vocabulary import Intent, Verb
 
 
 class InductionTour(StateMachine):
     reading = State("reading", value="reading", initial=True)
     checking = State("checking", value="checking")
-    retrying = State("retrying", value="retrying")
+    retrying = State("retrying", value="retrying")  # a second try after a wrong answer
     acknowledging = State("acknowledging", value="acknowledging")
+    paused = State("paused", value="paused")
     done = State("done", value="done", final=True)
 
     proceed = reading.to(checking)
-    wrong = checking.to(retrying)
-    next_chapter = checking.to(reading) | retrying.to(reading)
-    finish = checking.to(acknowledging) | retrying.to(acknowledging)
-    back = reading.to(reading) | checking.to(reading) | retrying.to(reading) | acknowledging.to(reading)
-    acknowledge = acknowledging.to(done)
+    wrong = checking.to(retrying, on="say_wrong")
+    right = (
+        checking.to(reading, cond="more_chapters", on=["say_right", "next_chapter"])
+        | checking.to(acknowledging, on="say_right")
+        | retrying.to(reading, cond="more_chapters", on=["say_right", "next_chapter"])
+        | retrying.to(acknowledging, on="say_right")
+    )
+    reveal = retrying.to(reading, cond="more_chapters", on=["say_answer", "next_chapter"]) | retrying.to(
+        acknowledging, on="say_answer"
+    )
+    back = (
+        reading.to(reading, cond="past_first_chapter", on="previous_chapter")
+        | checking.to(reading)
+        | retrying.to(reading)
+        | acknowledging.to(reading)
+    )
+    pause = (
+        reading.to(paused, on="keep_place")
+        | checking.to(paused, on="keep_place")
+        | retrying.to(paused, on="keep_place")
+        | acknowledging.to(paused, on="keep_place")
+    )
+    resume = (
+        paused.to(reading, cond="returning_to")
+        | paused.to(checking, cond="returning_to")
+        | paused.to(retrying, cond="returning_to")
+        | paused.to(acknowledging, cond="returning_to")
+    )
+    acknowledge = acknowledging.to(done, on="finish")
 
 
-@dataclass
-class _Phase:
-    state: str
+PAUSED = str(InductionTour.paused.value)
+DONE = str(InductionTour.done.value)
+CHECKS = frozenset({str(InductionTour.checking.value), str(InductionTour.retrying.value)})
+# Which tour buttons each phase offers; any other is an expired (or forged) button.
+MOVES = {
+    "reading": frozenset({"next", "back", "stop"}),
+    "checking": frozenset({"back", "stop"}),
+    "retrying": frozenset({"back", "stop"}),
+    "acknowledging": frozenset({"acknowledge", "back", "stop"}),
+}
 
 
-def step(phase: str, event: str) -> str:
-    """The phase after ``event``; FlowError when the tour does not allow it there."""
-    machine = InductionTour(model=_Phase(phase), state_field="state")
-    try:
-        machine.send(event)
-    except (TransitionNotAllowed, AttributeError) as exc:
-        raise FlowError(f"'{event}' is not allowed in phase '{phase}'") from exc
-    return str(machine.current_state_value)
+class TourState(BaseModel):
+    """One attempt at the tour, as stored; also the model its machine reads and writes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    run: str  # a random id per attempt: a button from another attempt is refused
+    at: str = str(InductionTour.reading.value)
+    chapter: int = 0
+    results: dict[str, bool] = Field(default_factory=dict)  # chapter id: right first time
+    started_at: str
+    resume: str | None = None  # the phase a paused tour returns to
+    moves: int = 0
+
+    @property
+    def stamp(self) -> Stamp:
+        return Stamp(self.run, self.moves)
+
+    @property
+    def finished(self) -> bool:
+        return self.at == DONE
 
 
-START = str(InductionTour.reading.value)
+class TourDialog:
+    """Moves the officer through the tour; the phase changes only through the machine."""
+
+    def __init__(self, content: Content, present: Presenter) -> None:
+        self.chapters = content.induction.chapters
+        self.texts = content.messages.texts
+        self.labels = content.messages.labels
+        self.present = present
+        self.version = content.about.version
+
+    # --- the machine ------------------------------------------------------------------
+
+    def _send(self, turn: Turn, state: TourState, event: str, **values: Any) -> bool:
+        machine = InductionTour(model=state, state_field="at", listeners=[self])
+        try:
+            machine.send(event, turn=turn, **values)
+        except TransitionNotAllowed:
+            return False
+        return True
+
+    def more_chapters(self, model: TourState) -> bool:
+        return model.chapter + 1 < len(self.chapters)
+
+    def past_first_chapter(self, model: TourState) -> bool:
+        return model.chapter > 0
+
+    def returning_to(self, model: TourState, target: State) -> bool:
+        return model.resume == target.id
+
+    def next_chapter(self, model: TourState) -> None:
+        model.chapter += 1
+
+    def previous_chapter(self, model: TourState) -> None:
+        model.chapter -= 1
+
+    def keep_place(self, model: TourState, source: State) -> None:
+        model.resume = source.id
+
+    def before_transition(self, model: TourState) -> None:
+        model.moves += 1
+
+    def on_enter_state(self, model: TourState, turn: Turn) -> None:
+        self.where_now(turn, model)
+
+    def say_right(self, model: TourState, source: State, turn: Turn, option: int) -> None:
+        model.results.setdefault(self._chapter(model).id, source.id == "checking")
+        feedback = self._chapter(model).check.options[option].feedback
+        turn.say(Reply(text=self.texts.induction_right.format(feedback=feedback)))
+
+    def say_wrong(self, model: TourState, turn: Turn, option: int) -> None:
+        model.results[self._chapter(model).id] = False
+        feedback = self._chapter(model).check.options[option].feedback
+        turn.say(Reply(text=self.texts.induction_wrong.format(feedback=feedback)))
+
+    def say_answer(self, model: TourState, turn: Turn) -> None:
+        chapter = self._chapter(model)
+        check = chapter.check
+        text = self.texts.induction_reveal.format(answer=check.answer.text, explanation=check.explanation)
+        turn.say(Reply(text=text, quotes=tuple(self.present.cite(c) for c in chapter.cites)))
+
+    def finish(self, model: TourState, turn: Turn) -> None:
+        right = sum(model.results.get(c.id, False) for c in self.chapters)
+        turn.induction = self._record(turn, model, finished=True, score=right)
+        team = self.present.about.comms_team
+        turn.say(Reply(text=self.texts.induction_done.format(comms_team=team), choices=self.present.menu()))
+
+    # --- entry and position ------------------------------------------------------------
+
+    def start(self, turn: Turn, state: TourState | None, *, again: bool = False) -> TourState | None:
+        """Resume where the officer left off; or, if they have completed the tour before,
+        offer to go through it again (a new attempt, beside the completed one); or start.
+        Returns the tour now under way, or ``None`` when only the offer was made."""
+        if state is not None and not state.finished:
+            turn.say(Reply(text=self.texts.induction_resume))
+            if state.at == PAUSED:
+                self._send(turn, state, "resume")
+            else:
+                self.where_now(turn, state)
+            return state
+        done = [a for a in turn.attempts if a.finished_at]
+        if done and not again:
+            self._already_done(turn, max(done, key=lambda a: a.finished_at or ""))
+            return None
+        state = TourState(run=secrets.token_hex(3), started_at=timestamp(turn.now))
+        turn.induction = self._record(turn, state)
+        turn.say(Reply(text=self.texts.induction_intro))
+        self.where_now(turn, state)
+        return state
+
+    def _already_done(self, turn: Turn, done: InductionRecord) -> None:
+        text = self.texts.induction_already_done.format(
+            date=(done.finished_at or "")[:10], score=done.score or 0, total=done.out_of
+        )
+        again = Choice(self.labels.take_again, ChoiceValue(Verb.INDUCTION, "again").encode())
+        menu = ChoiceValue(Verb.INDUCTION).encode()
+        others = tuple(c for c in self.present.menu() if c.value != menu)
+        turn.say(Reply(text=text, choices=(again, *others)))
+
+    def in_progress(self, state: TourState) -> bool:
+        return state.at not in (PAUSED, DONE)
+
+    def pause(self, turn: Turn, state: TourState) -> None:
+        """Put the tour aside (for a flowchart check): ``start`` resumes it."""
+        self._send(turn, state, "pause")
+
+    # --- typed words and buttons --------------------------------------------------------
+
+    def typed(self, turn: Turn, state: TourState, intent: Intent | None, text: str) -> bool:
+        """Act on typed text; False when it is not for the tour (a question, say)."""
+        if intent is Intent.BACK:
+            self.back(turn, state)
+        elif intent is Intent.STOP:
+            self.stop(turn, state)
+        elif intent is Intent.INDUCTION:
+            self.where_now(turn, state)
+        elif intent is Intent.NEXT and state.at in ("reading", "acknowledging"):
+            self._send(turn, state, "proceed" if state.at == "reading" else "acknowledge")
+        elif state.at in CHECKS and (number := small_number(text)) is not None:
+            self.answer(turn, state, number - 1)
+        else:
+            return False
+        return True
+
+    def pressed(self, turn: Turn, state: TourState, value: ChoiceValue) -> bool:
+        """Act on a current tour button; False for one the tour cannot take here (stale)."""
+        if value.verb is Verb.OPTION:
+            number = small_number(value.arg)
+            if state.at not in CHECKS or number is None:
+                return False
+            self.answer(turn, state, number)
+            return True
+        if value.arg not in MOVES.get(state.at, frozenset()):
+            return False
+        moves = {"next": "proceed", "acknowledge": "acknowledge"}
+        if value.arg == "back":
+            self.back(turn, state)
+        elif value.arg == "stop":
+            self.stop(turn, state)
+        else:
+            self._send(turn, state, moves[value.arg])
+        return True
+
+    def answer(self, turn: Turn, state: TourState, option: int) -> None:
+        """An answer to the chapter's check: right, wrong (one more try), or the answer shown."""
+        options = self._chapter(state).check.options
+        if not 0 <= option < len(options):
+            self.where_now(turn, state)
+        elif options[option].correct:
+            self._send(turn, state, "right", option=option)
+        else:
+            self._send(turn, state, "wrong" if state.at == "checking" else "reveal", option=option)
+
+    def back(self, turn: Turn, state: TourState) -> None:
+        if not self._send(turn, state, "back"):
+            turn.say(Reply(text=self.texts.induction_first_chapter))
+            self.where_now(turn, state)
+
+    def stop(self, turn: Turn, state: TourState) -> None:
+        self._send(turn, state, "pause")
+        turn.say(Reply(text=self.texts.induction_paused))
+
+    def _chapter(self, state: TourState) -> Chapter:
+        return self.chapters[state.chapter]
+
+    def _record(
+        self, turn: Turn, state: TourState, *, finished: bool = False, score: int | None = None
+    ) -> InductionRecord:
+        incoming = turn.incoming
+        return InductionRecord(
+            user=incoming.user,
+            user_name=incoming.user_name,
+            channel=incoming.channel,
+            started_at=state.started_at,
+            finished_at=timestamp(turn.now) if finished else None,
+            score=score,
+            out_of=len(self.chapters),
+            acknowledged=finished,
+            content_version=self.version,
+        )
+
+    # --- what the officer sees ----------------------------------------------------------
+
+    def where_now(self, turn: Turn, state: TourState) -> None:
+        if state.at == "reading":
+            turn.say(self._reading(state))
+        elif state.at in CHECKS:
+            turn.say(self._check(state))
+        elif state.at == "acknowledging":
+            turn.say(self._summary(state))
+
+    def _button(self, label: str, verb: Verb, state: TourState, arg: str = "") -> Choice:
+        return Choice(label, ChoiceValue(verb, arg, state.stamp).encode())
+
+    def _reading(self, state: TourState) -> Reply:
+        chapter = self._chapter(state)
+        title = self.texts.induction_chapter.format(
+            number=state.chapter + 1, total=len(self.chapters), title=chapter.title
+        )
+        choices = [self._button(self.labels.continue_, Verb.TOUR, state, "next")]
+        if state.chapter:
+            choices.append(self._button(self.labels.back, Verb.TOUR, state, "back"))
+        choices.append(self._button(self.labels.stop, Verb.TOUR, state, "stop"))
+        quotes = tuple(self.present.cite(c) for c in chapter.cites)
+        return Reply(title=title, text=chapter.text, quotes=quotes, choices=tuple(choices))
+
+    def _check(self, state: TourState) -> Reply:
+        check = self._chapter(state).check
+        choices = [self._button(o.text, Verb.OPTION, state, str(n)) for n, o in enumerate(check.options)]
+        choices.append(self._button(self.labels.back, Verb.TOUR, state, "back"))
+        text = f"{self.texts.induction_check}\n{check.question}"
+        lines = [f"{n}. {o.text}" for n, o in enumerate(check.options, 1)]
+        return Reply(text="\n".join([text, *lines]), choices=tuple(choices))
+
+    def _summary(self, state: TourState) -> Reply:
+        results = state.results
+        right = sum(results.get(c.id, False) for c in self.chapters)
+        parts = [self.texts.induction_score.format(right=right, total=len(self.chapters))]
+        reread = [f"• {c.title}" for c in self.chapters if not results.get(c.id, False)]
+        parts += [self.texts.induction_reread, *reread] if reread else [self.texts.induction_all_right]
+        parts += ["", self.texts.induction_ack_prompt]
+        choices = (
+            self._button(self.labels.acknowledge, Verb.TOUR, state, "acknowledge"),
+            self._button(self.labels.back, Verb.TOUR, state, "back"),
+        )
+        return Reply(text="\n".join(parts), choices=choices)
+
+
+def small_number(text: str) -> int | None:
+    """An option number typed or pressed: ASCII digits only ("²" or "፩" are digits to
+    ``str.isdigit`` but not to ``int``), and short."""
+    text = text.strip()
+    if text.isascii() and text.isdigit() and len(text) <= 3:
+        return int(text)
+    return None

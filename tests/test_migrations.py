@@ -20,6 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, inspect, select, text
 
 from bot.core.errors import StorageError
+from bot.core.state import ConversationState
 from bot.core.storage import migrate
 from bot.core.storage.relational import RelationalStore
 from bot.core.storage.schema import metadata, records
@@ -128,8 +129,10 @@ async def test_a_first_release_database_is_upgraded_and_keeps_everything(tmp_pat
 
     store = await RelationalStore.open(f"sqlite:///{path}")
     try:
-        state = await store.load("k")
-        assert state is not None and (state.node, state.version) == ("threat", 3)
+        saved = await store.load("k")
+        assert saved is not None
+        state = ConversationState.from_saved(saved)
+        assert state.walk is not None and (state.walk.at, state.version) == ("threat", 3)
         kept = {k.record.id: k for k in await store.export()}
         assert kept["R-1"].record.comment == "their words" and kept["R-1"].comment_attached
         assert kept["R-2"].record.comment is None and not kept["R-2"].comment_attached

@@ -4,6 +4,7 @@ no lost or doubled step when turns race, within one server or across two."""
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -19,11 +20,20 @@ from bot.core.content import Content
 from bot.core.engine import ConversationEngine
 from bot.core.errors import ConflictError, StorageError
 from bot.core.messages import DecisionRecord, Incoming, InductionRecord, Outgoing
-from bot.core.state import ConversationState
+from bot.core.storage.port import Saved
 from bot.core.storage.relational import RelationalStore, driver_url, shown_url
 from bot.devtools.scratch_db import scratch_database
 from bot.settings import Settings
 from tests.conftest import ROOT, Clock, Officer, labels, text_of
+
+
+def at(node: str, version: int = 0) -> Saved:
+    """A stored state as the store sees it: JSON it keeps without reading."""
+    return Saved(json.dumps({"node": node}), version)
+
+
+def node_of(saved: Saved) -> str:
+    return str(json.loads(saved.data)["node"])
 
 
 @pytest.fixture
@@ -68,41 +78,34 @@ def induction(user: str, started_at: str, finished_at: str | None = None) -> Ind
 
 async def test_a_new_conversation_is_saved_at_version_1_and_loads_as_saved(db: RelationalStore) -> None:
     assert await db.load("k") is None
-    state = ConversationState(flow="flowchart", node="unlawful", path=[("safety", "no")], updated_at=5.0)
-    assert await db.save("k", state) == 1
+    data = '{"schema":2,"walk":{"run":"a1","at":"unlawful","path":[["safety","no"]]}}'
+    assert await db.save("k", Saved(data, updated_at=5.0)) == 1
     loaded = await db.load("k")
     assert loaded is not None and loaded.version == 1
-    assert (loaded.flow, loaded.node, loaded.path, loaded.updated_at) == (
-        "flowchart",
-        "unlawful",
-        [("safety", "no")],
-        5.0,
-    )
+    assert (loaded.data, loaded.updated_at) == (data, 5.0)
 
 
 async def test_a_save_from_a_stale_version_is_refused_and_the_winner_kept(db: RelationalStore) -> None:
-    await db.save("k", ConversationState(node="safety"))
+    await db.save("k", at("safety"))
     first, second = await db.load("k"), await db.load("k")
     assert first is not None and second is not None
-    first.node = "unlawful"
-    assert await db.save("k", first) == 2
-    second.node = "threat"
+    assert await db.save("k", at("unlawful", first.version)) == 2
     with pytest.raises(ConflictError):
-        await db.save("k", second)
+        await db.save("k", at("threat", second.version))
     with pytest.raises(ConflictError):
-        await db.save("k", ConversationState(node="new"))  # a second "first" save loses too
+        await db.save("k", at("new"))  # a second "first" save loses too
     kept = await db.load("k")
-    assert kept is not None and (kept.node, kept.version) == ("unlawful", 2)
+    assert kept is not None and (node_of(kept), kept.version) == ("unlawful", 2)
 
 
 async def test_of_many_simultaneous_saves_from_one_version_exactly_one_wins(database_url: str) -> None:
     """Separate stores, as separate servers have, each with its own connections."""
     stores = [await RelationalStore.open(database_url) for _ in range(4)]
     try:
-        await stores[0].save("k", ConversationState(node="safety"))
+        await stores[0].save("k", at("safety"))
 
         async def attempt(store: RelationalStore, n: int) -> bool:
-            state = ConversationState(node=f"n{n}", version=1)
+            state = at(f"n{n}", 1)
             try:
                 await store.save("k", state)
             except ConflictError:
@@ -112,7 +115,7 @@ async def test_of_many_simultaneous_saves_from_one_version_exactly_one_wins(data
         results = await asyncio.gather(*(attempt(stores[n % 4], n) for n in range(12)))
         assert results.count(True) == 1
         kept = await stores[1].load("k")
-        assert kept is not None and kept.version == 2 and kept.node == f"n{results.index(True)}"
+        assert kept is not None and kept.version == 2 and node_of(kept) == f"n{results.index(True)}"
     finally:
         for store in stores:
             await store.close()
@@ -191,8 +194,8 @@ async def test_purge_deletes_only_what_is_older_than_the_cutoff(db: RelationalSt
     await db.log_unanswered("old", "2025-01-01T09:00:00Z")
     await db.log_unanswered("new", "2026-11-01T09:00:00Z")
     cutoff = datetime(2026, 1, 1, tzinfo=UTC)
-    await db.save("idle", ConversationState(updated_at=cutoff.timestamp() - 1))
-    await db.save("recent", ConversationState(updated_at=cutoff.timestamp() + 1))
+    await db.save("idle", Saved("{}", updated_at=cutoff.timestamp() - 1))
+    await db.save("recent", Saved("{}", updated_at=cutoff.timestamp() + 1))
 
     purged = await db.purge(cutoff)
 
@@ -206,13 +209,13 @@ async def test_purge_deletes_only_what_is_older_than_the_cutoff(db: RelationalSt
 
 async def test_everything_is_still_there_after_the_store_is_reopened(database_url: str) -> None:
     store = await RelationalStore.open(database_url)
-    await store.save("k", ConversationState(node="threat"))
+    await store.save("k", at("threat"))
     await store.add_record(decision(1, comment="kept"), "v")
     await store.close()
     store = await RelationalStore.open(database_url)
     try:
         state = await store.load("k")
-        assert state is not None and state.node == "threat"
+        assert state is not None and node_of(state) == "threat"
         assert (await store.records())[0].comment == "kept"
     finally:
         await store.close()
@@ -284,14 +287,14 @@ async def test_a_sqlite_write_waits_for_another_writer_without_holding_up_the_ev
     other = sqlite3.connect(tmp_path / "advisor.db", isolation_level=None)
     try:
         other.execute("BEGIN IMMEDIATE")  # another process is writing
-        save = asyncio.create_task(store.save("k", ConversationState(node="safety")))
+        save = asyncio.create_task(store.save("k", at("safety")))
         for _ in range(5):
             await asyncio.sleep(0.02)  # the event loop keeps turning meanwhile
         assert not save.done()
         other.execute("COMMIT")
         assert await asyncio.wait_for(save, 5) == 1
         loaded = await store.load("k")
-        assert loaded is not None and loaded.node == "safety"
+        assert loaded is not None and node_of(loaded) == "safety"
     finally:
         other.close()
         await store.close()

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.content.models import Content
-from bot.core.faq import FLOWCHART, FaqMatcher, MatchResult
+from bot.core.faq import FLOWCHART, Decision, FaqMatcher
 from bot.core.present import Presenter
+
+WALK_ID = "flowchart"  # how the evaluation and ``ask --json`` name the flowchart walk
 
 
 @dataclass(frozen=True)
@@ -37,22 +39,24 @@ class AskResult:
         return "\n".join(lines)
 
 
-def decide(matcher: FaqMatcher, presenter: Presenter, question: str) -> AskResult:
-    """Answer from the matcher's decision; the flowchart counts as an answer with id ``flowchart``."""
-    result: MatchResult = matcher.match(question)
-    best = result.best
-    score = best.score if best else 0.0
-    suggestions = tuple("flowchart" if m.id == FLOWCHART else m.id for m in result.suggestions)
-    if result.kind == "answer" and best is not None and best.id == FLOWCHART:
-        text = presenter.content.messages.texts.walk_intro
-        return AskResult(True, "flowchart", score, text, None, ())
-    if result.kind == "answer" and best is not None:
-        reply = presenter.answer(presenter.entries[best.id])
-        entry = presenter.entries[best.id]
-        return AskResult(True, best.id, score, entry.answer, reply.quotes[0].cite, suggestions)
-    if result.kind == "suggest":
-        return AskResult(False, None, score, presenter.texts.did_you_mean, None, suggestions)
-    return AskResult(False, None, score, presenter.unknown().text, None, ())
+def decide(matcher: FaqMatcher, present: Presenter, question: str) -> AskResult:
+    """The decision and reply a conversation would give (the router uses the same
+    ``MatchResult.decision`` and ``Presenter.matched``), for a question asked outside any
+    conversation; the walk counts as an answer with id ``flowchart``."""
+    result = matcher.match(question)
+    decision = result.decision
+    score = result.best.score if result.best else 0.0
+    suggestions = tuple(WALK_ID if m.id == FLOWCHART else m.id for m in result.suggestions)
+    if decision is Decision.WALK:
+        text = present.text("walk_intro").text
+        return AskResult(True, WALK_ID, score, text, None, ())
+    reply = present.matched(result)
+    if decision is Decision.ANSWER and result.best is not None:
+        entry = present.entries[result.best.id]
+        return AskResult(True, entry.id, score, entry.answer, reply.quotes[0].cite, suggestions)
+    return AskResult(
+        False, None, score, reply.text, None, suggestions if decision is Decision.SUGGEST else ()
+    )
 
 
 def answer_once(content: Content, question: str, *, cache: Path | None = None) -> AskResult:

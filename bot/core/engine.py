@@ -20,8 +20,7 @@ from bot.core.storage import Store, conversation_key
 from bot.core.storage.port import Effects, UnansweredQuestion
 from bot.core.text import scrub
 from bot.core.turn import Turn
-from bot.core.walk import FLOW
-from dialogs.flowchart import FlowchartMachine
+from bot.core.vocabulary import FlowId
 
 log = logging.getLogger("advisor.engine")
 
@@ -48,9 +47,7 @@ class ConversationEngine:
         self.content = content
         self.store = store
         self.matcher = matcher or FaqMatcher.from_content(content)
-        self.router = Router(
-            content=content, matcher=self.matcher, machine=FlowchartMachine(content.flowchart)
-        )
+        self.router = Router(content=content, matcher=self.matcher)
         self.idle_seconds = idle_minutes * 60
         self.clock = clock
         self.notify = notify
@@ -70,36 +67,38 @@ class ConversationEngine:
         key = conversation_key(incoming.channel, incoming.conversation, incoming.user)
         async with self._lock(key):
             for _ in range(3):
-                turn = await self._run(key, incoming)
+                turn, state, idle = await self._run(key, incoming)
                 effects = self._effects(turn)
                 try:
-                    if not (turn.idle_and_unchanged and not effects):  # else nothing worth a write
-                        turn.state.version = await self.store.save(key, turn.state, effects)
+                    if not (idle and not effects):  # else nothing worth a write
+                        state.version = await self.store.save(key, state.saved(), effects)
                 except ConflictError:
                     log.info("conflict key=%s: retrying on fresh state", key)
                     continue
                 await self._apply(turn)
-                return _outgoing(turn)
+                return _outgoing(turn, state)
             return await self._busy(key)
 
-    async def _run(self, key: str, incoming: Incoming) -> Turn:
-        state = await self.store.load(key) or ConversationState()
+    async def load(self, key: str) -> ConversationState:
+        saved = await self.store.load(key)
+        return ConversationState() if saved is None else ConversationState.from_saved(saved)
+
+    async def _run(self, key: str, incoming: Incoming) -> tuple[Turn, ConversationState, bool]:
+        """The turn, the state it leaves, and whether it found and left the officer in no flow
+        (most questions: nothing worth a write; a paused tour is still saved, so its time keeps
+        it from the retention purge)."""
+        state = await self.load(key)
         now = self.clock()
-        turn = Turn(incoming=incoming, state=state, now=now)
-        if state.flow == FLOW and now.timestamp() - state.updated_at > self.idle_seconds:
-            state.clear()
+        turn = Turn(incoming=incoming, now=now)
+        if state.active is FlowId.WALK and now.timestamp() - state.updated_at > self.idle_seconds:
+            state.walk = None
             turn.say(self.router.present.text("idle_expired", minutes=round(self.idle_seconds / 60)))
         if self.router.may_start_tour(incoming, state):
             turn.attempts = await self.store.attempts(channel=incoming.channel, user=incoming.user)
-        before = state.position()
-        self.router.route(turn)
-        # Most questions from an officer who is in no flow change nothing worth a write; a
-        # paused tour is still saved, so its time keeps it from the retention purge.
-        turn.idle_and_unchanged = (
-            state.flow is None and state.suspended is None and state.position() == before
-        )
+        was_empty = state.empty
+        self.router.route(turn, state)
         state.updated_at = now.timestamp()
-        return turn
+        return turn, state, was_empty and state.empty
 
     def _effects(self, turn: Turn) -> Effects:
         asked = timestamp(turn.now)
@@ -131,12 +130,12 @@ class ConversationEngine:
                 await self.notify(escalation)
 
     async def _busy(self, key: str) -> Outgoing:
-        state = await self.store.load(key) or ConversationState()
-        turn = Turn(incoming=Incoming("", "", ""), state=state, now=self.clock())
+        state = await self.load(key)
+        turn = Turn(incoming=Incoming("", "", ""), now=self.clock())
         turn.say(self.router.present.text("busy"))
         turn.refused = True
-        self.router.where_now(turn)
-        return _outgoing(turn)
+        self.router.where_now(turn, state)
+        return _outgoing(turn, state)
 
     async def home(self, user: str, limit: int = 5) -> Reply:
         """The menu and this officer's recent decision records."""
@@ -152,7 +151,7 @@ class ConversationEngine:
         incoming = scrubbed(incoming)
         key = conversation_key(incoming.channel, incoming.conversation, incoming.user)
         try:
-            state = await self.store.load(key) or ConversationState()
+            state = await self.load(key)
         except AdvisorError:
             state = ConversationState()
         return Outgoing(replies=(self.error_reply(),), state=_view(state), accepted=False)
@@ -170,13 +169,21 @@ def scrubbed(incoming: Incoming) -> Incoming:
 
 
 def _view(state: ConversationState) -> StateView:
-    return StateView(flow=state.flow, node=state.node, outcome=state.outcome)
+    """Where the officer is: the flow, its pending question or tour phase, the outcome."""
+    flow = state.active
+    walk, tour = state.walk, state.tour
+    if flow is FlowId.TOUR and tour is not None:
+        return StateView(flow=flow, node=tour.at)
+    if flow is FlowId.WALK and walk is not None:
+        node = None if walk.outcome is not None else walk.at
+        return StateView(flow=flow, node=node, outcome=walk.outcome)
+    return StateView()
 
 
-def _outgoing(turn: Turn) -> Outgoing:
+def _outgoing(turn: Turn, state: ConversationState) -> Outgoing:
     return Outgoing(
         replies=tuple(turn.replies),
-        state=_view(turn.state),
+        state=_view(state),
         escalations=tuple(turn.escalations),
         accepted=not turn.refused,
     )

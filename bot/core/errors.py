@@ -24,13 +24,14 @@ class ContentError(AdvisorError):
         super().__init__(f"{where}:{key} {reason}")
 
 
-class FlowError(AdvisorError):
-    """A flow was asked to do something its state does not allow."""
-
-
 class StorageError(AdvisorError):
     """The conversation store could not read or write."""
 
 
 class ConflictError(StorageError):
     """A save lost a race: another turn saved a newer version first."""
+
+
+class StateError(StorageError):
+    """A stored conversation state this release cannot read (an unknown schema, say): the turn
+    fails politely and the state is left for a release that can."""

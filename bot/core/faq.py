@@ -17,6 +17,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,6 +35,13 @@ Kind = Literal["answer", "suggest", "unknown"]
 Vector = npt.NDArray[np.floating[Any]]
 
 
+class Decision(StrEnum):
+    ANSWER = "answer"  # an FAQ entry
+    WALK = "walk"  # the officer has a post to deal with: the flowchart walk
+    SUGGEST = "suggest"  # "did you mean" close matches
+    UNKNOWN = "unknown"  # the policy does not say
+
+
 @dataclass(frozen=True)
 class Match:
     id: str
@@ -47,6 +55,13 @@ class MatchResult:
     kind: Kind
     best: Match | None
     suggestions: tuple[Match, ...]
+
+    @property
+    def decision(self) -> Decision:
+        """What the bot does with it: answer an entry, start the walk, suggest, or decline."""
+        if self.kind == "answer" and self.best is not None:
+            return Decision.WALK if self.best.id == FLOWCHART else Decision.ANSWER
+        return Decision.SUGGEST if self.kind == "suggest" else Decision.UNKNOWN
 
 
 class Analyzer:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.core.choices import ChoiceValue
-from bot.core.content.models import Content, FaqEntry, Outcome, Question
-from bot.core.faq import FLOWCHART, Match
+from bot.core.choices import ChoiceValue, Stamp
+from bot.core.content.models import Content, FaqEntry, Outcome
+from bot.core.faq import FLOWCHART, Decision, Match, MatchResult
 from bot.core.messages import Choice, DecisionRecord, Quote, Reply
-from bot.core.state import ConversationState
+from bot.core.vocabulary import Verb
 
 
 class Presenter:
@@ -32,10 +32,10 @@ class Presenter:
 
     def menu(self) -> tuple[Choice, ...]:
         return (
-            Choice(self.labels.start_walk, ChoiceValue("walk", "start").encode()),
-            Choice(self.labels.ask, ChoiceValue("ask").encode()),
-            Choice(self.labels.induction, ChoiceValue("induction").encode()),
-            Choice(self.labels.help, ChoiceValue("help").encode()),
+            Choice(self.labels.start_walk, ChoiceValue(Verb.WALK, "start").encode()),
+            Choice(self.labels.ask, ChoiceValue(Verb.ASK).encode()),
+            Choice(self.labels.induction, ChoiceValue(Verb.INDUCTION).encode()),
+            Choice(self.labels.help, ChoiceValue(Verb.HELP).encode()),
         )
 
     def greeting(self) -> Reply:
@@ -72,40 +72,51 @@ class Presenter:
         quote = self.cite(entry.section, entry.quote)
         return Reply(text=entry.answer, title=entry.title, quotes=(quote,), choices=related, prompt=prompt)
 
+    def matched(self, result: MatchResult) -> Reply:
+        """The reply to a question that does not start the walk: the answer, close matches,
+        or an honest "the policy does not say"."""
+        if result.decision is Decision.ANSWER and result.best is not None:
+            return self.answer(self.entries[result.best.id])
+        if result.decision is Decision.SUGGEST:
+            return self.suggestions(result.suggestions)
+        return self.unknown()
+
     def suggestions(self, matches: Iterable[Match]) -> Reply:
         choices = [self._suggestion(m.id) for m in matches]
-        choices.append(Choice(self.labels.none_of_these, ChoiceValue("none").encode()))
+        choices.append(Choice(self.labels.none_of_these, ChoiceValue(Verb.NONE).encode()))
         return Reply(text=self.texts.did_you_mean, choices=tuple(choices))
 
     def _suggestion(self, entry_id: str) -> Choice:
         if entry_id == FLOWCHART:
-            return Choice(self.labels.start_walk, ChoiceValue("walk", "start").encode())
+            return Choice(self.labels.start_walk, ChoiceValue(Verb.WALK, "start").encode())
         return self._faq_choice(self.entries[entry_id])
 
     @staticmethod
     def _faq_choice(entry: FaqEntry) -> Choice:
-        return Choice(entry.title, ChoiceValue("faq", entry.id).encode())
+        return Choice(entry.title, ChoiceValue(Verb.FAQ, entry.id).encode())
 
     # --- the flowchart walk -------------------------------------------------------------
 
-    def _walk_choice(self, label: str, verb: str, state: ConversationState, arg: str = "") -> Choice:
-        return Choice(label, ChoiceValue(verb, arg, state.walk, state.step).encode())
+    @staticmethod
+    def _step_choice(label: str, verb: Verb, stamp: Stamp, arg: str = "") -> Choice:
+        return Choice(label, ChoiceValue(verb, arg, stamp).encode())
 
-    def question(self, state: ConversationState) -> Reply:
+    def question(self, question_id: str, *, number: int, stamp: Stamp) -> Reply:
         """The pending question with Yes, No, Back (after the first), Why and Stop."""
-        question = self.questions[state.node or ""]
-        text = self.texts.question.format(number=state.step + 1, text=question.text)
+        question = self.questions[question_id]
+        text = self.texts.question.format(number=number, text=question.text)
         choices = [
-            self._walk_choice(self.labels.yes, "answer", state, "yes"),
-            self._walk_choice(self.labels.no, "answer", state, "no"),
+            self._step_choice(self.labels.yes, Verb.ANSWER, stamp, "yes"),
+            self._step_choice(self.labels.no, Verb.ANSWER, stamp, "no"),
         ]
-        if state.path:
-            choices.append(self._walk_choice(self.labels.back, "back", state))
-        choices.append(self._walk_choice(self.labels.why, "why", state))
-        choices.append(self._walk_choice(self.labels.stop, "stop", state))
+        if number > 1:
+            choices.append(self._step_choice(self.labels.back, Verb.BACK, stamp))
+        choices.append(self._step_choice(self.labels.why, Verb.WHY, stamp))
+        choices.append(self._step_choice(self.labels.stop, Verb.STOP, stamp))
         return Reply(text=text, choices=tuple(choices))
 
-    def why(self, question: Question) -> Reply:
+    def why(self, question_id: str) -> Reply:
+        question = self.questions[question_id]
         quotes = tuple(self.cite(c) for c in question.cites)
         return Reply(title=self.texts.why_title, text=question.why, quotes=quotes)
 
@@ -117,10 +128,10 @@ class Presenter:
             for node, answer in path
         ]
 
-    def outcome(self, state: ConversationState) -> Reply:
+    def outcome(self, outcome_id: str, *, path: Iterable[tuple[str, str]], stamp: Stamp) -> Reply:
         """The end of a walk: path, steps, considerations, citations and what next."""
-        outcome = self.outcomes[state.outcome or ""]
-        parts = [outcome.summary, self.texts.outcome_path, *self.path_lines(state.path)]
+        outcome = self.outcomes[outcome_id]
+        parts = [outcome.summary, self.texts.outcome_path, *self.path_lines(path)]
         parts += ["", self.texts.outcome_steps, *(f"{n}. {s}" for n, s in enumerate(outcome.steps, 1))]
         if outcome.considerations:
             items = self.content.flowchart.considerations
@@ -132,7 +143,7 @@ class Presenter:
             title=outcome.title,
             text="\n".join(parts),
             quotes=tuple(self.cite(c) for c in outcome.cites),
-            choices=self._outcome_choices(outcome, state),
+            choices=self._outcome_choices(outcome, stamp),
             prompt=self.texts.outcome_next,
         )
 
@@ -144,20 +155,20 @@ class Presenter:
             return self.texts.escalate_optional.format(comms_team=team)
         return None
 
-    def _outcome_choices(self, outcome: Outcome, state: ConversationState) -> tuple[Choice, ...]:
+    def _outcome_choices(self, outcome: Outcome, stamp: Stamp) -> tuple[Choice, ...]:
         choices = []
         if outcome.escalate != "no":
-            choices.append(self._walk_choice(self.labels.send_record, "record", state))
-        choices.append(self._walk_choice(self.labels.back, "back", state))
-        choices.append(Choice(self.labels.start_again, ChoiceValue("walk", "start").encode()))
-        choices.append(Choice(self.labels.ask_question, ChoiceValue("ask").encode()))
+            choices.append(self._step_choice(self.labels.send_record, Verb.RECORD, stamp))
+        choices.append(self._step_choice(self.labels.back, Verb.BACK, stamp))
+        choices.append(Choice(self.labels.start_again, ChoiceValue(Verb.WALK, "start").encode()))
+        choices.append(Choice(self.labels.ask_question, ChoiceValue(Verb.ASK).encode()))
         return tuple(choices)
 
-    def record_prompt(self, state: ConversationState) -> Reply:
+    def record_prompt(self, stamp: Stamp) -> Reply:
         text = self.texts.record_prompt.format(comms_team=self.about.comms_team)
         choices = (
-            self._walk_choice(self.labels.send_without_note, "record", state, "send"),
-            self._walk_choice(self.labels.cancel, "record", state, "cancel"),
+            self._step_choice(self.labels.send_without_note, Verb.RECORD, stamp, "send"),
+            self._step_choice(self.labels.cancel, Verb.RECORD, stamp, "cancel"),
         )
         return Reply(text=text, choices=choices)
 

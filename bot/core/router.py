@@ -1,328 +1,242 @@
-"""Decides what a turn does: commands, walk steps, button presses and policy questions."""
+"""Decides what a turn does: a flow is active, so it gets the words or the button first;
+otherwise the officer is answered from the policy. Commands and buttons each go through one
+table."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from bot.core.choices import ChoiceValue, decode
 from bot.core.content.models import Content
-from bot.core.faq import FLOWCHART, FaqMatcher
+from bot.core.faq import Decision, FaqMatcher
 from bot.core.messages import Incoming, Reply
 from bot.core.present import Presenter
 from bot.core.state import ConversationState
 from bot.core.text import clean, command_word, looks_unreadable
-from bot.core.tour import Tour
 from bot.core.turn import Turn
-from bot.core.walk import FLOW, NOTE, Walk
-from dialogs.flowchart import ANSWERS, FlowchartMachine
+from bot.core.vocabulary import STEP_VERBS, FlowId, Intent, Verb
+from dialogs.flowchart import WalkDialog
+from dialogs.induction import TourDialog
 
 INPUT_LIMIT = 4000
-TOUR = "induction"
-# Which flow each step button belongs to: a button only acts in its own flow, at its own step.
-WALK_VERBS = {"answer": FLOW, "back": FLOW, "why": FLOW, "stop": FLOW, "record": FLOW}
-WALK_VERBS |= {"tour": TOUR, "option": TOUR}
-# The tour moves each phase allows; anything else is an expired (or forged) button.
-TOUR_MOVES = {
-    "reading": frozenset({"next", "back", "stop"}),
-    "checking": frozenset({"back", "stop"}),
-    "retrying": frozenset({"back", "stop"}),
-    "acknowledging": frozenset({"acknowledge", "back", "stop"}),
-}
 COMMAND_LENGTH = 100  # longer than any command word: such text is only ever a question
+ASIDES = (Intent.HELP, Intent.MENU, Intent.ASK)  # answered mid-flow, then the step again
+
+
+class Dialog(Protocol):
+    """What the router asks of a flow; each flow's state is its own typed model."""
+
+    def typed(self, turn: Turn, state: Any, intent: Intent | None, text: str) -> bool: ...
+    def pressed(self, turn: Turn, state: Any, value: ChoiceValue) -> bool: ...
+    def where_now(self, turn: Turn, state: Any) -> None: ...
+    def in_progress(self, state: Any) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A flow's dialog and where its state lives in the conversation."""
+
+    dialog: Dialog
+    get: Callable[[ConversationState], Any]
 
 
 class Router:
     """Channel-independent conversation logic over a ``Turn``; persistence is the engine's."""
 
-    def __init__(self, *, content: Content, matcher: FaqMatcher, machine: FlowchartMachine) -> None:
+    def __init__(self, *, content: Content, matcher: FaqMatcher) -> None:
         self.present = Presenter(content)
-        self.tour = Tour(content, self.present)
-        self.walk = Walk(self.present, machine)
+        self.walk = WalkDialog(content, self.present)
+        self.tour = TourDialog(content, self.present)
         self.matcher = matcher
-        self.machine = machine
+        self.flows = {
+            FlowId.WALK: Slot(self.walk, lambda s: s.walk),
+            FlowId.TOUR: Slot(self.tour, lambda s: s.tour),
+        }
         words = content.messages.words
         self.words = {
-            command_word(w): name for name in type(words).model_fields for w in getattr(words, name)
+            command_word(w): Intent(name) for name in type(words).model_fields for w in getattr(words, name)
         }
-        self.version = content.about.version
 
     # --- entry ------------------------------------------------------------------------
+
+    def intent(self, text: str) -> Intent | None:
+        return self.words.get(command_word(text))
 
     def may_start_tour(self, incoming: Incoming, state: ConversationState) -> bool:
         """Whether this turn may start the induction afresh, so the engine loads the officer's
         earlier attempts first (a completion is offered, never overwritten)."""
-        if state.flow == TOUR or state.suspended:
+        if state.tour is not None:
             return False
         if incoming.choice is not None:
             value = decode(incoming.choice)
-            return value is not None and value.verb == "induction"
-        text = clean(incoming.text[: COMMAND_LENGTH * 2], limit=COMMAND_LENGTH)[0]
-        return self.words.get(command_word(text)) == "induction"
+            return value is not None and value.verb is Verb.INDUCTION
+        return (
+            self.intent(clean(incoming.text[: COMMAND_LENGTH * 2], limit=COMMAND_LENGTH)[0])
+            is Intent.INDUCTION
+        )
 
-    def route(self, turn: Turn) -> None:
+    def route(self, turn: Turn, state: ConversationState) -> None:
         if turn.incoming.choice is not None:
-            self.press(turn, turn.incoming.choice)
-            return
+            self.press(turn, state, turn.incoming.choice)
+        else:
+            self.read(turn, state)
+        if state.walk is not None and state.walk.finished:
+            state.walk = None
+        if state.tour is not None and state.tour.finished:
+            state.tour = None
+
+    def read(self, turn: Turn, state: ConversationState) -> None:
         text, cut = clean(turn.incoming.text, limit=INPUT_LIMIT)
         if not text and turn.incoming.attachments:
-            turn.say(self.present.text("attachment_only"))  # a screenshot: ask for words
-            self.where_now(turn)
-            return
-        if looks_unreadable(text) or not text:
-            turn.say(self.present.text("unreadable" if text else "empty"))
-            self.where_now(turn)
-            return
-        if cut:
-            turn.say(self.present.text("too_long", limit=INPUT_LIMIT))
-        self.typed(turn, text)
+            self.aside(turn, state, self.present.text("attachment_only"))  # a screenshot: ask for words
+        elif looks_unreadable(text) or not text:
+            self.aside(turn, state, self.present.text("unreadable" if text else "empty"))
+        else:
+            if cut:
+                turn.say(self.present.text("too_long", limit=INPUT_LIMIT))
+            self.typed(turn, state, text)
 
-    def where_now(self, turn: Turn) -> None:
-        """Repeat where the officer is, so a walk is never lost behind another reply."""
-        state = turn.state
-        if state.flow == TOUR:
-            self.tour.where_now(turn)
-        elif state.flow == FLOW:
-            self.walk.where_now(turn)
+    def where_now(self, turn: Turn, state: ConversationState) -> None:
+        """Repeat where the officer is, so a flow is never lost behind another reply."""
+        if (flow := state.active) is not None:
+            slot = self.flows[flow]
+            slot.dialog.where_now(turn, slot.get(state))
 
-    def aside(self, turn: Turn, reply: Reply) -> None:
+    def aside(self, turn: Turn, state: ConversationState, reply: Reply) -> None:
         """Say something that is not a step, then repeat where the officer is."""
         turn.say(reply)
-        self.where_now(turn)
+        self.where_now(turn, state)
 
     # --- typed text ---------------------------------------------------------------------
 
-    def typed(self, turn: Turn, text: str) -> None:
+    def typed(self, turn: Turn, state: ConversationState, text: str) -> None:
         head, _, rest = text.partition(" ")
-        if rest.strip() and self.words.get(command_word(head)) == "ask":
-            text = rest.strip()  # "ask can I ...": the question itself, in any channel
-            word = None
+        if rest.strip() and self.intent(head) is Intent.ASK:
+            text, intent = rest.strip(), None  # "ask can I ...": the question itself, in any channel
         else:
-            word = self.words.get(command_word(text))
-        state = turn.state
-        if state.flow == TOUR:
-            self.tour_text(turn, text, word)
-        elif state.flow == FLOW and state.awaiting == NOTE:
-            self.note_text(turn, text, word)
-        elif state.flow == FLOW and state.node:
-            self.walk_text(turn, text, word)
-        else:
-            self.idle_text(turn, text, word)
-
-    def idle_text(self, turn: Turn, text: str, word: str | None) -> None:
-        at_outcome = turn.state.flow == FLOW and turn.state.outcome is not None
-        actions: dict[str, Callable[[Turn], None]] = {
-            "help": lambda t: t.say(self.present.help()),
-            "menu": lambda t: t.say(self.present.greeting()),
-            "start_walk": self.walk.start,
-            "restart": self.walk.start,
-            "ask": lambda t: t.say(self.present.text("ask_prompt")),
-            "induction": self.tour.start,
-        }
-        if at_outcome:
-            actions |= {"stop": self.walk.stop, "back": self.walk.back, "why": self.where_now}
-        if word in actions:
-            actions[word](turn)
-        elif word in {"stop"}:
-            turn.say(self.present.text("nothing_to_stop"))
-        elif word in {"back", "why", "yes", "no"}:
-            turn.say(self.present.text("not_in_walk"))
-        else:
-            self.question(turn, text, in_walk=False)
-
-    def walk_text(self, turn: Turn, text: str, word: str | None) -> None:
-        actions: dict[str, Callable[[Turn], None]] = {
-            "yes": lambda t: self.answer(t, "yes"),
-            "no": lambda t: self.answer(t, "no"),
-            "back": self.walk.back,
-            "restart": self.walk.restart,
-            "why": self.walk.why,
-            "stop": self.walk.stop,
-            "start_walk": self.where_now,
-            "help": lambda t: self.aside(t, self.present.help()),
-            "menu": lambda t: self.aside(t, self.present.help()),
-            "ask": lambda t: self.aside(t, self.present.text("ask_prompt")),
-        }
-        if word in actions:
-            actions[word](turn)
+            intent = self.intent(text)
+        flow = state.active
+        if flow is None:
+            self.idle(turn, state, intent, text)
             return
-        self.question(turn, text, in_walk=True)
-        turn.say(self.present.text("side_answer_back"))
-        self.where_now(turn)
+        slot = self.flows[flow]
+        flow_state = slot.get(state)
+        if slot.dialog.typed(turn, flow_state, intent, text):
+            return
+        if not slot.dialog.in_progress(flow_state):
+            self.idle(turn, state, intent, text)  # a walk at its outcome: the officer moves on
+        elif intent in ASIDES:
+            self.aside(turn, state, self.present.help() if intent is not Intent.ASK else self.ask_prompt())
+        elif intent is Intent.START_WALK:
+            self.start_walk(turn, state)  # mid-tour: the tour is put aside, "induction" resumes it
+        else:
+            self.question(turn, state, text, in_flow=True)
+            self.aside(turn, state, self.present.text("side_answer_back"))
 
-    def tour_text(self, turn: Turn, text: str, word: str | None) -> None:
-        phase = turn.state.node
-        actions: dict[str, Callable[[Turn], None]] = {
-            "back": self.tour.back,
-            "stop": self.tour.pause,
-            "induction": self.tour.where_now,
-            "help": lambda t: self.aside(t, self.present.help()),
-            "menu": lambda t: self.aside(t, self.present.help()),
-            "start_walk": self.walk_from_tour,
+    def idle(self, turn: Turn, state: ConversationState, intent: Intent | None, text: str) -> None:
+        actions: dict[Intent, Callable[[], None]] = {
+            Intent.HELP: lambda: turn.say(self.present.help()),
+            Intent.MENU: lambda: turn.say(self.present.greeting()),
+            Intent.START_WALK: lambda: self.start_walk(turn, state),
+            Intent.RESTART: lambda: self.start_walk(turn, state),
+            Intent.ASK: lambda: turn.say(self.ask_prompt()),
+            Intent.INDUCTION: lambda: self.start_tour(turn, state),
+            Intent.STOP: lambda: turn.say(self.present.text("nothing_to_stop")),
+            Intent.BACK: lambda: turn.say(self.present.text("not_in_walk")),
+            Intent.WHY: lambda: turn.say(self.present.text("not_in_walk")),
+            Intent.YES: lambda: turn.say(self.present.text("not_in_walk")),
+            Intent.NO: lambda: turn.say(self.present.text("not_in_walk")),
         }
-        if phase == "reading":
-            actions["next"] = self.tour.proceed
-        if phase == "acknowledging":
-            actions["next"] = self.tour.acknowledge
-        if word in actions:
-            actions[word](turn)
-        elif phase in {"checking", "retrying"} and (number := small_number(text)) is not None:
-            self.tour.answer(turn, number - 1)
+        action = actions.get(intent) if intent is not None else None
+        if action is not None:
+            action()
         else:
-            self.question(turn, text, in_walk=True)
-            turn.say(self.present.text("side_answer_back"))
-            self.where_now(turn)
+            self.question(turn, state, text, in_flow=False)
 
-    def walk_from_tour(self, turn: Turn) -> None:
-        """A post needs checking mid-tour: put the tour aside; "induction" resumes it."""
-        self.tour.suspend(turn)
-        self.walk.start(turn)
+    def ask_prompt(self) -> Reply:
+        return self.present.text("ask_prompt")
 
-    def note_text(self, turn: Turn, text: str, word: str | None) -> None:
-        if word == "stop":
-            self.walk.cancel_record(turn)
-        elif word == "back":
-            self.walk.back(turn)
-        elif word == "skip":
-            self.walk.send_record(turn, None)
-        else:
-            self.walk.send_record(turn, text)
+    def start_walk(self, turn: Turn, state: ConversationState) -> None:
+        """A new walk; a tour under way is put aside (paused) first."""
+        if state.tour is not None and self.tour.in_progress(state.tour):
+            self.tour.pause(turn, state.tour)
+        state.walk = self.walk.start(turn)
 
-    def question(self, turn: Turn, text: str, *, in_walk: bool) -> None:
+    def start_tour(self, turn: Turn, state: ConversationState, *, again: bool = False) -> None:
+        tour = self.tour.start(turn, state.tour, again=again)
+        if tour is not None:
+            state.walk, state.tour = None, tour
+
+    def question(self, turn: Turn, state: ConversationState, text: str, *, in_flow: bool) -> None:
         """Answer a policy question, offer close matches, or say honestly that it's not covered."""
         result = self.matcher.match(text)
-        best = result.best
-        if result.kind == "answer" and best is not None and best.id == FLOWCHART:
-            if in_walk:
-                turn.say(self.present.text("not_an_answer"))
-            else:
-                self.walk.start(turn)
-        elif result.kind == "answer" and best is not None:
-            turn.say(self.present.answer(self.present.entries[best.id]))
-        elif result.kind == "suggest":
-            turn.say(self.present.suggestions(result.suggestions))
+        decision = result.decision
+        if decision is Decision.WALK and in_flow:
+            turn.say(self.present.text("not_an_answer"))
+        elif decision is Decision.WALK:
+            self.start_walk(turn, state)
         else:
-            turn.say(self.present.unknown())
-            turn.unanswered.append(text)
+            turn.say(self.present.matched(result))
+            if decision is Decision.UNKNOWN:
+                turn.unanswered.append(text)
 
     # --- buttons ------------------------------------------------------------------------
 
-    def press(self, turn: Turn, raw: str) -> None:
+    def press(self, turn: Turn, state: ConversationState, raw: str) -> None:
         value = decode(raw)
-        if value is None or not self._current(value, turn.state):
-            self.stale(turn)
-            return
-        handler = self._press_handlers().get(value.verb)
-        if handler is None:
-            self.stale(turn)
+        if value is None:
+            self.stale(turn, state)
+        elif value.verb in STEP_VERBS:
+            self.press_step(turn, state, value, STEP_VERBS[value.verb])
+        elif value.stamp is not None:
+            self.stale(turn, state)  # menu and answer buttons never carry a step
         else:
-            handler(turn, value)
+            self._menu_presses()[value.verb](turn, state, value)
 
-    @staticmethod
-    def _current(value: ChoiceValue, state: ConversationState) -> bool:
-        """Walk buttons must name the current flow, walk and step; menu and FAQ buttons never
-        expire (and never carry a walk)."""
-        flow = WALK_VERBS.get(value.verb)
-        if flow is not None:
-            here = (value.walk, value.step) == (state.walk, state.step) and value.walk is not None
-            return here and flow == state.flow
-        return value.walk is None
+    def press_step(self, turn: Turn, state: ConversationState, value: ChoiceValue, flow: FlowId) -> None:
+        """A step button acts only in its own flow, at the move it was shown for."""
+        slot = self.flows[flow]
+        flow_state = slot.get(state)
+        current = flow_state is not None and state.active is flow and value.stamp == flow_state.stamp
+        if not current or not slot.dialog.pressed(turn, flow_state, value):
+            self.stale(turn, state)
 
-    def _press_handlers(self) -> dict[str, Callable[[Turn, ChoiceValue], None]]:
+    def _menu_presses(self) -> dict[Verb, Callable[[Turn, ConversationState, ChoiceValue], None]]:
         return {
-            "walk": self.press_start,
-            "ask": lambda t, v: t.say(self.present.text("ask_prompt")),
-            "help": lambda t, v: t.say(self.present.help()),
-            "faq": self.press_faq,
-            "none": lambda t, v: t.say(self.present.unknown()),
-            "answer": self.press_answer,
-            "back": lambda t, v: self.walk.back(t),
-            "why": lambda t, v: self.walk.why(t),
-            "stop": lambda t, v: self.walk.stop(t),
-            "record": self.press_record,
-            "induction": self.press_induction,
-            "tour": self.press_tour,
-            "option": self.press_option,
+            Verb.WALK: self.press_start,
+            Verb.ASK: lambda t, s, v: t.say(self.ask_prompt()),
+            Verb.HELP: lambda t, s, v: t.say(self.present.help()),
+            Verb.FAQ: self.press_faq,
+            Verb.NONE: lambda t, s, v: t.say(self.present.unknown()),
+            Verb.INDUCTION: self.press_induction,
         }
 
-    def press_induction(self, turn: Turn, value: ChoiceValue) -> None:
+    def press_induction(self, turn: Turn, state: ConversationState, value: ChoiceValue) -> None:
         if value.arg not in {"", "again"}:
-            self.stale(turn)
+            self.stale(turn, state)
         else:
-            self.tour.start(turn, again=value.arg == "again")
+            self.start_tour(turn, state, again=value.arg == "again")
 
-    def press_option(self, turn: Turn, value: ChoiceValue) -> None:
-        number = small_number(value.arg)
-        if turn.state.node in {"checking", "retrying"} and number is not None:
-            self.tour.answer(turn, number)
+    def press_start(self, turn: Turn, state: ConversationState, value: ChoiceValue) -> None:
+        if state.active is FlowId.WALK and state.walk is not None and self.walk.at_question(state.walk):
+            self.stale(turn, state)  # a walk is under way: an older menu button must not reset it
         else:
-            self.stale(turn)
+            self.start_walk(turn, state)
 
-    def press_tour(self, turn: Turn, value: ChoiceValue) -> None:
-        moves: dict[str, Callable[[Turn], None]] = {
-            "next": self.tour.proceed,
-            "back": self.tour.back,
-            "stop": self.tour.pause,
-            "acknowledge": self.tour.acknowledge,
-        }
-        if value.arg not in TOUR_MOVES.get(turn.state.node or "", frozenset()):
-            self.stale(turn)
-        else:
-            moves[value.arg](turn)
-
-    def answer(self, turn: Turn, answer: str) -> None:
-        if not self.walk.answer(turn, answer):
-            self.stale(turn)
-
-    def press_answer(self, turn: Turn, value: ChoiceValue) -> None:
-        if value.arg in ANSWERS:
-            self.answer(turn, value.arg)
-        else:
-            self.stale(turn)
-
-    def press_start(self, turn: Turn, value: ChoiceValue) -> None:
-        if turn.state.flow == FLOW and turn.state.node:
-            self.stale(turn)  # a walk is under way: an older menu button must not reset it
-        elif turn.state.flow == TOUR:
-            self.walk_from_tour(turn)  # the tour is put aside, as when "check" is typed
-        else:
-            self.walk.start(turn)
-
-    def press_faq(self, turn: Turn, value: ChoiceValue) -> None:
+    def press_faq(self, turn: Turn, state: ConversationState, value: ChoiceValue) -> None:
         entry = self.present.entries.get(value.arg)
         if entry is None:
-            self.stale(turn)
+            self.stale(turn, state)
             return
         turn.say(self.present.answer(entry))
-        if turn.state.flow == FLOW and (turn.state.node or turn.state.awaiting):
-            turn.say(self.present.text("side_answer_back"))
-            self.where_now(turn)
+        flow = state.active
+        if flow is not None and self.flows[flow].dialog.in_progress(self.flows[flow].get(state)):
+            self.aside(turn, state, self.present.text("side_answer_back"))
 
-    def press_record(self, turn: Turn, value: ChoiceValue) -> None:
-        state = turn.state
-        outcome = self.present.outcomes.get(state.outcome or "")
-        if state.flow != FLOW or outcome is None or outcome.escalate == "no":
-            turn.say(self.present.text("no_record_here"))
-        elif value.arg == "send" and state.awaiting == NOTE:
-            self.walk.send_record(turn, None)
-        elif value.arg == "cancel" and state.awaiting == NOTE:
-            self.walk.cancel_record(turn)
-        elif not value.arg:
-            self.walk.ask_for_note(turn)
-        else:
-            self.stale(turn)
-
-    def stale(self, turn: Turn) -> None:
+    def stale(self, turn: Turn, state: ConversationState) -> None:
         """An expired, mangled or forged button: say so, change nothing, repeat where we are."""
         turn.refused = True
-        in_walk = turn.state.flow in {FLOW, TOUR}
-        turn.say(self.present.text("stale_button" if in_walk else "stale_no_walk"))
-        self.where_now(turn)
-
-
-def small_number(text: str) -> int | None:
-    """An option number typed or pressed: ASCII digits only ("²" or "፩" are digits to
-    ``str.isdigit`` but not to ``int``), and short."""
-    text = text.strip()
-    if text.isascii() and text.isdigit() and len(text) <= 3:
-        return int(text)
-    return None
+        name = "stale_button" if state.active is not None else "stale_no_walk"
+        self.aside(turn, state, self.present.text(name))

@@ -1,70 +1,98 @@
-"""What is stored per conversation: plain values, from which each turn rebuilds its machine."""
+"""What is stored per conversation: each flow's own typed state, from which each turn rebuilds
+its machine, under a schema version that is checked on every read."""
 
 from __future__ import annotations
 
-import copy
 import json
-from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-SCHEMA = 1
-UNTRACKED = frozenset({"updated_at", "version"})
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from bot.core.errors import StateError
+from bot.core.storage.port import Saved
+from bot.core.vocabulary import FlowId
+from dialogs.flowchart import NOTE, WalkState
+from dialogs.induction import PAUSED, TourState
+
+SCHEMA = 2
 
 
-@dataclass
-class ConversationState:
-    """One officer's place in one conversation.
+class ConversationState(BaseModel):
+    """One officer's place in one conversation: a walk (under way, or at its outcome), a tour
+    (under way, or paused while a walk runs or the officer does something else), both, or
+    neither. ``version`` and ``updated_at`` belong to the store's save, not to the JSON."""
 
-    ``flow`` is ``None`` when idle; ``"flowchart"`` during and after a walk (``node`` is the
-    pending question, ``outcome`` the final state, ``awaiting`` is ``"note"`` while the bot
-    waits for an optional note before sending a record); ``"induction"`` during the tour
-    (``node`` is its phase, ``chapter`` and ``tries`` where it is, ``results`` the chapters
-    answered right first time). ``walk`` and ``step`` identify the step, so a button from an
-    older message can be recognised and refused.
-    """
+    model_config = ConfigDict(extra="forbid")
 
-    flow: str | None = None
-    node: str | None = None
-    outcome: str | None = None
-    path: list[tuple[str, str]] = field(default_factory=list)
-    walk: str | None = None
-    awaiting: str | None = None
-    chapter: int = 0
-    tries: int = 0
-    results: dict[str, bool] = field(default_factory=dict)
-    started_at: str | None = None
-    suspended: dict[str, Any] | None = None  # a paused tour, kept while other things happen
+    walk: WalkState | None = None
+    tour: TourState | None = None
     updated_at: float = 0.0
     version: int = 0
 
     @property
-    def step(self) -> int:
-        """Grows with every move, so each message's buttons are distinct from the next's."""
-        if self.flow == "induction":
-            return self.chapter * 10 + {"reading": 0, "checking": 1, "retrying": 2}.get(self.node or "", 3)
-        return len(self.path)
+    def active(self) -> FlowId | None:
+        """The flow that typed words and step buttons go to first."""
+        if self.tour is not None and self.tour.at != PAUSED:
+            return FlowId.TOUR
+        if self.walk is not None:
+            return FlowId.WALK
+        return None
 
-    def position(self) -> tuple[object, ...]:
-        """Every field but the time and the version, each copied, to tell whether a turn
-        changed anything (lists and dicts are copied, so a change in place still shows)."""
-        return tuple(copy.copy(getattr(self, f.name)) for f in fields(self) if f.name not in UNTRACKED)
+    @property
+    def empty(self) -> bool:
+        return self.walk is None and self.tour is None
 
-    def clear(self) -> None:
-        """Back to idle, keeping the version for the optimistic save and any paused tour."""
-        self.flow = self.node = self.outcome = self.walk = self.awaiting = self.started_at = None
-        self.path = []
-        self.chapter = self.tries = 0
-        self.results = {}
-
-    def to_json(self) -> str:
-        data = asdict(self)
-        data.pop("version")
-        data["schema"] = SCHEMA
-        return json.dumps(data, separators=(",", ":"))
+    def saved(self) -> Saved:
+        flows = self.model_dump_json(include={"walk", "tour"}, exclude_none=True)
+        data = f'{{"schema":{SCHEMA}{"," if flows != "{}" else ""}{flows[1:]}'
+        return Saved(data=data, version=self.version, updated_at=self.updated_at)
 
     @classmethod
-    def from_json(cls, text: str, version: int) -> ConversationState:
-        data: dict[str, Any] = json.loads(text)
-        data.pop("schema", None)
-        data["path"] = [(str(node), str(answer)) for node, answer in data.get("path", [])]
-        return cls(**data, version=version)
+    def from_saved(cls, saved: Saved) -> ConversationState:
+        """The stored state; ``StateError`` for a schema this release does not know (a newer
+        release wrote it) or a state it cannot read, so the turn fails politely and the stored
+        state is left as it was."""
+        try:
+            data = json.loads(saved.data)
+        except ValueError:
+            raise StateError("stored conversation state is not JSON") from None
+        if not isinstance(data, dict):
+            raise StateError("stored conversation state is not an object")
+        schema = data.pop("schema", 1)
+        if schema == 1:
+            data = from_first_schema(data)
+        elif schema != SCHEMA:
+            raise StateError(f"stored conversation state has schema {schema!r}; this release reads {SCHEMA}")
+        try:
+            return cls.model_validate({**data, "version": saved.version, "updated_at": saved.updated_at})
+        except ValidationError as exc:
+            where = ".".join(str(p) for p in exc.errors()[0]["loc"])
+            raise StateError(f"stored conversation state is not valid at {where}") from None
+
+
+def from_first_schema(old: dict[str, Any]) -> dict[str, Any]:
+    """A state written by the first release (one flat record with ``flow``, ``node`` and a
+    ``suspended`` tour), as this schema has it, so an upgrade loses no walk or tour."""
+    data: dict[str, Any] = {}
+    if old.get("flow") == FlowId.WALK:
+        at = NOTE if old.get("awaiting") == NOTE else old.get("node") or old.get("outcome")
+        path = old.get("path") or []
+        data["walk"] = {
+            "run": old.get("walk") or "0",
+            "at": at,
+            "path": path,
+            "outcome": old.get("outcome"),
+            "moves": len(path),
+        }
+    tour = old if old.get("flow") == FlowId.TOUR else old.get("suspended")
+    if tour:
+        phase = tour.get("node") or "reading"
+        data["tour"] = {
+            "run": tour.get("walk") or "0",
+            "at": phase if tour is old else PAUSED,
+            "resume": None if tour is old else phase,
+            "chapter": tour.get("chapter", 0),
+            "results": tour.get("results", {}),
+            "started_at": tour.get("started_at") or "",
+        }
+    return data

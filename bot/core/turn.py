@@ -1,4 +1,4 @@
-"""One turn in progress: the state it may change and what it has produced so far."""
+"""One turn in progress: what it has produced so far, for the engine to save and apply."""
 
 from __future__ import annotations
 
@@ -6,16 +6,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core.messages import DecisionRecord, Escalation, Incoming, InductionRecord, Reply
-from bot.core.state import ConversationState
 
 
 @dataclass
 class Turn:
     """Collects replies and side effects; the engine applies effects only after the state
-    has been saved, so a retried turn never sends a record or logs a question twice."""
+    has been saved, so a retried turn never sends a record or logs a question twice. The
+    conversation's state is not here: each flow is handed its own."""
 
     incoming: Incoming
-    state: ConversationState
     now: datetime
     replies: list[Reply] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
@@ -23,7 +22,6 @@ class Turn:
     outcome_logged: str | None = None
     induction: InductionRecord | None = None
     attempts: list[InductionRecord] = field(default_factory=list)  # loaded when the tour may start
-    idle_and_unchanged: bool = False  # the turn left an idle state as it found it
     refused: bool = False  # a button press that was not taken (expired, forged, lost a race)
 
     def say(self, *replies: Reply) -> None:

@@ -7,12 +7,21 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.core.messages import DecisionRecord, InductionRecord
-from bot.core.state import ConversationState
 
 
 def conversation_key(channel: str, conversation: str, user: str) -> str:
     """State is per channel, conversation and user: two officers in one channel don't mix."""
     return f"{channel}/conversations/{conversation}/users/{user}"
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A conversation's state as the store keeps it: the JSON the engine wrote, the version
+    it was read at (0 for a new conversation) and when it last changed (for the purge)."""
+
+    data: str
+    version: int = 0
+    updated_at: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -59,10 +68,10 @@ class Purged:
 
 
 class Store(Protocol):
-    async def load(self, key: str) -> ConversationState | None:
+    async def load(self, key: str) -> Saved | None:
         """The saved state, with its version, or ``None`` for a new conversation."""
 
-    async def save(self, key: str, state: ConversationState, effects: Effects | None = None) -> int:
+    async def save(self, key: str, state: Saved, effects: Effects | None = None) -> int:
         """Save if the stored version is still ``state.version``; return the new version.
 
         Raises ``ConflictError`` when another turn saved first, so no step is lost or doubled.

@@ -28,10 +28,9 @@ from sqlalchemy.sql import Executable
 
 from bot.core.errors import ConflictError, StorageError
 from bot.core.messages import DecisionRecord, InductionRecord, timestamp
-from bot.core.state import ConversationState
 from bot.core.storage.drivers import Done, Driver, PostgresDriver, SqliteDriver, Step, Unchanged
 from bot.core.storage.migrate import NewerSchemaError
-from bot.core.storage.port import Effects, Purged, StoredRecord, UnansweredQuestion
+from bot.core.storage.port import Effects, Purged, Saved, StoredRecord, UnansweredQuestion
 from bot.core.storage.schema import (
     conversations,
     deliveries,
@@ -149,7 +148,7 @@ class RelationalStore:
 
     # Conversation state --------------------------------------------------------------------
 
-    _load = select(conversations.c.data, conversations.c.version).where(
+    _load = select(conversations.c.data, conversations.c.version, conversations.c.updated_at).where(
         conversations.c.key == bindparam("key")
     )
     _insert_state = conversations.insert()
@@ -159,13 +158,13 @@ class RelationalStore:
         .values(version=bindparam("version"), data=bindparam("data"), updated_at=bindparam("updated_at"))
     )
 
-    async def load(self, key: str) -> ConversationState | None:
+    async def load(self, key: str) -> Saved | None:
         rows = (await self._run(self._load, {"key": key})).rows
-        return ConversationState.from_json(rows[0].data, rows[0].version) if rows else None
+        return Saved(rows[0].data, rows[0].version, rows[0].updated_at) if rows else None
 
-    async def save(self, key: str, state: ConversationState, effects: Effects | None = None) -> int:
+    async def save(self, key: str, state: Saved, effects: Effects | None = None) -> int:
         new = state.version + 1
-        values = {"version": new, "data": state.to_json(), "updated_at": state.updated_at}
+        values = {"version": new, "data": state.data, "updated_at": state.updated_at}
         if effects:
             return await self._save_with(key, state, values, effects)
         if state.version == 0:
@@ -179,9 +178,7 @@ class RelationalStore:
             raise ConflictError(f"conversation {key} changed since version {state.version}")
         return new
 
-    async def _save_with(
-        self, key: str, state: ConversationState, values: dict[str, Any], effects: Effects
-    ) -> int:
+    async def _save_with(self, key: str, state: Saved, values: dict[str, Any], effects: Effects) -> int:
         """The state and the turn's rows in one transaction; a lost race keeps none of it."""
         if state.version == 0:
             first = Step(self._insert_state_once, {"key": key, **values}, must_change=True)

@@ -17,7 +17,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from statemachine import State, StateMachine
-from statemachine.exceptions import TransitionNotAllowed
 from statemachine.transition_list import TransitionList
 
 from bot.core.choices import ChoiceValue, Stamp
@@ -27,6 +26,7 @@ from bot.core.present import Presenter
 from bot.core.text import clean, first_link
 from bot.core.turn import Turn
 from bot.core.vocabulary import Intent, Verb
+from dialogs.machine import Runner
 
 ANSWERS = ("yes", "no")
 NOTE = "note"
@@ -35,7 +35,7 @@ NOTE_LIMIT = 2000
 
 
 class WalkState(BaseModel):
-    """One walk, as stored; also the model its machine reads and writes (``at``)."""
+    """One walk, as stored; its machine reads and writes ``at``."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -59,7 +59,9 @@ def build_machine(chart: Flowchart) -> type[StateMachine]:
     states = {q.id: State(q.id, value=q.id, initial=q.id == chart.start) for q in chart.questions}
     states |= {o.id: State(o.id, value=o.id) for o in chart.outcomes}
     escalating = [states[o.id] for o in chart.outcomes if o.escalate != "no"]
-    ended = State(ENDED, value=ENDED, final=True)
+    # Not final: a final state would end the machine, which serves every conversation (see
+    # dialogs/machine.py); an ended walk is dropped by the router, or can start over.
+    ended = State(ENDED, value=ENDED)
     questions = [states[q.id] for q in chart.questions]
     events: dict[str, Any] = {
         answer: _any(states[q.id].to(states[getattr(q, answer)], on="remember") for q in chart.questions)
@@ -71,7 +73,7 @@ def build_machine(chart: Flowchart) -> type[StateMachine]:
         for answer in ANSWERS
     ]
     events["stop"] = _any(s.to(ended, on="say_stopped") for s in states.values())
-    events["restart"] = _any(q.to(states[chart.start], on="reset") for q in questions)
+    events["restart"] = _any(q.to(states[chart.start], on="reset") for q in [*questions, ended])
     if escalating:
         note = State(NOTE, value=NOTE)
         back += [note.to(o, cond=_reached(o.id)) for o in escalating]
@@ -95,8 +97,8 @@ def _any(transitions: Iterable[TransitionList]) -> TransitionList:
 def _came_from(question: str) -> Callable[[WalkState], bool]:
     """Guard for "back": it returns to the question answered last, whichever led here."""
 
-    def came_from(model: WalkState) -> bool:
-        return bool(model.path) and model.path[-1][0] == question
+    def came_from(flow: WalkState) -> bool:
+        return bool(flow.path) and flow.path[-1][0] == question
 
     came_from.__name__ = f"came_from_{question}"
     return came_from
@@ -105,8 +107,8 @@ def _came_from(question: str) -> Callable[[WalkState], bool]:
 def _reached(outcome: str) -> Callable[[WalkState], bool]:
     """Guard for leaving the note step: back to the outcome the walk reached."""
 
-    def reached(model: WalkState) -> bool:
-        return model.outcome == outcome
+    def reached(flow: WalkState) -> bool:
+        return flow.outcome == outcome
 
     reached.__name__ = f"reached_{outcome}"
     return reached
@@ -134,6 +136,7 @@ class WalkDialog:
         self.present = present
         self.chart = content.flowchart
         self.machine = build_machine(content.flowchart)
+        self.runner = Runner(self.machine, self)
         self.outcomes = {o.id: o for o in content.flowchart.outcomes}
         self.questions = frozenset(q.id for q in content.flowchart.questions)
 
@@ -141,24 +144,19 @@ class WalkDialog:
 
     def _send(self, turn: Turn, state: WalkState, event: str, **values: Any) -> bool:
         """Send ``event``; False (and nothing changed) where the flowchart does not allow it."""
-        machine = self.machine(model=state, state_field="at", listeners=[self])
-        try:
-            machine.send(event, turn=turn, **values)
-        except TransitionNotAllowed:
-            return False
-        return True
+        return self.runner.send(state, event, turn=turn, **values)
 
-    def remember(self, model: WalkState, source: State, target: State, event: str, turn: Turn) -> None:
-        model.path.append((source.id, str(event)))
+    def remember(self, flow: WalkState, source: State, target: State, event: str, turn: Turn) -> None:
+        flow.path.append((source.id, str(event)))
         if target.id in self.outcomes:
-            model.outcome = turn.outcome_logged = target.id
+            flow.outcome = turn.outcome_logged = target.id
 
-    def forget(self, model: WalkState) -> None:
-        model.path.pop()
-        model.outcome = None
+    def forget(self, flow: WalkState) -> None:
+        flow.path.pop()
+        flow.outcome = None
 
-    def reset(self, model: WalkState, turn: Turn) -> None:
-        model.path, model.outcome = [], None
+    def reset(self, flow: WalkState, turn: Turn) -> None:
+        flow.path, flow.outcome = [], None
         turn.say(self.present.text("restarted"), self.present.text("walk_intro"))
 
     def say_stopped(self, turn: Turn) -> None:
@@ -167,11 +165,12 @@ class WalkDialog:
     def say_cancelled(self, turn: Turn) -> None:
         turn.say(self.present.text("record_cancelled"))
 
-    def before_transition(self, model: WalkState) -> None:
-        model.moves += 1
+    def before_transition(self, flow: WalkState) -> None:
+        flow.moves += 1
 
-    def on_enter_state(self, model: WalkState, turn: Turn) -> None:
-        self.where_now(turn, model)
+    def on_enter_state(self, flow: WalkState | None = None, turn: Turn | None = None) -> None:
+        if flow is not None and turn is not None:  # not when the machine is first built
+            self.where_now(turn, flow)
 
     # --- entry and position ------------------------------------------------------------
 
@@ -275,10 +274,10 @@ class WalkDialog:
 
     # --- the record -------------------------------------------------------------------
 
-    def send_record(self, model: WalkState, turn: Turn, note: str | None) -> None:
+    def send_record(self, flow: WalkState, turn: Turn, note: str | None) -> None:
         """Send the record; the walk then ends, so no old button can send it again."""
         note = clean(note, limit=NOTE_LIMIT)[0] if note else None
-        outcome = self.outcomes[model.outcome or ""]
+        outcome = self.outcomes[flow.outcome or ""]
         incoming = turn.incoming
         record = DecisionRecord(
             id=f"R-{secrets.token_hex(4).upper()}",
@@ -290,7 +289,7 @@ class WalkDialog:
             outcome=outcome.id,
             outcome_title=outcome.title,
             urgency=outcome.escalate,
-            path=tuple(model.path),
+            path=tuple(flow.path),
             comment=note or None,
             link=first_link(note) if note else None,
         )

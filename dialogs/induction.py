@@ -13,7 +13,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from statemachine import State, StateMachine
-from statemachine.exceptions import TransitionNotAllowed
 
 from bot.core.choices import ChoiceValue, Stamp
 from bot.core.content.models import Chapter, Content
@@ -21,6 +20,7 @@ from bot.core.messages import Choice, InductionRecord, Reply, timestamp
 from bot.core.present import Presenter
 from bot.core.turn import Turn
 from bot.core.vocabulary import Intent, Verb
+from dialogs.machine import Runner
 
 
 class InductionTour(StateMachine):
@@ -29,7 +29,9 @@ class InductionTour(StateMachine):
     retrying = State("retrying", value="retrying")  # a second try after a wrong answer
     acknowledging = State("acknowledging", value="acknowledging")
     paused = State("paused", value="paused")
-    done = State("done", value="done", final=True)
+    # Not final: a final state would end the machine, which serves every conversation (see
+    # dialogs/machine.py); a finished tour is dropped by the router, or taken again.
+    done = State("done", value="done")
 
     proceed = reading.to(checking)
     wrong = checking.to(retrying, on="say_wrong")
@@ -61,6 +63,7 @@ class InductionTour(StateMachine):
         | paused.to(acknowledging, cond="returning_to")
     )
     acknowledge = acknowledging.to(done, on="finish")
+    again = done.to(reading)
 
 
 PAUSED = str(InductionTour.paused.value)
@@ -76,7 +79,7 @@ MOVES = {
 
 
 class TourState(BaseModel):
-    """One attempt at the tour, as stored; also the model its machine reads and writes."""
+    """One attempt at the tour, as stored; its machine reads and writes ``at``."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -106,60 +109,57 @@ class TourDialog:
         self.labels = content.messages.labels
         self.present = present
         self.version = content.about.version
+        self.runner = Runner(InductionTour, self)
 
     # --- the machine ------------------------------------------------------------------
 
     def _send(self, turn: Turn, state: TourState, event: str, **values: Any) -> bool:
-        machine = InductionTour(model=state, state_field="at", listeners=[self])
-        try:
-            machine.send(event, turn=turn, **values)
-        except TransitionNotAllowed:
-            return False
-        return True
+        return self.runner.send(state, event, turn=turn, **values)
 
-    def more_chapters(self, model: TourState) -> bool:
-        return model.chapter + 1 < len(self.chapters)
+    def more_chapters(self, flow: TourState) -> bool:
+        return flow.chapter + 1 < len(self.chapters)
 
-    def past_first_chapter(self, model: TourState) -> bool:
-        return model.chapter > 0
+    def past_first_chapter(self, flow: TourState) -> bool:
+        return flow.chapter > 0
 
-    def returning_to(self, model: TourState, target: State) -> bool:
-        return model.resume == target.id
+    def returning_to(self, flow: TourState, target: State) -> bool:
+        return flow.resume == target.id
 
-    def next_chapter(self, model: TourState) -> None:
-        model.chapter += 1
+    def next_chapter(self, flow: TourState) -> None:
+        flow.chapter += 1
 
-    def previous_chapter(self, model: TourState) -> None:
-        model.chapter -= 1
+    def previous_chapter(self, flow: TourState) -> None:
+        flow.chapter -= 1
 
-    def keep_place(self, model: TourState, source: State) -> None:
-        model.resume = source.id
+    def keep_place(self, flow: TourState, source: State) -> None:
+        flow.resume = source.id
 
-    def before_transition(self, model: TourState) -> None:
-        model.moves += 1
+    def before_transition(self, flow: TourState) -> None:
+        flow.moves += 1
 
-    def on_enter_state(self, model: TourState, turn: Turn) -> None:
-        self.where_now(turn, model)
+    def on_enter_state(self, flow: TourState | None = None, turn: Turn | None = None) -> None:
+        if flow is not None and turn is not None:  # not when the machine is first built
+            self.where_now(turn, flow)
 
-    def say_right(self, model: TourState, source: State, turn: Turn, option: int) -> None:
-        model.results.setdefault(self._chapter(model).id, source.id == "checking")
-        feedback = self._chapter(model).check.options[option].feedback
+    def say_right(self, flow: TourState, source: State, turn: Turn, option: int) -> None:
+        flow.results.setdefault(self._chapter(flow).id, source.id == "checking")
+        feedback = self._chapter(flow).check.options[option].feedback
         turn.say(Reply(text=self.texts.induction_right.format(feedback=feedback)))
 
-    def say_wrong(self, model: TourState, turn: Turn, option: int) -> None:
-        model.results[self._chapter(model).id] = False
-        feedback = self._chapter(model).check.options[option].feedback
+    def say_wrong(self, flow: TourState, turn: Turn, option: int) -> None:
+        flow.results[self._chapter(flow).id] = False
+        feedback = self._chapter(flow).check.options[option].feedback
         turn.say(Reply(text=self.texts.induction_wrong.format(feedback=feedback)))
 
-    def say_answer(self, model: TourState, turn: Turn) -> None:
-        chapter = self._chapter(model)
+    def say_answer(self, flow: TourState, turn: Turn) -> None:
+        chapter = self._chapter(flow)
         check = chapter.check
         text = self.texts.induction_reveal.format(answer=check.answer.text, explanation=check.explanation)
         turn.say(Reply(text=text, quotes=tuple(self.present.cite(c) for c in chapter.cites)))
 
-    def finish(self, model: TourState, turn: Turn) -> None:
-        right = sum(model.results.get(c.id, False) for c in self.chapters)
-        turn.induction = self._record(turn, model, finished=True, score=right)
+    def finish(self, flow: TourState, turn: Turn) -> None:
+        right = sum(flow.results.get(c.id, False) for c in self.chapters)
+        turn.induction = self._record(turn, flow, finished=True, score=right)
         team = self.present.about.comms_team
         turn.say(Reply(text=self.texts.induction_done.format(comms_team=team), choices=self.present.menu()))
 

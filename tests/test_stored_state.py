@@ -107,3 +107,14 @@ def test_every_intent_is_a_command_in_content_and_every_command_an_intent(conten
     assert (
         {str(i) for i in Intent} == set(Words.model_fields) == set(type(content.messages.words).model_fields)
     )
+
+
+async def test_one_machine_serves_officers_whose_walks_end_and_go_on(engine: ConversationEngine) -> None:
+    """Each dialog builds its machine once; a walk that ends must not stop anyone else's."""
+    first, second = Officer(engine, user="U1"), Officer(engine, user="U2")
+    await first.say("check")
+    await second.say("check")
+    assert (await first.say("stop")).state.flow is None
+    assert (await second.say("no")).state.node == "unlawful"
+    assert (await first.say("check")).state.node == "safety"
+    assert (await first.say("no")).state.node == "unlawful"

@@ -136,6 +136,7 @@ async def test_the_install_greeting_arrives_and_writes_no_conversation_state(
     assert await store.load(conversation_key("teams", "a:new", "29:u1")) is None
     await say(teams, activity("check"))
     walking = await store.load(conversation_key("teams", "a:conv1", "29:u1"))
+    assert walking is not None and walking.node == "safety"
     (greeting,) = await say(
         teams, activity() | {"type": "conversationUpdate", "membersAdded": [{"id": "28:bot"}]}
     )

@@ -160,8 +160,7 @@ class SlackChannel:
         await self.publish_home(str(event.get("user")))
 
     async def publish_home(self, user: str) -> None:
-        reply = await self.engine.home(user)
-        view = {"type": "home", "blocks": render.reply_blocks(reply)}
+        view = render.home_view(await self.engine.home(user))
         await self.client.views_publish(user_id=user, view=view)
 
     async def on_lifecycle(self, body: Payload, event: Payload) -> None:
@@ -213,8 +212,7 @@ class SlackChannel:
     ) -> None:
         container = body.get("container") or {}
         if container.get("is_ephemeral"):
-            note = {"type": "context", "elements": [render.plain(chosen)]}
-            blocks = [note, *[b for m in render.messages(out.replies) for b in m]]
+            blocks = [render.note(chosen), *[b for m in render.messages(out.replies) for b in m]]
             await self.respond(
                 str(body.get("response_url")),
                 replace_original=True,

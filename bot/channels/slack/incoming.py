@@ -19,13 +19,15 @@ _MENTION = re.compile(r"<[@!#][^<>]*>")
 _LINK = re.compile(r"<((?:https?|mailto):[^<>|]+)(?:\|[^<>]*)?>", re.IGNORECASE)
 _ESCAPE = re.compile(r"&(amp|lt|gt);")
 _ESCAPED = {"amp": "&", "lt": "<", "gt": ">"}
+# Slack cuts a message at 40,000 characters; reading no more bounds the work on any body.
+TEXT_LIMIT = 40_000
 
 
 def words(text: str) -> str:
     """The text an officer typed: a link becomes its address, a mention is removed, and
     Slack's three escapes are decoded last, in one pass, so what the officer typed as "&lt;"
     (sent as "&amp;lt;") stays "&lt;" and can never turn into markup."""
-    text = _LINK.sub(r"\1", text)
+    text = _LINK.sub(r"\1", text[:TEXT_LIMIT])
     text = _MENTION.sub(" ", text)
     return _ESCAPE.sub(lambda m: _ESCAPED[m.group(1)], text)
 

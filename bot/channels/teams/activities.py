@@ -20,6 +20,8 @@ CHANNEL_ID = re.compile(r"[a-z0-9_-]{1,32}")
 # text/html attachment, which is not read); the one markup in it is a mention, <at>Name</at>.
 # The pattern cannot run past the next "<", so unclosed tags cost one scan of the text.
 MENTION = re.compile(r"<at(?:\s[^<>]*)?>[^<]*</at>", re.IGNORECASE)
+# A Teams message holds at most about 28 KB; reading no more bounds the work on any body.
+TEXT_LIMIT = 40_000
 
 
 def problem(body: object) -> str | None:
@@ -102,7 +104,7 @@ def submitted(activity: Activity) -> dict[str, Any]:
 def typed_text(activity: Activity) -> str:
     """The message text without mentions: the bot's own as its mention entity spells it,
     matched literally, then any other <at>Name</at>."""
-    text = activity.text if isinstance(activity.text, str) else ""
+    text = activity.text[:TEXT_LIMIT] if isinstance(activity.text, str) else ""
     recipient = activity.recipient.id if activity.recipient else None
     for entity in activity.entities or []:
         if str(entity.type).lower() != "mention":

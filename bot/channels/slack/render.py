@@ -27,12 +27,13 @@ from bot.core.messages import Choice, Quote, Reply
 
 BlockJson = dict[str, Any]  # a block as Slack's JSON: what is sent, and what Slack sends back
 
-TEXT_LIMIT = 2900  # Slack allows 3,000 characters in a text object; leave room
-HEADER_LIMIT = 150
-LABEL_LIMIT = 75
-BUTTONS_PER_BLOCK = 25
-CONTEXT_ELEMENTS = 10
-BLOCKS_PER_MESSAGE = 50
+# Slack's limits, as slack-sdk's models know and check them; text is cut to fit before that.
+TEXT_LIMIT = SectionBlock.text_max_length - 100  # 3,000; leave room
+HEADER_LIMIT = HeaderBlock.text_max_length
+LABEL_LIMIT = ButtonElement.text_max_length
+BUTTONS_PER_BLOCK = ActionsBlock.elements_max_length
+CONTEXT_ELEMENTS = ContextBlock.elements_max_length
+BLOCKS_PER_MESSAGE = 50  # a message's limit, which the models do not check
 ACTION_PREFIX = "choice-"
 RENDERED_REPLIES = 512  # replies kept serialised; a few hundred questions and answers recur
 

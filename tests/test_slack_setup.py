@@ -9,7 +9,7 @@ import yaml
 
 from bot.channels.slack import SlackChannel, render
 from bot.core.engine import ConversationEngine
-from bot.core.messages import Choice, Reply
+from bot.core.messages import Choice, Quote, Reply
 from bot.server import channel_status
 from bot.settings import Settings
 from tests.conftest import ROOT, CliRunner
@@ -77,3 +77,29 @@ def test_long_texts_and_many_buttons_fit_block_kit_limits() -> None:
 
 def test_the_notification_text_is_escaped() -> None:
     assert render.fallback([Reply(text="<!channel> & <@U1>")]) == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
+
+
+def test_every_text_past_a_block_kit_limit_is_cut_not_refused() -> None:
+    """slack-sdk's block models refuse an over-long text; the renderer cuts first."""
+    reply = Reply(
+        text="x" * 10_000,
+        title="T" * 400,
+        prompt="P" * 5_000,
+        quotes=(Quote("q" * 100_000, "C" * 5_000), Quote("short", "Policy: 1")),
+        choices=(Choice("L" * 500, "v"),),
+    )
+    (message,) = render.messages([reply])
+    contexts = [b for b in message if b["type"] == "context"]
+    assert [len(c["elements"]) for c in contexts] == [10, 2]
+    assert contexts[0]["elements"][-1]["text"].startswith("CCC")  # the source is never cut off
+    assert contexts[1]["elements"][-1]["text"] == "Policy: 1"
+    assert render.home_view(reply).to_dict()["type"] == "home"
+
+
+def test_a_reply_rendered_twice_gets_block_ids_of_its_own_each_time() -> None:
+    reply = Reply(text="Question 1", choices=(Choice("Yes", "answer:yes@w.0"), Choice("No", "answer:no@w.0")))
+    first, second = render.reply_blocks(reply), render.reply_blocks(reply)
+    ids = {b["block_id"] for b in first + second if b["type"] == "actions"}
+    assert len(ids) == 2
+    first[0]["text"]["text"] = "changed"
+    assert render.reply_blocks(reply)[0]["text"]["text"] == "Question 1"

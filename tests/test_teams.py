@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.server import build_app
+from bot.core.storage import conversation_key
+from bot.server import ENGINE, build_app
 from bot.settings import Settings
 from tests.conftest import CliRunner  # noqa: F401  (the cli fixture)
 
@@ -120,6 +121,28 @@ async def test_the_welcome_shows_the_menu_with_the_induction(teams: TestClient[A
     body |= {"type": "conversationUpdate", "membersAdded": [{"id": "28:bot"}], "text": None}
     replies = await say(teams, body)
     assert "Induction for new starters" in card_buttons(replies[0])
+
+
+async def test_the_install_greeting_arrives_and_writes_no_conversation_state(
+    teams: TestClient[Any, Any],
+) -> None:
+    store = teams.app[ENGINE].store
+    added = activity(conversation="a:new") | {
+        "type": "conversationUpdate",
+        "membersAdded": [{"id": "28:bot"}],
+    }
+    (greeting,) = await say(teams, added | {"text": None})
+    assert "Check a post or comment" in card_buttons(greeting)
+    assert await store.load(conversation_key("teams", "a:new", "29:u1")) is None
+    await say(teams, activity("check"))
+    engine = teams.app[ENGINE]
+    walking = await engine.load(conversation_key("teams", "a:conv1", "29:u1"))
+    assert walking.walk is not None and walking.walk.at == "safety"
+    (greeting,) = await say(
+        teams, activity() | {"type": "conversationUpdate", "membersAdded": [{"id": "28:bot"}]}
+    )
+    assert "Check a post or comment" in card_buttons(greeting)
+    assert await engine.load(conversation_key("teams", "a:conv1", "29:u1")) == walking
 
 
 @pytest.mark.parametrize("token", [None, "Bearer garbage", "Bearer a.b.c", "Basic dXNlcjpwYXNz"])

@@ -7,24 +7,29 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from typing import IO
 
+from bot.channels.quotes import passage
 from bot.channels.turns import safe_turn
 from bot.core.engine import ConversationEngine
-from bot.core.messages import Choice, Incoming, Outgoing, Reply
+from bot.core.messages import Choice, Incoming, Outgoing, Quote, Reply
 
 CHANNEL = "console"
 CONVERSATION = "terminal"
+STRAIGHT = ('"', '"')  # the console's output, which scripts read, has always used these
 
 
 def render_text(reply: Reply) -> str:
     """A reply as plain text: title, body, then each quoted passage and its source."""
     parts = [reply.title] if reply.title else []
     parts.append(reply.text)
-    for quote in reply.quotes:
-        passage = f'"{quote.text}"' if quote.verbatim else quote.text
-        parts.append(f"> {passage}\n>   ({quote.cite})")
+    parts += [quote_text(quote) for quote in reply.quotes]
     if reply.prompt:
         parts.append(reply.prompt)
     return "\n".join(parts)
+
+
+def quote_text(quote: Quote) -> str:
+    """A quoted passage as a block quote, its source in brackets on the line below."""
+    return f"> {passage(quote, STRAIGHT)}\n>   ({quote.cite})"
 
 
 def to_incoming(line: str, user: str) -> Incoming:

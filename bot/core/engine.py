@@ -156,6 +156,11 @@ class ConversationEngine:
             state = ConversationState()
         return Outgoing(replies=(self.error_reply(),), state=_view(state), accepted=False)
 
+    def greeting(self) -> Reply:
+        """The greeting with the menu, for a channel the bot has just arrived in (a Teams
+        install, say): not a turn, so no state is read or written."""
+        return self.router.present.greeting()
+
 
 def scrubbed(incoming: Incoming) -> Incoming:
     """Every text field without lone surrogates, at the edge of the core, so nothing an

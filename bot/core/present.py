@@ -46,7 +46,8 @@ class Presenter:
         return Reply(text=self.texts.help, choices=self.menu())
 
     def home(self, records: Iterable[DecisionRecord]) -> Reply:
-        """A landing page (Slack's Home tab): the menu and the officer's recent records."""
+        """A landing page a channel can show outside any conversation: the menu and the
+        officer's recent records."""
         lines = [
             self.texts.home_record.format(id=r.id, outcome=r.outcome_title, time=r.created_at)
             for r in records

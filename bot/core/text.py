@@ -1,31 +1,26 @@
-"""Clean what an officer typed before anything reads it: one place for every channel."""
+"""Normalise what an officer typed before anything reads it: one place for every channel."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-# Slack and Teams markup that must never reach matching or be echoed back: user, channel
-# and group mentions (<@U1>, <!here>, <#C1|general>), links (<http://x|label>) and Teams <at>.
-# No pattern may run past the next "<": an unclosed "<@" or "<http:" then costs one scan of
-# the text, not one scan per "<" (which made a 40,000-character message take seconds).
-_MENTION = re.compile(r"<[@!#][^<>]*>|<at>[^<]*</at>", re.IGNORECASE)
-_LINK = re.compile(r"<((?:https?|mailto):[^<>|]+)(?:\|[^<>]*)?>")
+# Platform markup (Slack mentions, links and escapes; Teams <at> mentions) is read by each
+# channel's adapter before the text reaches the core: here the text is only normalised.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 _SPACE = re.compile(r"\s+")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-# Markup is removed before the cut, so read a little more than the limit, never the whole text.
+# Control characters and runs of spaces shrink the text before the cut, so read a little more
+# than the limit, never the whole text.
 _READ_AHEAD = 2
 
 
 def clean(text: str, *, limit: int) -> tuple[str, bool]:
-    """Return the text with markup, control characters and extra spaces removed, and whether
-    it was cut to ``limit`` characters. Costs time in proportion to ``limit``, not to the text:
-    only the first ``2 * limit`` characters are read."""
+    """Return the text normalised (NFKC, control characters and extra spaces removed), and
+    whether it was cut to ``limit`` characters. Costs time in proportion to ``limit``, not to
+    the text: only the first ``2 * limit`` characters are read."""
     longer = len(text) > limit * _READ_AHEAD
     text = unicodedata.normalize("NFKC", text[: limit * _READ_AHEAD])
-    text = _LINK.sub(r"\1", text)
-    text = _MENTION.sub(" ", text)
     text = _CONTROL.sub(" ", text)
     text = _SPACE.sub(" ", text).strip()
     if len(text) > limit or longer:

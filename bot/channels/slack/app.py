@@ -25,6 +25,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.channels.slack import incoming as to_incoming
 from bot.channels.slack import payloads as p
 from bot.channels.slack import render
 from bot.channels.slack.deliveries import Deliveries
@@ -34,7 +35,6 @@ from bot.channels.turns import safe_turn
 from bot.core.engine import ConversationEngine
 from bot.core.messages import Escalation, Incoming, Outgoing
 
-CHANNEL = "slack"
 log = logging.getLogger("advisor.slack")
 
 Payload = dict[str, Any]
@@ -124,8 +124,7 @@ class SlackChannel:
         """Answer in the acknowledgement itself: ephemeral, fast, no extra API call; a slow
         turn is answered through the response_url instead. The channel id alone names this
         walk, apart from any thread's in the same channel."""
-        text = str(body.get("text") or "").strip() or self.help_word
-        incoming = _incoming(body.get("channel_id"), body.get("user_id"), body.get("user_name"), text)
+        incoming = to_incoming.command(body, default=self.help_word)
         turn = asyncio.ensure_future(self.turn(incoming))
         done, _ = await asyncio.wait({turn}, timeout=ACK_SECONDS)
         if turn in done:
@@ -143,7 +142,8 @@ class SlackChannel:
         if not p.officer_dm(event, context.bot_user_id):
             return
         channel, thread = str(event.get("channel")), p.text_or_none(event.get("thread_ts"))
-        await self.post(channel, await self.turn(_written(event, channel, thread)), thread_ts=thread)
+        out = await self.turn(to_incoming.written(event, channel, thread))
+        await self.post(channel, out, thread_ts=thread)
 
     async def on_mention(self, event: Payload, context: AsyncBoltContext) -> None:
         """A mention starts or continues the conversation of its thread."""
@@ -151,7 +151,8 @@ class SlackChannel:
             return
         channel = str(event.get("channel"))
         thread = p.text_or_none(event.get("thread_ts")) or p.text_or_none(event.get("ts"))
-        await self.post(channel, await self.turn(_written(event, channel, thread)), thread_ts=thread)
+        out = await self.turn(to_incoming.written(event, channel, thread))
+        await self.post(channel, out, thread_ts=thread)
 
     async def on_home(self, event: Payload) -> None:
         if event.get("tab", "home") != "home":
@@ -159,8 +160,7 @@ class SlackChannel:
         await self.publish_home(str(event.get("user")))
 
     async def publish_home(self, user: str) -> None:
-        reply = await self.engine.home(user)
-        view = {"type": "home", "blocks": render.reply_blocks(reply)}
+        view = render.home_view(await self.engine.home(user))
         await self.client.views_publish(user_id=user, view=view)
 
     async def on_lifecycle(self, body: Payload, event: Payload) -> None:
@@ -201,14 +201,7 @@ class SlackChannel:
         home = channel is None
         channel = channel or await self._dm_with(user)
         action = (body.get("actions") or [{}])[0]
-        incoming = Incoming(
-            CHANNEL,
-            p.conversation(channel, thread),
-            user,
-            choice=str(action.get("value", "")),
-            user_name=p.text_or_none((body.get("user") or {}).get("name")),
-        )
-        out = await self.turn(incoming)
+        out = await self.turn(to_incoming.pressed(body, channel, thread))
         chosen = self.chosen.format(label=str((action.get("text") or {}).get("text", "")))
         await self._show_press(body, channel, thread, out, chosen)
         if home:
@@ -219,8 +212,7 @@ class SlackChannel:
     ) -> None:
         container = body.get("container") or {}
         if container.get("is_ephemeral"):
-            note = {"type": "context", "elements": [render.plain(chosen)]}
-            blocks = [note, *[b for m in render.messages(out.replies) for b in m]]
+            blocks = [render.note(chosen), *[b for m in render.messages(out.replies) for b in m]]
             await self.respond(
                 str(body.get("response_url")),
                 replace_original=True,
@@ -288,24 +280,7 @@ class SlackChannel:
             log.warning("record id=%s could not be posted to Slack: %s", record, code)
 
 
-def _written(event: Payload, channel: str, thread: str | None) -> Incoming:
-    """What an officer wrote in a DM or a mention: its words and how many files came with it;
-    a thread is a conversation of its own."""
-    return Incoming(
-        CHANNEL,
-        p.conversation(channel, thread),
-        str(event.get("user")),
-        text=p.text_of(event),
-        attachments=p.files_in(event),
-    )
-
-
 def _ephemeral(out: Outgoing) -> dict[str, Any]:
     """A turn's replies as one ephemeral message (blocks and the notification text)."""
     blocks = [b for message in render.messages(out.replies) for b in message][: render.BLOCKS_PER_MESSAGE]
     return {"blocks": blocks, "text": render.fallback(out.replies)}
-
-
-def _incoming(channel: object, user: object, user_name: object, text: str) -> Incoming:
-    name = str(user_name) if user_name else None
-    return Incoming(CHANNEL, str(channel), str(user), text=text, user_name=name)

@@ -16,6 +16,12 @@ from bot.core.messages import Incoming
 CHANNEL = "teams"
 CHANNEL_NAMES = {"msteams": CHANNEL}  # records made before the real channel was kept say "teams"
 CHANNEL_ID = re.compile(r"[a-z0-9_-]{1,32}")
+# Teams sends the typed text as plain text (its HTML rendering comes separately, as a
+# text/html attachment, which is not read); the one markup in it is a mention, <at>Name</at>.
+# The pattern cannot run past the next "<", so unclosed tags cost one scan of the text.
+MENTION = re.compile(r"<at(?:\s[^<>]*)?>[^<]*</at>", re.IGNORECASE)
+# A Teams message holds at most about 28 KB; reading no more bounds the work on any body.
+TEXT_LIMIT = 40_000
 
 
 def problem(body: object) -> str | None:
@@ -96,8 +102,9 @@ def submitted(activity: Activity) -> dict[str, Any]:
 
 
 def typed_text(activity: Activity) -> str:
-    """The message text with the bot's own @mention removed, matched literally."""
-    text = activity.text if isinstance(activity.text, str) else ""
+    """The message text without mentions: the bot's own as its mention entity spells it,
+    matched literally, then any other <at>Name</at>."""
+    text = activity.text[:TEXT_LIMIT] if isinstance(activity.text, str) else ""
     recipient = activity.recipient.id if activity.recipient else None
     for entity in activity.entities or []:
         if str(entity.type).lower() != "mention":
@@ -106,7 +113,7 @@ def typed_text(activity: Activity) -> str:
         mentioned, shown = props.get("mentioned") or {}, props.get("text")
         if mentioned.get("id") == recipient and isinstance(shown, str) and shown:
             text = text.replace(shown, " ")
-    return text.strip()
+    return MENTION.sub(" ", text).strip()
 
 
 def to_incoming(activity: Activity, choice: str | None = None) -> Incoming:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.messages import Reply
+from bot.channels.quotes import passage
+from bot.core.messages import Quote, Reply
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 LABEL_LIMIT = 200
@@ -20,11 +21,7 @@ def card(reply: Reply, owner: str | None = None) -> dict[str, Any]:
         )
     body.append({"type": "TextBlock", "text": reply.text, "wrap": True})
     for quote in reply.quotes:
-        passage = f"“{quote.text}”" if quote.verbatim else quote.text
-        body.append({"type": "TextBlock", "text": passage, "wrap": True, "isSubtle": True, "separator": True})
-        body.append(
-            {"type": "TextBlock", "text": quote.cite, "wrap": True, "isSubtle": True, "size": "Small"}
-        )
+        body += quote_blocks(quote)
     if reply.prompt:
         body.append({"type": "TextBlock", "text": reply.prompt, "wrap": True})
     actions = [
@@ -32,6 +29,14 @@ def card(reply: Reply, owner: str | None = None) -> dict[str, Any]:
         for c in reply.choices
     ]
     return {"type": "AdaptiveCard", "version": "1.4", "body": body, "actions": actions, "$schema": SCHEMA}
+
+
+def quote_blocks(quote: Quote) -> list[dict[str, Any]]:
+    """A quoted passage, set apart and subtle, with its source in small print below."""
+    return [
+        {"type": "TextBlock", "text": passage(quote), "wrap": True, "isSubtle": True, "separator": True},
+        {"type": "TextBlock", "text": quote.cite, "wrap": True, "isSubtle": True, "size": "Small"},
+    ]
 
 
 def _data(choice: str, label: str, owner: str | None) -> dict[str, str]:

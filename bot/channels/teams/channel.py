@@ -7,12 +7,12 @@ import logging
 
 from aiohttp import web
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
-from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
 
+from bot.channels.teams.adapter import cloud_adapter
 from bot.channels.teams.cards import card
 from bot.channels.teams.handler import COMMS_REFERENCE, AdvisorTeamsBot
-from bot.channels.teams.route import Deliveries, TeamsRoute, _Authentication, _Configuration, speed_up_msrest
+from bot.channels.teams.route import Deliveries, TeamsRoute
 from bot.channels.teams.sending import deliver
 from bot.core.engine import ConversationEngine
 from bot.core.messages import Escalation
@@ -35,9 +35,7 @@ class TeamsChannel:
         comms_conversation: str | None = None,
         comms_service_url: str | None = None,
     ) -> None:
-        speed_up_msrest()
-        configuration = _Configuration(app_id, password, app_type, tenant_id)
-        self.adapter = CloudAdapter(_Authentication(configuration))
+        self.adapter = cloud_adapter(app_id=app_id, password=password, app_type=app_type, tenant_id=tenant_id)
         self.bot = AdvisorTeamsBot(engine, comms_conversation, learn_comms=bool(app_id))
         store = engine.store
         self.route = TeamsRoute(

@@ -32,7 +32,6 @@ class AdvisorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         self.comms_conversation = comms_conversation
         self.learn_comms = learn_comms
         self.texts = engine.content.messages.texts
-        self.welcome_word = engine.content.messages.words.menu[0]
 
     async def turn(self, incoming: Incoming) -> Outgoing:
         return await safe_turn(self.engine, incoming)
@@ -98,14 +97,11 @@ class AdvisorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
     async def on_members_added_activity(
         self, members_added: list[ChannelAccount], turn_context: TurnContext
     ) -> None:
-        """Installed, or added to a team: greet with the menu."""
+        """Installed, or added to a team: greet with the menu. Nobody typed anything, so this
+        is no turn of a conversation."""
         recipient = turn_context.activity.recipient
         if any(getattr(member, "id", None) == recipient.id for member in members_added or []):
-            base = to_incoming(turn_context.activity)
-            out = await self.turn(
-                Incoming(base.channel, base.conversation, base.user, text=self.welcome_word)
-            )
-            await self.send(turn_context, out)
+            await self.send(turn_context, Outgoing(replies=(self.engine.greeting(),)))
 
     async def send(self, turn_context: TurnContext, out: Outgoing) -> None:
         """Each reply on its own, so one failed send does not lose the rest; stop only when the

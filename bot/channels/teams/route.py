@@ -10,11 +10,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import MessageFactory, TurnContext, serializer_helper
-from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity, ActivityTypes, DeliveryModes
-from msrest.universal_http import requests as msrest_requests
+from botbuilder.core import TurnContext, serializer_helper
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity, DeliveryModes
 
 from bot.channels.teams.activities import from_ourselves, is_loopback_url, problem
 from bot.core.errors import AdvisorError
@@ -24,60 +22,6 @@ log = logging.getLogger("advisor.teams")
 Claim = Callable[[str], Awaitable[bool]]
 Release = Callable[[str], Awaitable[None]]
 DELIVERY_WINDOW_SECONDS = 3600.0  # the Bot Connector retries within seconds; replays come later
-
-
-def speed_up_msrest() -> None:
-    """msrest scans a 500-element list once per status code, twice a turn (~7 ms of CPU);
-    a frozenset holds the same codes and makes the scan instant."""
-    policy = msrest_requests.ClientRetryPolicy
-    policy.safe_codes = frozenset(policy.safe_codes)  # type: ignore[assignment]
-
-
-class _ReusedConnectors:
-    """One connector client per service URL and audience, instead of a new client (and a new
-    msrest configuration) on every turn; the credentials inside refresh their own tokens."""
-
-    def __init__(self, inner: Any, cache: dict[tuple[str, str | None], Any]) -> None:
-        self._inner = inner
-        self._cache = cache
-
-    async def create(self, service_url: str, audience: str | None = None) -> Any:
-        key = (service_url, audience)
-        if key not in self._cache:
-            self._cache[key] = await self._inner.create(service_url, audience)
-        return self._cache[key]
-
-
-class _Authentication(ConfigurationBotFrameworkAuthentication):  # type: ignore[misc]
-    """botbuilder's authentication, reusing the per-turn clients it would otherwise rebuild."""
-
-    def __init__(self, configuration: Any) -> None:
-        super().__init__(configuration)
-        self._connectors: dict[tuple[str, str | None], Any] = {}
-        self._user_tokens: dict[tuple[object, ...], Any] = {}
-
-    async def authenticate_request(self, activity: Activity, auth_header: str) -> Any:
-        result = await super().authenticate_request(activity, auth_header)
-        if result.connector_factory is not None:
-            result.connector_factory = _ReusedConnectors(result.connector_factory, self._connectors)
-        return result
-
-    async def create_user_token_client(self, claims_identity: Any) -> Any:
-        claims = claims_identity.claims or {}
-        key = (claims.get("aud"), claims.get("appid"), claims.get("azp"))
-        if key not in self._user_tokens:
-            self._user_tokens[key] = await super().create_user_token_client(claims_identity)
-        return self._user_tokens[key]
-
-
-class _Configuration:
-    """The attribute names botbuilder's configuration factories read."""
-
-    def __init__(self, app_id: str, password: str, app_type: str, tenant_id: str) -> None:
-        self.APP_ID = app_id
-        self.APP_PASSWORD = password
-        self.APP_TYPE = app_type
-        self.APP_TENANTID = tenant_id
 
 
 class Deliveries:
@@ -205,17 +149,3 @@ def nothing(activity: Activity) -> web.Response:
     if activity.delivery_mode == DeliveryModes.expect_replies:
         return web.json_response({"activities": []})
     return web.Response(status=200)
-
-
-class _Echo(TeamsActivityHandler):  # type: ignore[misc]
-    async def on_message_activity(self, turn_context: TurnContext) -> None:
-        await turn_context.send_activity(MessageFactory.text(turn_context.activity.text or ""))
-
-
-def echo_route() -> TeamsRoute:
-    """The benchmark's baseline: an echo bot behind the same route, botbuilder as shipped."""
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_Configuration("", "", "MultiTenant", "")))
-    return TeamsRoute(adapter, _Echo(), loopback_only=True)
-
-
-__all__ = ["ActivityTypes", "Deliveries", "TeamsRoute", "echo_route", "speed_up_msrest"]

@@ -107,8 +107,7 @@ async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         if args.jsonl:
             await console.run_jsonl(engine, args.user, sys.stdin, sys.stdout)
         else:
-            first = engine.content.messages.words.menu[0]
-            await console.run_interactive(engine, args.user, first, sys.stdout, sys.stdin)
+            await console.run_interactive(engine, args.user, sys.stdout, sys.stdin)
     finally:
         await engine.store.close()
     return 0

@@ -86,11 +86,9 @@ def show(out: Outgoing, stream: IO[str]) -> tuple[Choice, ...]:
     return choices
 
 
-async def run_interactive(
-    engine: ConversationEngine, user: str, first: str, stream: IO[str], read: IO[str]
-) -> None:
-    """A terminal chat; ``first`` is the opening message (the menu word from content)."""
-    choices = show(await turn(engine, Incoming(CHANNEL, CONVERSATION, user, text=first)), stream)
+async def run_interactive(engine: ConversationEngine, user: str, stream: IO[str], read: IO[str]) -> None:
+    """A terminal chat: it opens with the greeting, or where a stored walk stands."""
+    choices = show(await turn(engine, Incoming(CHANNEL, CONVERSATION, user, opened=True)), stream)
     while True:
         stream.write("\n> ")
         stream.flush()

@@ -24,8 +24,10 @@ class Choice:
 
 @dataclass(frozen=True)
 class Incoming:
-    """One thing an officer did: typed text, or pressed a button (``choice``). ``attachments``
-    counts files or images sent with the text; the bot never opens them."""
+    """One thing an officer did: typed text, pressed a button (``choice``), or ``opened`` the
+    bot without a word (a bare slash command, a terminal chat starting), which gets the
+    greeting and where they are. ``attachments`` counts files or images sent with the text;
+    the bot never opens them."""
 
     channel: str
     conversation: str
@@ -34,6 +36,7 @@ class Incoming:
     choice: str | None = None
     user_name: str | None = None
     attachments: int = 0
+    opened: bool = False
 
 
 @dataclass(frozen=True)

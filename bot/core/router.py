@@ -80,6 +80,8 @@ class Router:
     def route(self, turn: Turn, state: ConversationState) -> None:
         if turn.incoming.choice is not None:
             self.press(turn, state, turn.incoming.choice)
+        elif turn.incoming.opened and not turn.incoming.text.strip():
+            self.aside(turn, state, self.present.greeting() if state.active is None else self.present.help())
         else:
             self.read(turn, state)
         if state.walk is not None and state.walk.finished:

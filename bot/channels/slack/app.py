@@ -72,7 +72,6 @@ class SlackChannel:
     ) -> None:
         self.engine = engine
         self.chosen = engine.content.messages.texts.chosen
-        self.help_word = engine.content.messages.words.help[0]  # a bare /socialmedia shows help
         self.comms_channel = comms_channel
         self.deliveries = Deliveries(engine.store, lambda: engine.clock().timestamp())
         self.client = AsyncWebClient(
@@ -124,7 +123,7 @@ class SlackChannel:
         """Answer in the acknowledgement itself: ephemeral, fast, no extra API call; a slow
         turn is answered through the response_url instead. The channel id alone names this
         walk, apart from any thread's in the same channel."""
-        incoming = to_incoming.command(body, default=self.help_word)
+        incoming = to_incoming.command(body)
         turn = asyncio.ensure_future(self.turn(incoming))
         done, _ = await asyncio.wait({turn}, timeout=ACK_SECONDS)
         if turn in done:

@@ -44,12 +44,13 @@ def written(event: p.Payload, channel: str, thread: str | None) -> Incoming:
     )
 
 
-def command(body: p.Payload, default: str) -> Incoming:
-    """A slash command: its text, or ``default`` for a bare command. The channel id alone
-    names this walk, apart from any thread's in the same channel."""
-    text = words(str(body.get("text") or "")).strip() or default
+def command(body: p.Payload) -> Incoming:
+    """A slash command: its text; a bare command opens the bot. The channel id alone names
+    this walk, apart from any thread's in the same channel."""
+    text = words(str(body.get("text") or "")).strip()
     name = p.text_or_none(body.get("user_name"))
-    return Incoming(CHANNEL, str(body.get("channel_id")), str(body.get("user_id")), text=text, user_name=name)
+    channel, user = str(body.get("channel_id")), str(body.get("user_id"))
+    return Incoming(CHANNEL, channel, user, text=text, user_name=name, opened=not text)
 
 
 def pressed(body: p.Payload, channel: str, thread: str | None) -> Incoming:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import CONTENT, CliRunner
+from tests.conftest import FIXTURE_CONTENT, CliRunner
 
 Data = dict[str, Any]
 
@@ -135,7 +135,7 @@ def test_broken_content_gives_one_line_with_file_key_path_and_reason(
     cli: CliRunner, tmp_path: Path, case: str
 ) -> None:
     folder = tmp_path / "content"
-    shutil.copytree(CONTENT, folder)
+    shutil.copytree(FIXTURE_CONTENT, folder)
     breaker, where, reason = CASES[case]
     breaker(folder)
     run = cli("check", env={"CONTENT_DIR": str(folder)})
@@ -148,7 +148,7 @@ def test_broken_content_gives_one_line_with_file_key_path_and_reason(
 
 def test_a_yaml_syntax_error_names_its_line(cli: CliRunner, tmp_path: Path) -> None:
     folder = tmp_path / "content"
-    shutil.copytree(CONTENT, folder)
+    shutil.copytree(FIXTURE_CONTENT, folder)
     (folder / "about.yaml").write_text('council: "x"\nbot_name: [unclosed\n', encoding="utf-8")
     run = cli("check", env={"CONTENT_DIR": str(folder)})
     assert run.returncode == 2

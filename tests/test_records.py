@@ -19,11 +19,11 @@ from tests.test_store_contract import decision, induction
 async def walk_and_send(officer: Officer, note: str | None) -> None:
     await officer.say("check")
     await officer.say("yes")
-    await officer.press_label("Send a record to the Communications Team")
+    await officer.press_label("Send to the Press Desk")
     if note:
         await officer.say(note)
     else:
-        await officer.press_label("Send without a note")
+        await officer.press_label("Send as it is")
 
 
 async def test_a_record_holds_a_comment_only_when_the_officer_attached_one(

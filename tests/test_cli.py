@@ -45,8 +45,8 @@ def test_eval_prints_accuracy_rejection_and_latency(cli: CliRunner) -> None:
 
 
 def test_bench_prints_turn_and_match_latency(cli: CliRunner) -> None:
-    out = cli("bench", "--turns", "50", "--entries", "120", "--stored", "300").stdout
-    assert "SQLite: 300 conversations stored" in out
+    out = cli("bench", "--turns", "20", "--entries", "40", "--stored", "100").stdout
+    assert "SQLite: 100 conversations stored" in out
     assert "SQLite: turn, FAQ question" in out and "SQLite: turn, flowchart step" in out
     assert "50 concurrent conversations" in out and "turns/s" in out
-    assert "match at 120 entries" in out
+    assert "match at 40 entries" in out

@@ -105,6 +105,6 @@ async def test_two_thousand_random_and_forged_turns_crash_nothing_and_break_no_s
 
 
 def test_the_fuzz_command_prints_turns_crashes_and_impossible_states(cli: CliRunner) -> None:
-    run = cli("fuzz", "--turns", "300", "--seed", "3")
+    run = cli("fuzz", "--turns", "50", "--seed", "3")  # the 2,000 turns above are in this process
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "turns 300, crashes 0, impossible states 0"
+    assert run.stdout.strip() == "turns 50, crashes 0, impossible states 0"

@@ -1,5 +1,9 @@
-"""Shared fixtures: real content, a real SQLite file, a real PostgreSQL server, the real engine
-and the real CLI.
+"""Shared fixtures: the fixture content, a real SQLite file, a real PostgreSQL server, the real
+engine and the real CLI.
+
+Behaviour tests run on ``tests/fixtures/content/`` (``content``, and ``CONTENT_DIR`` for every
+``Settings()`` and ``app.py`` a test starts), so a council that rewords ``content/`` keeps them
+green; only the integrity tests listed in ``tests/README.md`` read ``content/`` (``real_content``).
 
 PostgreSQL tests use the server named by ``TEST_POSTGRES_URL`` (``.ci/run`` starts one with
 ``.ci/postgres start``), each in a scratch database of its own. Without it they are skipped,
@@ -28,18 +32,37 @@ from bot.core.storage.relational import RelationalStore
 from bot.devtools.scratch_db import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTENT = ROOT / "content"
+CONTENT = ROOT / "content"  # the council's content: integrity tests only (tests/README.md)
+FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "content"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixture_content_dir() -> Iterator[Path]:
+    """Every ``Settings()`` and ``app.py`` process a test starts reads the fixture content."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CONTENT_DIR", str(FIXTURE_CONTENT))
+        yield FIXTURE_CONTENT
 
 
 @pytest.fixture(scope="session")
 def content() -> Content:
-    return load_content(CONTENT)
+    return load_content(FIXTURE_CONTENT)
 
 
 @pytest.fixture(scope="session")
 def matcher(content: Content) -> FaqMatcher:
     """Trained once for the whole test run: every engine in a test shares it."""
     return FaqMatcher.from_content(content)
+
+
+@pytest.fixture(scope="session")
+def real_content() -> Content:
+    return load_content(CONTENT)
+
+
+@pytest.fixture(scope="session")
+def real_matcher(real_content: Content) -> FaqMatcher:
+    return FaqMatcher.from_content(real_content)
 
 
 class Clock:

@@ -29,7 +29,7 @@ async def test_bad_input_mid_walk_is_answered_politely_and_keeps_the_walk(
     out = await officer.say(BAD[name])
     assert out.replies and all(r.text for r in out.replies)
     assert out.state.node == "unlawful"
-    assert "Question 2" in out.replies[-1].text
+    assert "Step 2" in out.replies[-1].text
     follow = await officer.say("no")
     assert follow.state.node == "political"
 

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import CONTENT, CliRunner
+from bot.core.content import load_content
+from bot.core.errors import ContentError
+from tests.conftest import FIXTURE_CONTENT, CliRunner
 
 Data = dict[str, Any]
 
@@ -130,25 +132,38 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_broken_content_gives_one_line_with_file_key_path_and_reason(
-    cli: CliRunner, tmp_path: Path, case: str
-) -> None:
+def broken(tmp_path: Path, case: str) -> Path:
     folder = tmp_path / "content"
-    shutil.copytree(CONTENT, folder)
-    breaker, where, reason = CASES[case]
-    breaker(folder)
-    run = cli("check", env={"CONTENT_DIR": str(folder)})
+    shutil.copytree(FIXTURE_CONTENT, folder)
+    CASES[case][0](folder)
+    return folder
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_broken_content_gives_one_line_with_file_key_path_and_reason(tmp_path: Path, case: str) -> None:
+    """Loaded in this process: ``app.py check`` prints exactly this line (the test below)."""
+    _, where, reason = CASES[case]
+    with pytest.raises(ContentError) as refused:
+        load_content(broken(tmp_path, case))
+    line = str(refused.value)
+    assert len(line.splitlines()) == 1, line
+    assert where in line and reason in line, line
+
+
+@pytest.mark.parametrize("case", ["yaml syntax", "unknown target"])
+def test_check_prints_that_one_line_and_exits_2(cli: CliRunner, tmp_path: Path, case: str) -> None:
+    run = cli("check", env={"CONTENT_DIR": str(broken(tmp_path, case))})
     assert run.returncode == 2
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1, run.stderr
     assert "Traceback" not in run.stderr
+    _, where, reason = CASES[case]
     assert where in lines[0] and reason in lines[0], lines[0]
 
 
 def test_a_yaml_syntax_error_names_its_line(cli: CliRunner, tmp_path: Path) -> None:
     folder = tmp_path / "content"
-    shutil.copytree(CONTENT, folder)
+    shutil.copytree(FIXTURE_CONTENT, folder)
     (folder / "about.yaml").write_text('council: "x"\nbot_name: [unclosed\n', encoding="utf-8")
     run = cli("check", env={"CONTENT_DIR": str(folder)})
     assert run.returncode == 2

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-
-import pytest
+from collections.abc import Callable
+from typing import Any
 
 from tests.conftest import ChatProcess, CliRunner, jsonl
+
+Send = Callable[[dict[str, Any]], dict[str, Any]]
 
 FIRST_FOUR_NO = ["no", "no", "no", "no"]  # safety, unlawful, political, question
 SPEC_PATHS = {
@@ -23,22 +25,34 @@ SPEC_PATHS = {
 }
 
 
-@pytest.mark.parametrize("outcome", sorted(SPEC_PATHS))
-def test_spec_path_reaches_its_outcome_by_button_presses(
-    cli: CliRunner, chat: ChatProcess, outcome: str
+def press(send: Send, replies: list[dict[str, Any]], label: str) -> dict[str, Any]:
+    """Press the button with this label on the last replies, as an officer would."""
+    value = next(c["value"] for r in replies for c in r["choices"] if c["label"] == label)
+    return send({"choice": value})
+
+
+def test_every_spec_path_reaches_its_outcome_by_button_presses(chat: ChatProcess) -> None:
+    """One ``chat --jsonl`` process walks every path of the specification, one walk after another."""
+    with chat("u-every-outcome") as send:
+        for outcome, answers in SPEC_PATHS.items():
+            line = send({"text": "check"})
+            assert line["state"] == {"flow": "flowchart", "node": "safety", "outcome": None}, outcome
+            for answer in answers:
+                line = press(send, line["replies"], answer.capitalize())
+            assert line["state"] == {"flow": "flowchart", "node": None, "outcome": outcome}
+
+
+def test_a_walk_started_in_one_run_is_finished_by_presses_in_the_next(
+    cli: CliRunner, chat: ChatProcess
 ) -> None:
-    first = cli("chat", "--jsonl", "--user", f"u-{outcome}", stdin=jsonl(["check"]))
+    first = cli("chat", "--jsonl", "--user", "u-two-runs", stdin=jsonl(["check"]))
     state_lines = [json.loads(line) for line in first.stdout.splitlines()]
     assert state_lines[-1]["state"] == {"flow": "flowchart", "node": "safety", "outcome": None}
-    replies = state_lines[-1]["replies"]
-    # The presses go to a second run, so the walk is also proved to survive between runs.
-    with chat(f"u-{outcome}") as send:
-        for answer in SPEC_PATHS[outcome]:
-            label = answer.capitalize()
-            value = next(c["value"] for r in replies for c in r["choices"] if c["label"] == label)
-            line = send({"choice": value})
-            replies = line["replies"]
-    assert line["state"] == {"flow": "flowchart", "node": None, "outcome": outcome}
+    line = state_lines[-1]
+    with chat("u-two-runs") as send:  # the buttons of the first run's reply still work
+        for answer in SPEC_PATHS["respond_with_care"]:
+            line = press(send, line["replies"], answer.capitalize())
+    assert line["state"] == {"flow": "flowchart", "node": None, "outcome": "respond_with_care"}
 
 
 def test_typed_answers_walk_to_an_outcome_in_one_run(cli: CliRunner) -> None:
@@ -47,7 +61,7 @@ def test_typed_answers_walk_to_an_outcome_in_one_run(cli: CliRunner) -> None:
     out = [json.loads(line) for line in run.stdout.splitlines()]
     assert len(out) == len(lines)
     assert out[-1]["state"]["outcome"] == "fix_the_facts"
-    assert "How you got here" in out[-1]["replies"][-1]["text"]
+    assert "Your answers" in out[-1]["replies"][-1]["text"]
 
 
 def test_jsonl_gives_exactly_one_line_per_input_line_even_for_junk(cli: CliRunner) -> None:

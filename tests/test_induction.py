@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.core.content import Content
 from bot.core.engine import ConversationEngine
+from bot.core.faq import FaqMatcher
 from bot.core.storage.relational import RelationalStore
 from bot.reports import induction_report
 from tests.conftest import CliRunner, Clock, Officer, jsonl, labels, text_of
@@ -32,13 +33,13 @@ async def test_a_full_tour_with_right_and_wrong_answers_ends_with_score_and_reco
     officer: Officer, content: Content, store: RelationalStore
 ) -> None:
     out = await officer.say("I'm new")
-    assert "Chapter 1 of" in text_of(out)
+    assert "Part 1/" in text_of(out)
     total = len(content.induction.chapters)
     for chapter in range(total):
-        await officer.press_label("Continue")
+        await officer.press_label("Next")
         if chapter == 1:  # wrong, then right on the second try
             await press_option(officer, content, chapter, wrong_option(content, chapter))
-            assert "one more try" in text_of(officer.last)  # type: ignore[arg-type]
+            assert "Try once more" in text_of(officer.last)  # type: ignore[arg-type]
             await press_option(officer, content, chapter, right_option(content, chapter))
         elif chapter == 2:  # wrong twice: the answer is explained with the citation
             await press_option(officer, content, chapter, wrong_option(content, chapter))
@@ -48,9 +49,9 @@ async def test_a_full_tour_with_right_and_wrong_answers_ends_with_score_and_reco
             await press_option(officer, content, chapter, right_option(content, chapter))
     summary = officer.last
     assert summary is not None
-    assert f"{total - 2} of {total}" in text_of(summary)
+    assert f"{total - 2}/{total}" in text_of(summary)
     assert content.induction.chapters[1].title in text_of(summary)  # worth re-reading
-    done = await officer.press_label("I have read and understood the Social Media Policy")
+    done = await officer.press_label("I have read the Fixture Policy")
     assert done.state.flow is None
     assert "check" in text_of(done)
     (record,) = await store.inductions()
@@ -59,37 +60,37 @@ async def test_a_full_tour_with_right_and_wrong_answers_ends_with_score_and_reco
 
 
 async def test_the_tour_resumes_after_a_restart(
-    officer: Officer, content: Content, store, clock: Clock
+    officer: Officer, content: Content, store, clock: Clock, matcher: FaqMatcher
 ) -> None:
     await officer.say("induction")
-    await officer.press_label("Continue")
+    await officer.press_label("Next")
     await press_option(officer, content, 0, right_option(content, 0))
     clock.advance(60 * 24 * 3)  # three days later, a new engine on the same database
-    later = Officer(ConversationEngine(content=content, store=store, clock=clock))
+    later = Officer(ConversationEngine(content=content, store=store, clock=clock, matcher=matcher))
     out = await later.say("hello")
-    assert "Chapter 2 of" in text_of(out)
+    assert "Part 2/" in text_of(out)
     out = await later.say("induction")
-    assert "Chapter 2 of" in text_of(out)
+    assert "Part 2/" in text_of(out)
 
 
 async def test_stop_pauses_and_induction_resumes_even_after_a_flowchart_check(
     officer: Officer, content: Content
 ) -> None:
     await officer.say("start training")
-    await officer.press_label("Continue")
+    await officer.press_label("Next")
     await press_option(officer, content, 0, right_option(content, 0))
     await officer.say("stop")
     await officer.say("check")
     await officer.say("yes")
     out = await officer.say("induction")
-    assert "Chapter 2 of" in text_of(out)
+    assert "Part 2/" in text_of(out)
 
 
 async def test_a_side_question_mid_tour_is_answered_and_the_tour_carries_on(officer: Officer) -> None:
     await officer.say("induction")
     out = await officer.say("can I use my council email address for my personal twitter?")
     assert out.replies[0].quotes
-    assert "Chapter 1 of" in text_of(out)
+    assert "Part 1/" in text_of(out)
     assert out.state.flow == "induction"
 
 
@@ -97,15 +98,15 @@ async def test_back_returns_to_the_chapter_text_and_stale_buttons_expire(
     officer: Officer, content: Content
 ) -> None:
     first = await officer.say("induction")
-    await officer.press_label("Continue")
-    out = await officer.press_label("Continue", first)
-    assert "expired" in text_of(out) and out.state.node == "checking"
+    await officer.press_label("Next")
+    out = await officer.press_label("Next", first)
+    assert "out of date" in text_of(out) and out.state.node == "checking"
     out = await officer.say("back")
-    assert out.state.node == "reading" and "Chapter 1 of" in text_of(out)
+    assert out.state.node == "reading" and "Part 1/" in text_of(out)
 
 
 async def test_the_menu_offers_induction(officer: Officer) -> None:
-    assert "Induction for new starters" in labels(await officer.say("hello"))
+    assert "New starter tour" in labels(await officer.say("hello"))
 
 
 async def test_the_report_lists_completed_and_unfinished_in_table_and_csv(
@@ -134,9 +135,9 @@ def test_report_rejects_a_bad_date(cli: CliRunner, tmp_path: Path) -> None:
 async def complete_tour(officer: Officer, content: Content) -> None:
     await officer.say("induction")
     for chapter in range(len(content.induction.chapters)):
-        await officer.press_label("Continue")
+        await officer.press_label("Next")
         await press_option(officer, content, chapter, right_option(content, chapter))
-    await officer.press_label("I have read and understood the Social Media Policy")
+    await officer.press_label("I have read the Fixture Policy")
 
 
 async def test_asking_for_the_induction_again_offers_a_retake_and_keeps_the_completion(
@@ -146,10 +147,10 @@ async def test_asking_for_the_induction_again_offers_a_retake_and_keeps_the_comp
     total = len(content.induction.chapters)
     for again in ("induction", "I'm new"):
         out = await officer.say(again)
-        assert f"completed the induction on 2026-11-25, with {total} of {total}" in text_of(out)
-        assert out.state.flow is None and "Go through it again" in labels(out)
+        assert f"finished the tour on 2026-11-25 scoring {total}/{total}" in text_of(out)
+        assert out.state.flow is None and "Take the tour again" in labels(out)
     out = await officer.press("induction")  # the menu button of an older message
-    assert "completed the induction" in text_of(out) and out.state.flow is None
+    assert "finished the tour" in text_of(out) and out.state.flow is None
     (record,) = await store.inductions()
     assert record.finished_at and record.score == total
 
@@ -160,8 +161,8 @@ async def test_a_retake_is_a_new_attempt_beside_the_completed_one_and_the_report
     await complete_tour(officer, content)
     clock.advance(60 * 24)
     await officer.say("induction")
-    out = await officer.press_label("Go through it again")
-    assert "Chapter 1 of" in text_of(out) and out.state.node == "reading"
+    out = await officer.press_label("Take the tour again")
+    assert "Part 1/" in text_of(out) and out.state.node == "reading"
     first, second = await store.inductions()
     assert first.finished_at and first.score == len(content.induction.chapters)
     assert second.finished_at is None and second.started_at == "2026-11-26T09:00:00Z"

@@ -111,7 +111,7 @@ async def press_no(
 
 
 def shown(replies: list[dict[str, Any]]) -> str:
-    """The heading the turn ended on: "Question N: ..." or the outcome's title."""
+    """The heading the turn ended on: the numbered question or the outcome's title."""
     return card_texts(replies[-1]).splitlines()[0]
 
 
@@ -123,14 +123,16 @@ def no_to_everything(content: Content) -> list[str]:
     expected: list[str] = []
     node = content.flowchart.start
     while node in questions:
-        expected.append(f"Question {len(expected) + 1}: {questions[node].text}")
+        expected.append(
+            content.messages.texts.question.format(number=len(expected) + 1, text=questions[node].text)
+        )
         node = questions[node].no
     assert len(expected) >= 6, "the walk is too short to prove much"
     return [*expected, titles[node]]
 
 
 def assert_path_recorded_once(outcome: dict[str, Any], expected: list[str]) -> None:
-    """The outcome's "How you got here" comes from the stored path: every question exactly once."""
+    """The outcome's "Your answers" comes from the stored path: every question exactly once."""
     text = card_texts(outcome)
     for line in expected[:-1]:
         question = line.split(": ", 1)[1]

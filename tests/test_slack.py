@@ -24,16 +24,16 @@ async def test_a_dm_question_gets_the_answer_with_its_quoted_passage(slack: Slac
     assert response.status == 200
     post = await slack.posted(1, channel="D1")
     body = s.texts(post["blocks"])
-    assert "Council email" in body and "Appendix B" in body
+    assert "Work email" in body and "Part B" in body
     assert any(b["type"] == "context" for b in post["blocks"])
 
 
 async def test_slash_commands_in_a_channel_answer_ephemerally_in_the_ack(slack: Slack) -> None:
     for text, expect in [
-        ("help", "Here is what I can do"),
+        ("help", "Things I can do"),
         ("ask can I add a council logo to my blog?", "logo"),
-        ("check", "Question 1"),
-        ("", "Here is what I can do"),
+        ("check", "Step 1"),
+        ("", "Things I can do"),
     ]:
         response = await slack.send(s.command(text, slack.api.response_url()))
         assert response.status == 200
@@ -69,17 +69,17 @@ async def test_a_full_walk_by_buttons_ends_with_an_urgent_post_to_the_comms_chan
     assert not [b for b in updated[0]["blocks"] if b["type"] == "actions"], (
         "the pressed message keeps no buttons"
     )
-    assert "You chose: Yes" in s.texts(updated[0]["blocks"])
+    assert "Picked: Yes" in s.texts(updated[0]["blocks"])
     outcome = await slack.posted(2, channel="D1")
-    assert "Escalate" in s.texts(outcome["blocks"]) or "urgent" in s.texts(outcome["blocks"]).lower()
-    label = "Send a record to the Communications Team"
+    assert "Hand it to the Press Desk now" in s.texts(outcome["blocks"])
+    label = "Send to the Press Desk"
     await slack.send(s.press(s.buttons(outcome["blocks"])[label], label, response_url=url, message=outcome))
     prompt = await slack.posted(3, channel="D1")
-    label = "Send without a note"
+    label = "Send as it is"
     await slack.send(s.press(s.buttons(prompt["blocks"])[label], label, response_url=url, message=prompt))
     comms = await slack.posted(1, channel="CCOMMS")
     assert "URGENT" in s.texts(comms["blocks"])
-    assert "threaten anyone's safety" in s.texts(comms["blocks"])  # the path, in words
+    assert "Is anyone at risk" in s.texts(comms["blocks"])  # the path, in words
 
 
 async def test_a_stale_button_says_it_has_expired_and_repeats_the_question(slack: Slack) -> None:
@@ -92,7 +92,7 @@ async def test_a_stale_button_says_it_has_expired_and_repeats_the_question(slack
     await slack.send(s.press(values["Yes"], "Yes", response_url=url, message=first))
     stale = await slack.posted(3, channel="D1")
     text = s.texts(stale["blocks"])
-    assert "expired" in text and "Question 2" in text
+    assert "out of date" in text and "Step 2" in text
 
 
 async def test_a_press_on_an_ephemeral_message_replaces_it(slack: Slack) -> None:
@@ -105,7 +105,7 @@ async def test_a_press_on_an_ephemeral_message_replaces_it(slack: Slack) -> None
     )
     (replaced,) = await slack.api.wait_for("response_url")
     assert replaced["replace_original"] is True
-    assert "You chose: No" in s.texts(replaced["blocks"]) and "Question 2" in s.texts(replaced["blocks"])
+    assert "Picked: No" in s.texts(replaced["blocks"]) and "Step 2" in s.texts(replaced["blocks"])
 
 
 async def test_a_retried_delivery_is_acknowledged_and_not_answered_twice(slack: Slack) -> None:
@@ -158,7 +158,7 @@ async def test_injection_attempts_never_ping_or_format(slack: Slack) -> None:
         s.press(s.buttons(q["blocks"])["Yes"], "Yes", response_url=url, user="U2", channel="D2", message=q)
     )
     outcome = await slack.posted(2, channel="D2")
-    label = "Send a record to the Communications Team"
+    label = "Send to the Press Desk"
     await slack.send(
         s.press(
             s.buttons(outcome["blocks"])[label],
@@ -186,16 +186,16 @@ async def test_the_home_tab_shows_the_menu_and_recent_records(slack: Slack) -> N
     await slack.send(s.event({"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"}))
     (view,) = await slack.api.wait_for("views.publish")
     assert view["user_id"] == "U1"
-    assert "Check a post or comment" in s.buttons(view["view"]["blocks"])
+    assert "Check a post" in s.buttons(view["view"]["blocks"])
 
 
 async def test_a_home_tab_button_continues_in_the_dm(slack: Slack) -> None:
     await slack.send(s.event({"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"}))
     (view,) = await slack.api.wait_for("views.publish")
-    value = s.buttons(view["view"]["blocks"])["Check a post or comment"]
-    await slack.send(s.press_in_view(value, "Check a post or comment"))
+    value = s.buttons(view["view"]["blocks"])["Check a post"]
+    await slack.send(s.press_in_view(value, "Check a post"))
     post = await slack.posted(1, channel="DHOME")
-    assert "Question 1" in s.texts(post["blocks"])
+    assert "Step 1" in s.texts(post["blocks"])
 
 
 async def test_health_answers_ok(slack: Slack) -> None:
@@ -206,4 +206,4 @@ async def test_health_answers_ok(slack: Slack) -> None:
 
 async def test_the_slash_command_offers_the_induction(slack: Slack) -> None:
     response = await slack.send(s.command("induction", slack.api.response_url()))
-    assert "Chapter 1 of" in s.texts((await response.json())["blocks"])
+    assert "Part 1/" in s.texts((await response.json())["blocks"])

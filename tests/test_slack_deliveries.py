@@ -56,10 +56,10 @@ async def test_a_retry_after_a_timeout_is_acked_and_not_answered_twice(slack: Sl
 async def test_a_replayed_slash_command_is_not_answered_twice(slack: Slack) -> None:
     signed = s.command("check", slack.api.response_url())
     first = await slack.send(signed)
-    assert "Question 1" in s.texts((await first.json())["blocks"])
+    assert "Step 1" in s.texts((await first.json())["blocks"])
     again = await slack.send(signed)
     assert again.status == 200
-    assert "Question" not in await again.text()
+    assert "Step" not in await again.text()
 
 
 async def test_a_replayed_button_press_is_not_processed_twice(slack: Slack) -> None:
@@ -85,8 +85,8 @@ async def test_one_button_pressed_three_times_at_once_moves_on_once(slack: Slack
     await settle()
     posts = slack.api.of("chat.postMessage")
     assert len(posts) == 2, "no extra message for the extra presses"
-    assert "Question 2" in s.texts(second["blocks"])
-    assert not any("expired" in s.texts(p["blocks"]) for p in posts)
+    assert "Step 2" in s.texts(second["blocks"])
+    assert not any("out of date" in s.texts(p["blocks"]) for p in posts)
     assert len(slack.api.of("chat.update")) == 1
 
 

@@ -65,7 +65,7 @@ async def test_a_permanent_failure_is_one_line_and_the_next_message_shows_the_qu
 
     await slack.send(s.dm("hello?", ts="3.3"))
     post = await slack.posted(2, channel="D1")
-    assert "Question 2" in s.texts(post["blocks"]), "the officer sees where they are"
+    assert "Step 2" in s.texts(post["blocks"]), "the officer sees where they are"
 
 
 async def test_a_failed_home_tab_publish_is_one_line(slack: Slack, caplog: pytest.LogCaptureFixture) -> None:
@@ -166,7 +166,7 @@ async def test_a_slash_command_is_acknowledged_in_time_while_the_store_is_locked
             response = await slack.send(s.command("check", slack.api.response_url()))
             elapsed = time.monotonic() - started
             assert response.status == 200 and elapsed < 3.0, elapsed
-            assert "still working" in (await response.json())["text"]
+            assert "Working on it" in (await response.json())["text"]
             for _ in range(600):
                 late = slack.api.of("response_url")
                 if late:

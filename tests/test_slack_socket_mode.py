@@ -57,7 +57,7 @@ async def test_socket_mode_answers_every_kind_of_delivery_and_after_a_reconnect(
     ack = await deliver_event(socket, s.dm_event("can I use my council email for twitter?"))
     assert "envelope_id" in ack
     (dm,) = await api.wait_for("chat.postMessage")
-    assert dm["channel"] == "D1" and "Council email" in s.texts(dm["blocks"])
+    assert dm["channel"] == "D1" and "Work email" in s.texts(dm["blocks"])
 
     mention = {"type": "app_mention", "channel": "C9", "user": "U1", "text": "<@UBOT> help", "ts": "7.1"}
     await deliver_event(socket, mention)
@@ -66,25 +66,25 @@ async def test_socket_mode_answers_every_kind_of_delivery_and_after_a_reconnect(
 
     await deliver_event(socket, {"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"})
     (view,) = await api.wait_for("views.publish")
-    assert "Check a post or comment" in s.buttons(view["view"]["blocks"])
+    assert "Check a post" in s.buttons(view["view"]["blocks"])
 
     command = await socket.deliver("slash_commands", s.command_fields("check", api.response_url()))
     blocks = command["payload"]["blocks"]
-    assert "Question 1" in s.texts(blocks)
+    assert "Step 1" in s.texts(blocks)
 
     press = s.press_payload(
         s.buttons(blocks)["No"], "No", response_url=api.response_url(), channel="C1", ephemeral=True
     )
     await socket.deliver("interactive", press)
     (replaced,) = await api.wait_for("response_url")
-    assert "Question 2" in s.texts(replaced["blocks"])
+    assert "Step 2" in s.texts(replaced["blocks"])
 
     await socket.disconnect()
     again = await api.next_socket()
     await again.hello()
     await deliver_event(again, s.dm_event("help", ts="2.2"))
     posts = await api.wait_for("chat.postMessage", count=3)
-    assert "Here is what I can do" in s.texts(posts[2]["blocks"])
+    assert "Things I can do" in s.texts(posts[2]["blocks"])
     assert len(api.of("apps.connections.open")) == 2
     assert "council email" not in caplog.text, "no message text in the log at INFO"
 

@@ -19,6 +19,7 @@ from bot.channels.turns import safe_turn
 from bot.core.content import Content
 from bot.core.engine import ConversationEngine
 from bot.core.errors import ConflictError, StorageError
+from bot.core.faq import FaqMatcher
 from bot.core.messages import DecisionRecord, Incoming, InductionRecord, Outgoing
 from bot.core.storage.port import Saved
 from bot.core.storage.relational import RelationalStore, driver_url, shown_url
@@ -227,15 +228,17 @@ async def test_everything_is_still_there_after_the_store_is_reopened(database_ur
 def refused(out: Outgoing) -> bool:
     """A press that did not move the walk says why: the button expired, or it came at once."""
     text = text_of(out)
-    return "expired" in text or "twice at the same moment" in text
+    return "out of date" in text or "arrived together" in text
 
 
 @pytest.fixture
 async def two_servers(
-    database_url: str, content: Content, clock: Clock
+    database_url: str, content: Content, clock: Clock, matcher: FaqMatcher
 ) -> AsyncIterator[tuple[Officer, Officer]]:
     stores = [await RelationalStore.open(database_url) for _ in range(2)]
-    officers = [Officer(ConversationEngine(content=content, store=s, clock=clock)) for s in stores]
+    officers = [
+        Officer(ConversationEngine(content=content, store=s, clock=clock, matcher=matcher)) for s in stores
+    ]
     yield officers[0], officers[1]
     for store in stores:
         await store.close()
@@ -306,13 +309,13 @@ TERMINATE = text(
 
 
 async def test_a_postgresql_restart_costs_no_turn_and_a_lost_database_a_polite_reply(
-    postgres_server: str, content: Content
+    postgres_server: str, content: Content, matcher: FaqMatcher
 ) -> None:
     """Connections the server dropped are replaced and the statement run again; with the
     database gone for good the officer gets the error reply, never a traceback."""
     async with scratch_database(postgres_server, prefix="advisor_test") as url:
         store = await RelationalStore.open(url)
-        engine = ConversationEngine(content=content, store=store)
+        engine = ConversationEngine(content=content, store=store, matcher=matcher)
         officer = Officer(engine)
         await officer.say("check")
         admin = create_async_engine(driver_url(postgres_server), isolation_level="AUTOCOMMIT")

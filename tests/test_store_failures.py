@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.channels.turns import safe_turn
 from bot.core.content import Content
 from bot.core.engine import ConversationEngine
+from bot.core.faq import FaqMatcher
 from bot.core.messages import Incoming, Outgoing
 from bot.core.storage.relational import RelationalStore, driver_url
 from tests.conftest import Officer, labels, text_of
@@ -48,12 +49,14 @@ class Caller(Officer):
         return self.last
 
 
-async def at_urgent_note(content: Content, store: RelationalStore, user: str = "U1") -> Caller:
-    officer = Caller(ConversationEngine(content=content, store=store), user=user)
+async def at_urgent_note(
+    content: Content, matcher: FaqMatcher, store: RelationalStore, user: str = "U1"
+) -> Caller:
+    officer = Caller(ConversationEngine(content=content, store=store, matcher=matcher), user=user)
     await officer.say("check")
     out = await officer.say("yes")  # a threat to safety: the urgent outcome
     assert out.state.outcome == "urgent_escalation"
-    await officer.press_label("Send a record to the Communications Team")
+    await officer.press_label("Send to the Press Desk")
     return officer
 
 
@@ -69,29 +72,29 @@ def accepting_records(connection: Connection) -> None:
 
 
 async def test_an_urgent_record_that_cannot_be_written_leaves_send_working_to_try_again(
-    content: Content, shared: RelationalStore
+    content: Content, matcher: FaqMatcher, shared: RelationalStore
 ) -> None:
-    officer = await at_urgent_note(content, shared)
+    officer = await at_urgent_note(content, matcher, shared)
     prompt = officer.last
     assert prompt is not None
     await shared.run_sync(refusing_records)
 
-    failed = await officer.press_label("Send without a note", prompt)
+    failed = await officer.press_label("Send as it is", prompt)
 
-    assert "went wrong" in text_of(failed)
+    assert "broke on my side" in text_of(failed)
     assert (failed.state.flow, failed.state.outcome) == ("flowchart", "urgent_escalation")
     assert await shared.records() == []
     await shared.run_sync(accepting_records)
-    sent = await officer.press_label("Send without a note", prompt)  # the same button, again
+    sent = await officer.press_label("Send as it is", prompt)  # the same button, again
     assert [e.record.urgency for e in sent.escalations] == ["urgent"]
     assert [r.outcome for r in await shared.records()] == ["urgent_escalation"]
-    assert "expired" not in text_of(sent)
+    assert "out of date" not in text_of(sent)
 
 
 async def test_a_note_with_half_an_emoji_is_sent_with_its_record(
-    content: Content, shared: RelationalStore
+    content: Content, matcher: FaqMatcher, shared: RelationalStore
 ) -> None:
-    officer = await at_urgent_note(content, shared)
+    officer = await at_urgent_note(content, matcher, shared)
     out = await officer.engine.handle(
         Incoming("test", "C1", "U1", text="they said \ud83d at https://x.example/p/1", user_name="Jo \udc00")
     )
@@ -136,13 +139,16 @@ class LockHolder:
 
 
 async def test_while_another_process_locks_the_sqlite_file_every_turn_answers_within_seconds(
-    content: Content, tmp_path: Path
+    content: Content, matcher: FaqMatcher, tmp_path: Path
 ) -> None:
     path = tmp_path / "advisor.db"
     store = await RelationalStore.open(f"sqlite:///{path}")
     holder = LockHolder(path)
     try:
-        officers = [Caller(ConversationEngine(content=content, store=store), user=f"U{n}") for n in range(6)]
+        officers = [
+            Caller(ConversationEngine(content=content, store=store, matcher=matcher), user=f"U{n}")
+            for n in range(6)
+        ]
         for officer in officers:
             await officer.say("check")
         holder.lock()
@@ -153,7 +159,7 @@ async def test_while_another_process_locks_the_sqlite_file_every_turn_answers_wi
 
         assert elapsed < 4.5, f"{len(officers)} turns took {elapsed:.1f} s"
         for out in outs:
-            assert "went wrong" in text_of(out)
+            assert "broke on my side" in text_of(out)
             assert (out.state.flow, out.state.node) == ("flowchart", "safety")
         holder.release()
         assert (await officers[0].say("no")).state.node == "unlawful"
@@ -164,11 +170,14 @@ async def test_while_another_process_locks_the_sqlite_file_every_turn_answers_wi
 
 
 async def test_while_another_server_holds_the_rows_every_turn_answers_within_seconds(
-    content: Content, postgres_url: str
+    content: Content, matcher: FaqMatcher, postgres_url: str
 ) -> None:
     store = await RelationalStore.open(postgres_url)
     try:
-        officers = [Caller(ConversationEngine(content=content, store=store), user=f"U{n}") for n in range(6)]
+        officers = [
+            Caller(ConversationEngine(content=content, store=store, matcher=matcher), user=f"U{n}")
+            for n in range(6)
+        ]
         for officer in officers:
             await officer.say("check")
 
@@ -196,7 +205,7 @@ async def test_while_another_server_holds_the_rows_every_turn_answers_within_sec
 
         assert elapsed < 4.5, f"{len(officers)} turns took {elapsed:.1f} s"
         for out in outs:
-            assert "went wrong" in text_of(out)
+            assert "broke on my side" in text_of(out)
             assert (out.state.flow, out.state.node) == ("flowchart", "safety")
         assert (await officers[0].say("no")).state.node == "unlawful"
         assert "Yes" in labels(officers[0].last)  # type: ignore[arg-type]

@@ -83,12 +83,12 @@ async def say(client: TestClient[Any, Any], body: dict[str, Any]) -> list[dict[s
 
 async def test_a_personal_chat_question_is_answered_with_its_passage(teams: TestClient[Any, Any]) -> None:
     (reply,) = await say(teams, activity("can I use my council email for my personal twitter?"))
-    assert "Council email" in card_texts(reply) and "Appendix B" in card_texts(reply)
+    assert "Work email" in card_texts(reply) and "Part B" in card_texts(reply)
 
 
 async def test_a_channel_mention_is_stripped_before_the_core_sees_it(teams: TestClient[Any, Any]) -> None:
     replies = await say(teams, activity("check", mention=True))
-    assert "Question 1" in card_texts(replies[-1])
+    assert "Step 1" in card_texts(replies[-1])
 
 
 async def test_a_walk_by_card_submits_reaches_an_outcome_and_a_stale_submit_is_refused(
@@ -97,11 +97,11 @@ async def test_a_walk_by_card_submits_reaches_an_outcome_and_a_stale_submit_is_r
     replies = await say(teams, activity("check"))
     first = card_buttons(replies[-1])
     replies = await say(teams, activity(value=first["No"]))
-    assert "Question 2" in card_texts(replies[-1])
+    assert "Step 2" in card_texts(replies[-1])
     stale = await say(teams, activity(value=first["Yes"]))
-    assert "expired" in card_texts(stale[0]) and "Question 2" in card_texts(stale[-1])
+    assert "out of date" in card_texts(stale[0]) and "Step 2" in card_texts(stale[-1])
     replies = await say(teams, activity(value=card_buttons(replies[-1])["Yes"]))
-    assert "What to do" in card_texts(replies[-1])
+    assert "Do this" in card_texts(replies[-1])
 
 
 async def test_a_burst_of_identical_submits_moves_the_walk_once(teams: TestClient[Any, Any]) -> None:
@@ -110,17 +110,17 @@ async def test_a_burst_of_identical_submits_moves_the_walk_once(teams: TestClien
     replies = await say(teams, activity("check"))
     no = card_buttons(replies[-1])["No"]
     results = await asyncio.gather(*(say(teams, activity(value=no)) for _ in range(5)))
-    moved = [r for r in results if "Question 2" in card_texts(r[0])]
+    moved = [r for r in results if "Step 2" in card_texts(r[0])]
     assert len(moved) == 1
     replies = await say(teams, activity("why"))
-    assert "Question 2" in card_texts(replies[-1])
+    assert "Step 2" in card_texts(replies[-1])
 
 
 async def test_the_welcome_shows_the_menu_with_the_induction(teams: TestClient[Any, Any]) -> None:
     body = activity()
     body |= {"type": "conversationUpdate", "membersAdded": [{"id": "28:bot"}], "text": None}
     replies = await say(teams, body)
-    assert "Induction for new starters" in card_buttons(replies[0])
+    assert "New starter tour" in card_buttons(replies[0])
 
 
 async def test_the_install_greeting_arrives_and_writes_no_conversation_state(
@@ -218,7 +218,7 @@ async def test_normal_delivery_posts_replies_to_the_connector_and_updates_the_pr
         response = await teams.post("/api/messages", json=body)
         assert response.status == 201
         posts = [c for c in calls if c[0] == "POST"]
-        assert posts and "Question 1" in card_texts(posts[-1][2])
+        assert posts and "Step 1" in card_texts(posts[-1][2])
         no = card_buttons(posts[-1][2])["No"]
         press = activity(value=no) | {
             "deliveryMode": None,
@@ -228,7 +228,7 @@ async def test_normal_delivery_posts_replies_to_the_connector_and_updates_the_pr
         assert (await teams.post("/api/messages", json=press)).status == 201
         (update,) = [c for c in calls if c[0] == "PUT"]
         assert update[1].endswith("/activities/card-1")
-        assert "You chose: No" in card_texts(update[2]) and not card_buttons(update[2])
+        assert "Picked: No" in card_texts(update[2]) and not card_buttons(update[2])
     finally:
         await server.close()
 
@@ -261,9 +261,7 @@ async def test_a_record_goes_to_the_comms_channel_by_proactive_message(tmp_path:
         assert (await client.post("/api/messages", json=added)).status == 201
         replies = await say(client, activity("check"))
         replies = await say(client, activity(value=card_buttons(replies[-1])["Yes"]))
-        replies = await say(
-            client, activity(value=card_buttons(replies[-1])["Send a record to the Communications Team"])
-        )
+        replies = await say(client, activity(value=card_buttons(replies[-1])["Send to the Press Desk"]))
         note = "<at>everyone</at> see https://x.test/post/1"
         await say(client, activity(note))
         posted = [c for c in calls if "19:comms" in c[1] and "URGENT" in card_texts(c[2])]
@@ -338,6 +336,4 @@ async def test_an_invoke_is_answered_200_with_its_body(teams: TestClient[Any, An
     response = await teams.post("/api/messages", json=body)
     assert response.status == 200
     answer = await response.json()
-    assert answer["statusCode"] == 200 and "Question 2" in "\n".join(
-        b["text"] for b in answer["value"]["body"]
-    )
+    assert answer["statusCode"] == 200 and "Step 2" in "\n".join(b["text"] for b in answer["value"]["body"])

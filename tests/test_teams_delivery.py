@@ -64,7 +64,7 @@ async def test_a_transient_connector_failure_is_retried_and_no_reply_is_lost(
     assert await post(teams, delivered(connector, "check")) == 201
     posts = connector.posts()
     assert len(posts) == expected + 1  # the refused one, sent again, then the rest
-    assert "Question 1" in card_texts(posts[-1].body)
+    assert "Step 1" in card_texts(posts[-1].body)
 
 
 async def test_a_bot_removed_from_the_conversation_is_logged_once_and_answered_2xx(
@@ -97,7 +97,7 @@ async def test_a_stale_press_leaves_its_card_as_it_was(
     assert len(connector.puts()) == 1
     assert await post(teams, delivered(connector, value=first["Yes"]) | {"replyToId": "card-1"}) == 201
     assert len(connector.puts()) == 1  # the stale press did not rewrite the card
-    assert "expired" in card_texts(connector.posts()[-2].body)
+    assert "out of date" in card_texts(connector.posts()[-2].body)
 
 
 async def test_a_press_on_someone_elses_check_changes_nothing_and_is_answered_to_the_presser(
@@ -112,13 +112,11 @@ async def test_a_press_on_someone_elses_check_changes_nothing_and_is_answered_to
     assert await post(teams, press | {"replyToId": "alex-card"}) == 201
     assert not connector.puts()
     (answer,) = connector.posts()[before:]
-    assert (
-        "someone else started" in card_texts(answer) if False else "someone else" in card_texts(answer.body)
-    )
+    assert "began this check" in card_texts(answer.body)
     assert not card_buttons(answer.body)
     own = delivered(connector, value=alex_no, user="29:alex", conversation=channel["conversation"])
     assert await post(teams, own | {"replyToId": "alex-card"}) == 201
-    assert "Question 2" in card_texts(connector.posts()[-1].body) and len(connector.puts()) == 1
+    assert "Step 2" in card_texts(connector.posts()[-1].body) and len(connector.puts()) == 1
 
 
 async def test_a_universal_action_on_someone_elses_check_is_answered_only_in_the_invoke(
@@ -135,9 +133,9 @@ async def test_a_universal_action_on_someone_elses_check_is_answered_only_in_the
     assert response.status == 200
     answer = await response.json()
     assert answer["type"] == "application/vnd.microsoft.activity.message"
-    assert "someone else" in answer["value"] and not connector.calls
+    assert "began this check" in answer["value"] and not connector.calls
     replies = await say(teams, activity("why", user="29:alex", conversation="19:c@thread.tacv2"))
-    assert "Question 1" in card_texts(replies[-1])
+    assert "Step 1" in card_texts(replies[-1])
 
 
 async def test_a_stale_universal_action_keeps_its_card(teams: TestClient[Any, Any]) -> None:
@@ -151,7 +149,7 @@ async def test_a_stale_universal_action_keeps_its_card(teams: TestClient[Any, An
         "value": {"action": {"type": "Action.Execute", "verb": "choose", "data": first["Yes"]}},
     }
     answer = await (await teams.post("/api/messages", json=body)).json()
-    assert answer["type"] == "application/vnd.microsoft.activity.message" and "expired" in answer["value"]
+    assert answer["type"] == "application/vnd.microsoft.activity.message" and "out of date" in answer["value"]
 
 
 # 3. Our own messages -----------------------------------------------------------------------
@@ -201,7 +199,7 @@ async def test_a_malformed_activity_gets_400_and_nothing_is_sent(
 
 async def test_a_mention_with_neither_text_nor_name_is_answered(teams: TestClient[Any, Any]) -> None:
     body = activity("check") | {"entities": [{"type": "mention", "mentioned": {"id": "28:bot"}}]}
-    assert "Question 1" in card_texts((await say(teams, body))[-1])
+    assert "Step 1" in card_texts((await say(teams, body))[-1])
 
 
 # 5. Repeats --------------------------------------------------------------------------------
@@ -235,7 +233,7 @@ async def test_a_submit_whose_label_is_an_object_shows_text_not_a_repr(
     no = card_buttons(connector.posts()[-1].body)["No"] | {"label": {"text": "No", "x": [1]}}
     assert await post(teams, delivered(connector, value=no) | {"replyToId": "card-1"}) == 201
     (update,) = connector.puts()
-    assert card_texts(update.body) == "Answered."
+    assert card_texts(update.body) == "Recorded."
 
 
 @pytest.mark.parametrize(
@@ -250,9 +248,7 @@ async def test_the_real_channel_is_recorded(
 
     replies = await say(teams, turn("check"))
     replies = await say(teams, turn(value=card_buttons(replies[-1])["Yes"]))
-    replies = await say(
-        teams, turn(value=card_buttons(replies[-1])["Send a record to the Communications Team"])
-    )
+    replies = await say(teams, turn(value=card_buttons(replies[-1])["Send to the Press Desk"]))
     await say(teams, turn("skip"))
     (record,) = await teams.app[ENGINE].store.records(user="29:u1")
     assert record.channel == recorded
@@ -266,7 +262,7 @@ async def walk_to_a_record(engine: ConversationEngine) -> None:
         return await engine.handle(Incoming("slack", "D1", "U1", choice=choice))
 
     out = await engine.handle(Incoming("slack", "D1", "U1", text="check"))
-    out = await press("Send a record to the Communications Team", await press("Yes", out))
+    out = await press("Send to the Press Desk", await press("Yes", out))
     await engine.handle(Incoming("slack", "D1", "U1", text="skip"))
     assert await engine.store.records(user="U1")
 
@@ -316,7 +312,7 @@ async def test_an_unauthenticated_activity_cannot_redirect_records_for_the_commu
         }
         assert await post(client, hijack) == 201
         await walk_to_a_record(client.app[ENGINE])
-        records = [c for c in connector.calls if "decision record" in card_texts(c.body).lower()]
+        records = [c for c in connector.calls if "for the press desk" in card_texts(c.body).lower()]
         assert not records
     finally:
         await client.close()

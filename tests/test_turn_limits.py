@@ -48,10 +48,10 @@ async def state_of(officer: Officer) -> ConversationState | None:
 
 async def test_a_non_ascii_digit_at_an_induction_check_is_read_as_text(officer: Officer) -> None:
     await officer.say("induction")
-    await officer.press_label("Continue")
+    await officer.press_label("Next")
     for typed in ("፩", "١"):  # ("²" reads as 2 once normalised: a fair answer)
         out = await officer.say(typed)
-        assert out.state.node == "checking" and "Check your understanding" in text_of(out)
+        assert out.state.node == "checking" and "Quick check" in text_of(out)
 
 
 @pytest.mark.parametrize("step", ["²", "፩", "-1", "1.0", ""])
@@ -60,7 +60,7 @@ async def test_a_button_whose_step_is_not_ascii_digits_has_expired(officer: Offi
     before = await state_of(officer)
     walk = first.replies[-1].choices[0].value.split("@")[1].split(".")[0]
     out = await officer.press(f"answer:yes@{walk}.{step}")
-    assert "expired" in text_of(out)
+    assert "out of date" in text_of(out)
     after = await state_of(officer)
     assert before is not None and after is not None
     assert after.walk == before.walk
@@ -71,7 +71,7 @@ async def test_a_tour_button_forged_onto_a_flowchart_step_changes_nothing(office
     tail = out.replies[-1].choices[0].value.split("@")[1]
     for forged in (f"tour:stop@{tail}", f"tour:next@{tail}", f"option:1@{tail}", f"tour:acknowledge@{tail}"):
         out = await officer.press(forged)
-        assert "expired" in text_of(out) and out.state.node == "safety"
+        assert "out of date" in text_of(out) and out.state.node == "safety"
     stored = await state_of(officer)
     assert stored is not None and stored.tour is None
     await officer.say("stop")
@@ -85,9 +85,9 @@ async def test_flowchart_buttons_forged_onto_the_tour_change_nothing(
     tail = out.replies[-1].choices[0].value.split("@")[1]
     for forged in (f"answer:yes@{tail}", f"back@{tail}", f"why@{tail}", f"record@{tail}", f"stop@{tail}"):
         out = await officer.press(forged)
-        assert "expired" in text_of(out) and (out.state.flow, out.state.node) == ("induction", "reading")
+        assert "out of date" in text_of(out) and (out.state.flow, out.state.node) == ("induction", "reading")
     out = await officer.press(f"tour:acknowledge@{tail}")  # a move the reading phase has not got
-    assert "expired" in text_of(out) and out.state.node == "reading"
+    assert "out of date" in text_of(out) and out.state.node == "reading"
     stored = await state_of(officer)
     assert stored is not None and Invariants(content).problems(stored) == []
 
@@ -100,6 +100,6 @@ async def test_two_thousand_random_and_forged_turns_crash_nothing_and_break_no_s
 
 
 def test_the_fuzz_command_prints_turns_crashes_and_impossible_states(cli: CliRunner) -> None:
-    run = cli("fuzz", "--turns", "300", "--seed", "3")
+    run = cli("fuzz", "--turns", "50", "--seed", "3")  # the 2,000 turns above are in this process
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "turns 300, crashes 0, impossible states 0"
+    assert run.stdout.strip() == "turns 50, crashes 0, impossible states 0"

@@ -9,7 +9,7 @@ from tests.conftest import Clock, Officer, labels, text_of
 async def test_check_starts_the_walk_at_safety_with_yes_no_why_stop(officer: Officer) -> None:
     out = await officer.say("check")
     assert out.state.node == "safety"
-    assert labels(out) == ["Yes", "No", "Why?", "Stop"]
+    assert labels(out) == ["Yes", "No", "Why ask?", "Leave"]
 
 
 async def test_free_text_about_a_post_starts_the_walk(officer: Officer) -> None:
@@ -26,14 +26,14 @@ async def test_why_explains_the_question_with_a_policy_citation_and_keeps_the_pl
     unlawful = next(q for q in content.flowchart.questions if q.id == "unlawful")
     assert unlawful.why in text_of(out)
     assert out.replies[0].quotes, "why must quote the policy"
-    assert "Appendix B" in out.replies[0].quotes[0].cite or "Policy" in out.replies[0].quotes[0].cite
+    assert "Fixture Policy" in out.replies[0].quotes[0].cite
     assert out.state.node == "unlawful"
 
 
 async def test_back_returns_to_the_previous_question_and_from_the_first_says_so(officer: Officer) -> None:
     await officer.say("check")
     out = await officer.say("back")
-    assert "first question" in text_of(out)
+    assert "no earlier step" in text_of(out)
     assert out.state.node == "safety"
     await officer.say("no")
     await officer.say("no")
@@ -46,7 +46,7 @@ async def test_restart_starts_again_at_safety(officer: Officer) -> None:
     await officer.say("no")
     out = await officer.say("restart")
     assert out.state.node == "safety"
-    assert "Question 1" in text_of(out)
+    assert "Step 1" in text_of(out)
 
 
 async def test_stop_and_cancel_leave_the_walk(officer: Officer) -> None:
@@ -63,7 +63,7 @@ async def test_a_side_question_is_answered_and_the_pending_question_repeated(off
     await officer.say("no")
     out = await officer.say("can I use my council email address for my personal twitter?")
     assert out.replies[0].quotes, "the side question gets a quoted answer"
-    assert "Question 2" in out.replies[-1].text
+    assert "Step 2" in out.replies[-1].text
     assert out.state.node == "unlawful"
 
 
@@ -71,14 +71,14 @@ async def test_a_side_question_the_policy_does_not_cover_keeps_the_walk(officer:
     await officer.say("check")
     out = await officer.say("what is the capital of Peru?")
     assert out.state.node == "safety"
-    assert "Question 1" in out.replies[-1].text
+    assert "Step 1" in out.replies[-1].text
 
 
 async def test_a_button_from_an_earlier_question_has_expired(officer: Officer) -> None:
     first = await officer.say("check")
     await officer.press_label("No", first)
     out = await officer.press_label("Yes", first)
-    assert "expired" in text_of(out)
+    assert "out of date" in text_of(out)
     assert out.state.node == "unlawful"
 
 
@@ -86,7 +86,7 @@ async def test_a_button_from_an_earlier_walk_has_expired(officer: Officer) -> No
     old = await officer.say("check")
     await officer.say("restart")
     out = await officer.press_label("Yes", old)
-    assert "expired" in text_of(out)
+    assert "out of date" in text_of(out)
     assert out.state.node == "safety"
     assert out.state.outcome is None
 
@@ -95,7 +95,7 @@ async def test_a_menu_button_pressed_mid_walk_does_not_reset_it(officer: Officer
     menu = await officer.say("hello")
     await officer.say("check")
     await officer.say("no")
-    out = await officer.press_label("Check a post or comment", menu)
+    out = await officer.press_label("Check a post", menu)
     assert out.state.node == "unlawful"
 
 
@@ -123,20 +123,20 @@ async def test_the_outcome_shows_path_steps_considerations_citations_and_options
     assert out.state.outcome == "answer_or_signpost"
     body = text_of(out)
     outcome = next(o for o in content.flowchart.outcomes if o.id == "answer_or_signpost")
-    assert "How you got here" in body
+    assert "Your answers" in body
     assert all(step in body for step in outcome.steps)
     assert content.flowchart.considerations.title in body
     assert out.replies[-1].quotes
-    assert labels(out) == ["Back", "Start again", "Ask a question"]
+    assert labels(out) == ["Previous", "Begin again", "Ask about the policy"]
 
 
 async def test_an_escalating_outcome_sends_a_record_without_comment_text(officer: Officer, store) -> None:
     await officer.say("check")
     out = await officer.say("yes")
     assert out.state.outcome == "urgent_escalation"
-    assert "Send a record to the Communications Team" in labels(out)
-    await officer.press_label("Send a record to the Communications Team")
-    sent = await officer.press_label("Send without a note")
+    assert "Send to the Press Desk" in labels(out)
+    await officer.press_label("Send to the Press Desk")
+    sent = await officer.press_label("Send as it is")
     assert sent.escalations and sent.escalations[0].record.urgency == "urgent"
     assert "URGENT" in (sent.escalations[0].message.title or "")
     (record,) = await store.records(user="U1")
@@ -152,12 +152,12 @@ async def test_a_pasted_note_is_kept_with_its_link_and_a_second_press_sends_noth
     await officer.say("check")
     await officer.say("no")
     await officer.say("yes")
-    prompt = await officer.press_label("Send a record to the Communications Team")
+    prompt = await officer.press_label("Send to the Press Desk")
     sent = await officer.say("see https://facebook.com/post/1 it calls our officer a liar")
     record = sent.escalations[0].record
     assert record.link == "https://facebook.com/post/1"
     assert record.comment and "liar" in record.comment
-    again = await officer.press_label("Send without a note", prompt)
+    again = await officer.press_label("Send as it is", prompt)
     assert not again.escalations
     assert len(await store.records()) == 1
 
@@ -167,7 +167,7 @@ async def test_cancel_at_the_record_prompt_sends_nothing_and_keeps_the_outcome(
 ) -> None:
     await officer.say("check")
     await officer.say("yes")
-    await officer.press_label("Send a record to the Communications Team")
+    await officer.press_label("Send to the Press Desk")
     out = await officer.say("cancel")
     assert out.state.outcome == "urgent_escalation"
     assert await store.records() == []
@@ -182,13 +182,13 @@ async def test_an_idle_walk_expires_after_thirty_minutes_and_says_so(officer: Of
 
 
 async def test_state_survives_a_new_engine_on_the_same_database(
-    officer: Officer, content, store, clock
+    officer: Officer, content, store, clock, matcher
 ) -> None:
     from bot.core.engine import ConversationEngine
 
     await officer.say("check")
     await officer.say("no")
-    later = Officer(ConversationEngine(content=content, store=store, clock=clock))
+    later = Officer(ConversationEngine(content=content, store=store, clock=clock, matcher=matcher))
     out = await later.say("no")
     assert out.state.node == "political"
 

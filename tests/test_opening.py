@@ -10,7 +10,7 @@ from tests.conftest import Officer, labels
 
 async def test_opening_the_bot_when_idle_greets_with_the_menu(engine: ConversationEngine) -> None:
     out = await engine.handle(Incoming("test", "C1", "U1", opened=True))
-    assert out.state.flow is None and "Check a post or comment" in labels(out)
+    assert out.state.flow is None and "Check a post" in labels(out)
 
 
 async def test_opening_the_bot_mid_walk_shows_help_and_the_pending_question(officer: Officer) -> None:

@@ -107,7 +107,7 @@ async def test_a_note_with_markup_reaches_the_team_as_the_officer_typed_it_and_p
     url = slack.api.response_url()
     await slack.send(s.press(yes, "Yes", response_url=url, user="U3", channel="D3", message=question))
     outcome = await slack.posted(2, channel="D3")
-    label = "Send a record to the Communications Team"
+    label = "Send to the Press Desk"
     send = s.buttons(outcome["blocks"])[label]
     await slack.send(s.press(send, label, response_url=url, user="U3", channel="D3", message=outcome))
     await slack.posted(3, channel="D3")

@@ -82,7 +82,7 @@ async def test_an_unreadable_state_gets_the_polite_error_and_is_left_as_it_was(
     newer = '{"schema": 99, "walk": {"run": "a", "at": "somewhere-new"}}'
     await engine.store.save(KEY, Saved(newer))
     out = await safe_turn(engine, Incoming("test", "C1", "U1", text="no"))
-    assert "something went wrong" in text_of(out) and not out.accepted
+    assert "Something broke" in text_of(out) and not out.accepted
     kept = await engine.store.load(KEY)
     assert kept is not None and (kept.data, kept.version) == (newer, 1)
 
@@ -100,7 +100,7 @@ async def test_a_button_from_before_going_back_expires_even_at_the_same_question
     await officer.say("back")
     await officer.say("no")
     out = await officer.press_label("Yes", first_q2)
-    assert "expired" in text_of(out) and out.state.node == "unlawful"
+    assert "out of date" in text_of(out) and out.state.node == "unlawful"
 
 
 def test_every_intent_is_a_command_in_content_and_every_command_an_intent(content: Content) -> None:

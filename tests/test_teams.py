@@ -132,7 +132,7 @@ async def test_the_install_greeting_arrives_and_writes_no_conversation_state(
         "membersAdded": [{"id": "28:bot"}],
     }
     (greeting,) = await say(teams, added | {"text": None})
-    assert "Check a post or comment" in card_buttons(greeting)
+    assert "Check a post" in card_buttons(greeting)
     assert await store.load(conversation_key("teams", "a:new", "29:u1")) is None
     await say(teams, activity("check"))
     engine = teams.app[ENGINE]
@@ -141,7 +141,7 @@ async def test_the_install_greeting_arrives_and_writes_no_conversation_state(
     (greeting,) = await say(
         teams, activity() | {"type": "conversationUpdate", "membersAdded": [{"id": "28:bot"}]}
     )
-    assert "Check a post or comment" in card_buttons(greeting)
+    assert "Check a post" in card_buttons(greeting)
     assert await engine.load(conversation_key("teams", "a:conv1", "29:u1")) == walking
 
 

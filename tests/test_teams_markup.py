@@ -42,7 +42,7 @@ async def test_a_channel_message_mentioning_someone_else_still_starts_the_walk(
     body = activity("check", mention=True)
     body["text"] = "<at>Policy Advisor</at> <at>Jane Smith</at> check"
     replies = await say(teams, body)
-    assert "Question 1" in card_texts(replies[-1])
+    assert "Step 1" in card_texts(replies[-1])
 
 
 HUGE = {

@@ -7,10 +7,13 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.svm import LinearSVC
 
-from bot.core.content import Content
+from bot.core.content import Content, load_content
 from bot.core.faq import FLOWCHART, Analyzer, Examples, FaqMatcher
-from bot.core.model import fit
+from bot.core.training import svm, vectorize
+from bot.devtools.large_content import write_large_content
 from tests.conftest import ROOT
 
 QUESTIONS = [
@@ -24,20 +27,42 @@ QUESTIONS = [
 ]
 
 
+def scikit_learn(content: Content) -> tuple[TfidfVectorizer, LinearSVC]:
+    """The recipe as scikit-learn alone runs it: its vectorizer, one-vs-rest over every example."""
+    by_class = Examples.from_content(content).by_class
+    vectorizer = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=tuple(content.matching.ngrams),
+        sublinear_tf=True,
+        preprocessor=Analyzer(content.matching).normal,
+        dtype=np.float32,
+    )
+    features = vectorizer.fit_transform([t for texts in by_class.values() for t in texts])
+    labels = [c for c, texts in by_class.items() for _ in texts]
+    return vectorizer, svm(content.matching.c).fit(features, labels)
+
+
 def test_fast_scores_equal_scikit_learns_decision_function(content: Content) -> None:
     matcher = FaqMatcher.from_content(content)
-    vectorizer, model = fit(
-        Examples.from_content(content).by_class, content.matching, Analyzer(content.matching).normal
-    )
+    vectorizer, model = scikit_learn(content)
+    assert matcher.classes == list(model.classes_)
     for question in QUESTIONS:
         expected = model.decision_function(vectorizer.transform([question]))[0]
         assert np.allclose(matcher.scores(question), expected, atol=1e-4), question
 
 
+def test_training_features_are_scikit_learns_tfidf(content: Content) -> None:
+    vectorizer, _ = scikit_learn(content)
+    texts = [t for texts in Examples.from_content(content).by_class.values() for t in texts]
+    ours = vectorize(texts, *content.matching.ngrams, Analyzer(content.matching).normal)
+    theirs = vectorizer.transform(texts)
+    assert ours.vocabulary == tuple(vectorizer.get_feature_names_out())
+    assert np.array_equal(ours.idf, vectorizer.idf_)
+    assert abs(ours.matrix - theirs).max() < 1e-6
+
+
 def test_ngrams_are_the_ones_scikit_learn_makes(content: Content) -> None:
-    vectorizer, _ = fit(
-        Examples.from_content(content).by_class, content.matching, Analyzer(content.matching).normal
-    )
+    vectorizer, _ = scikit_learn(content)
     analyzer = vectorizer.build_analyzer()
     matcher = FaqMatcher.from_content(content)
     for question in [*QUESTIONS, "a b cd", "I'm new   here", "x", "ok\tthen\nnow"]:
@@ -96,3 +121,25 @@ def test_typos_still_find_the_entry(content: Content) -> None:
         "can i use my councel emial adress for my personal twiter"
     )
     assert result.best is not None and result.best.id == "council-email-for-personal-use"
+
+
+def test_a_thousand_entries_train_then_load_from_the_cache_without_scikit_learn(tmp_path: Path) -> None:
+    folder = write_large_content(ROOT / "content", tmp_path / "content", 1000)
+    content = load_content(folder)
+    matcher = FaqMatcher.from_content(content, cache=tmp_path / "cache")
+    assert len(matcher.classes) == 1002
+    found = matcher.match("can i use my council email for twitter")
+    # the entry or one of its copies that kept the words asked about
+    assert found.best is not None and found.best.id.startswith("council-email-for-personal-use")
+    script = (
+        "import sys; from pathlib import Path; from bot.core.content import load_content;"
+        "from bot.core.faq import FaqMatcher;"
+        f"found = {found.best.id!r}; cache = Path({str(tmp_path / 'cache')!r});"
+        f"m = FaqMatcher.from_content(load_content(Path({str(folder)!r})), cache=cache);"
+        "print(m.match('can i use my council email for twitter').best.id == found);"
+        "print(sorted(k for k in sys.modules if k.split('.')[0] in ('sklearn', 'scipy')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split("\n")[:2] == ["True", "[]"]

@@ -1,6 +1,6 @@
 """The classifier's trained numbers, trained once per version of the examples and kept.
 
-Training (scikit-learn, imported only here and only when needed) costs seconds and the import
+Training (``training.py``: scikit-learn, imported only when needed) costs seconds and the import
 of scikit-learn and scipy about two more; answering needs only the vocabulary, the idf weights
 and the linear weights. They are kept as one ``.npz`` file named by a digest of everything that
 shapes them, so a process whose content has not changed loads them in milliseconds, and a
@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-import warnings
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ import numpy.typing as npt
 
 from bot.core.content.models import Matching
 
-FORMAT = 1  # bump when the training recipe or the file's layout changes
+FORMAT = 2  # bump when the training recipe or the file's layout changes
 Vector = npt.NDArray[np.floating[Any]]
 Normalise = Callable[[str], str]
 
@@ -53,43 +52,11 @@ def char_ngrams(text: str, low: int, high: int) -> list[str]:
     return grams
 
 
-def fit(by_class: Mapping[str, Sequence[str]], matching: Matching, normal: Normalise) -> tuple[Any, Any]:
-    """The vectorizer and the linear SVM, fitted: the one training recipe."""
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.svm import LinearSVC
-
-    texts = [t for texts in by_class.values() for t in texts]
-    labels = [c for c, texts in by_class.items() for _ in texts]
-    vectorizer = TfidfVectorizer(
-        analyzer="char_wb",
-        ngram_range=tuple(matching.ngrams),
-        sublinear_tf=True,
-        preprocessor=normal,
-        dtype=np.float32,
-    )
-    features = vectorizer.fit_transform(texts)
-    # A loose tolerance and an iteration cap bound training time; on this content they give
-    # the same answers as the defaults, so not converging fully is expected, not a fault.
-    model = LinearSVC(C=matching.c, tol=1e-2, max_iter=100, random_state=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(features, labels)
-    return vectorizer, model
-
-
 def train(by_class: Mapping[str, Sequence[str]], matching: Matching, normal: Normalise) -> Trained:
-    vectorizer, model = fit(by_class, matching, normal)
-    vocabulary = [""] * len(vectorizer.vocabulary_)
-    for gram, column in vectorizer.vocabulary_.items():
-        vocabulary[column] = str(gram)
-    return Trained(
-        classes=tuple(str(c) for c in model.classes_),
-        vocabulary=tuple(vocabulary),
-        idf=np.asarray(vectorizer.idf_, dtype=np.float32),
-        weights=np.ascontiguousarray(model.coef_.T, dtype=np.float32),
-        bias=np.asarray(model.intercept_, dtype=np.float32),
-    )
+    """Train afresh (``training.py``, which alone imports scikit-learn and scipy)."""
+    from bot.core import training
+
+    return training.train(by_class, matching, normal)
 
 
 def digest(by_class: Mapping[str, Sequence[str]], matching: Matching) -> str:

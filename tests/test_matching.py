@@ -88,6 +88,15 @@ def test_a_damaged_cache_file_is_trained_again(content: Content, tmp_path: Path)
     assert kept.read_bytes()[:2] == b"PK"
 
 
+def test_damaged_kept_weights_are_trained_again(content: Content, tmp_path: Path) -> None:
+    FaqMatcher.from_content(content, cache=tmp_path)
+    [weights] = tmp_path.glob("matcher-*.weights.npy")
+    weights.write_bytes(weights.read_bytes()[:1000])
+    matcher = FaqMatcher.from_content(content, cache=tmp_path)
+    assert matcher.match("can i use my council email for twitter").kind == "answer"
+    assert weights.stat().st_size > 1000
+
+
 def test_answering_from_kept_weights_imports_no_scikit_learn(content: Content, tmp_path: Path) -> None:
     FaqMatcher.from_content(content, cache=tmp_path)
     script = (

@@ -2,9 +2,9 @@
 
 Training (``training.py``: scikit-learn, imported only when needed) costs seconds and the import
 of scikit-learn and scipy about two more; answering needs only the vocabulary, the idf weights
-and the linear weights. They are kept as one ``.npz`` file named by a digest of everything that
-shapes them, so a process whose content has not changed loads them in milliseconds, and a
-change of content, synonyms or settings trains afresh.
+and the linear weights. They are kept as two files (an ``.npz``, and the weights as ``.npy``)
+named by a digest of everything that shapes them, so a process whose content has not changed
+loads them in milliseconds, and a change of content, synonyms or settings trains afresh.
 """
 
 from __future__ import annotations
@@ -86,33 +86,41 @@ def load_or_train(
     return trained
 
 
+def _weights_path(path: Path) -> Path:
+    return path.with_suffix(".weights.npy")
+
+
 def _load(path: Path) -> Trained | None:
-    """A kept file, or ``None`` when it is missing or unreadable (it is then trained again)."""
+    """Kept files, or ``None`` when one is missing or unreadable (they are then trained again).
+    The weights (140 MB at 1,000 entries) are mapped, not read: a start reads only the pages a
+    question touches."""
     try:
         with np.load(path, allow_pickle=False) as data:
-            return Trained(
-                classes=tuple(str(c) for c in data["classes"]),
-                vocabulary=tuple(str(g) for g in data["vocabulary"]),
-                idf=data["idf"],
-                weights=np.ascontiguousarray(data["weights"]),
-                bias=data["bias"],
-            )
+            classes = tuple(str(c) for c in data["classes"])
+            vocabulary = tuple(str(g) for g in data["vocabulary"])
+            idf, bias = data["idf"], data["bias"]
+        weights = np.load(_weights_path(path), mmap_mode="r", allow_pickle=False)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):
         return None
+    if weights.shape != (len(vocabulary), len(classes)):
+        return None
+    return Trained(classes=classes, vocabulary=vocabulary, idf=idf, weights=weights, bias=bias)
 
 
 def _save(trained: Trained, path: Path) -> None:
-    """Write beside the final name, then rename: servers starting together never read half a
-    file. A folder that cannot be written costs only the next start's training."""
+    """Write beside the final names, then rename, the weights first: servers starting together
+    never read half a file. A folder that cannot be written costs only the next start's training."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
+            np.save(handle, np.ascontiguousarray(trained.weights), allow_pickle=False)
+        Path(handle.name).replace(_weights_path(path))
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
             np.savez(
                 handle,
                 classes=np.array(trained.classes),
                 vocabulary=np.array(trained.vocabulary),
                 idf=trained.idf,
-                weights=trained.weights,
                 bias=trained.bias,
             )
         Path(handle.name).replace(path)

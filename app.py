@@ -56,6 +56,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=None,
         help="also on this PostgreSQL server (in a scratch database it creates and drops)",
     )
+    bench.add_argument(
+        "--startup", action="store_true", help="start-up time with --entries FAQ entries instead"
+    )
     bench.add_argument("--slack", action="store_true", help="Slack slash-command throughput instead")
     bench.add_argument("--teams", action="store_true", help="Teams expectReplies throughput instead")
     bench.add_argument(
@@ -148,6 +151,11 @@ async def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         from bot.devtools.bench_slack import run
 
         await run(seconds=args.seconds)
+        return 0
+    if args.startup:
+        from bot.bench import bench_startup
+
+        bench_startup(settings.content_dir, args.entries)
         return 0
     from bot.bench import run_bench
 

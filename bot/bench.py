@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import resource
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -17,8 +20,10 @@ from bot.core.faq import FLOWCHART, NOT_COVERED, Examples, FaqMatcher
 from bot.core.messages import Incoming
 from bot.core.storage import conversation_key
 from bot.core.storage.relational import RelationalStore
+from bot.devtools.large_content import write_large_content
 from bot.devtools.scratch_db import scratch_database
 from bot.evaluate import percentile
+from bot.settings import ROOT
 
 Step = Callable[[int], Awaitable[object]]
 CHANNEL = "console"
@@ -136,6 +141,37 @@ def bench_match(content: Content, size: int = 1000) -> None:
         matcher.match(questions[i % len(questions)] + (" please" if i % 2 else ""))
         seconds.append(time.perf_counter() - start)
     _report(f"match at {size} entries", seconds)
+
+
+# What a server does at start before it can answer: read the content, build the matcher.
+_START = (
+    "import sys; from pathlib import Path; from bot.core.content import load_content;"
+    "from bot.core.faq import FaqMatcher;"
+    "FaqMatcher.from_content(load_content(Path(sys.argv[1])), cache=Path(sys.argv[2]))"
+)
+
+
+def startup_seconds(entries: int, cache: Path, content: Path = ROOT / "content") -> tuple[float, float]:
+    """Wall and CPU seconds of a fresh process that loads ``content`` grown to ``entries`` FAQ
+    entries (``write_large_content``) and builds its matcher: it trains if ``cache`` holds no
+    weights for it, and keeps them there, so a second call times a start with weights kept."""
+    with tempfile.TemporaryDirectory() as folder:
+        grown = write_large_content(content, Path(folder) / "content", entries)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", _START, str(grown), str(cache)], cwd=ROOT, check=True)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return wall, cpu
+
+
+def bench_startup(content: Path, entries: int) -> None:
+    """Start-up with ``entries`` FAQ entries: the first start trains, the next loads the weights."""
+    with tempfile.TemporaryDirectory() as cache:
+        for name in ("no kept weights", "weights kept"):
+            wall, cpu = startup_seconds(entries, Path(cache), content)
+            print(f"{f'start-up at {entries} entries, {name}':<40} {wall:7.2f} s   (CPU {cpu:.2f} s)")
 
 
 async def run_bench(

@@ -25,6 +25,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "bot.core.choices",
             "bot.core.content",
             "bot.core.model",
+            "bot.core.training",
             "bot.core.faq",
             "bot.core.present",
             "bot.core.storage",

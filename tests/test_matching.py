@@ -6,14 +6,16 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.svm import LinearSVC
 
-from bot.core.content import Content
+from bot.core.content import Content, load_content
 from bot.core.faq import FLOWCHART, Analyzer, Examples, FaqMatcher
-from bot.core.model import fit
+from bot.core.training import svm, vectorize
+from bot.devtools.large_content import write_large_content
 from tests.conftest import FIXTURE_CONTENT, ROOT
 
 QUESTIONS = [
@@ -27,26 +29,52 @@ QUESTIONS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def fitted(real_content: Content) -> tuple[Any, Any]:
-    """scikit-learn's own vectorizer and model, fitted once by the one training recipe."""
-    return fit(
-        Examples.from_content(real_content).by_class,
-        real_content.matching,
-        Analyzer(real_content.matching).normal,
+def scikit_learn(content: Content) -> tuple[TfidfVectorizer, LinearSVC]:
+    """The recipe as scikit-learn alone runs it: its vectorizer, one-vs-rest over every example."""
+    by_class = Examples.from_content(content).by_class
+    vectorizer = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=tuple(content.matching.ngrams),
+        sublinear_tf=True,
+        preprocessor=Analyzer(content.matching).normal,
+        dtype=np.float32,
     )
+    features = vectorizer.fit_transform([t for texts in by_class.values() for t in texts])
+    labels = [c for c, texts in by_class.items() for _ in texts]
+    return vectorizer, svm(content.matching.c).fit(features, labels)
+
+
+@pytest.fixture(scope="module")
+def fitted(real_content: Content) -> tuple[TfidfVectorizer, LinearSVC]:
+    return scikit_learn(real_content)
 
 
 def test_fast_scores_equal_scikit_learns_decision_function(
-    real_matcher: FaqMatcher, fitted: tuple[Any, Any]
+    real_matcher: FaqMatcher, fitted: tuple[TfidfVectorizer, LinearSVC]
 ) -> None:
     vectorizer, model = fitted
+    assert real_matcher.classes == list(model.classes_)
     for question in QUESTIONS:
         expected = model.decision_function(vectorizer.transform([question]))[0]
         assert np.allclose(real_matcher.scores(question), expected, atol=1e-4), question
 
 
-def test_ngrams_are_the_ones_scikit_learn_makes(real_matcher: FaqMatcher, fitted: tuple[Any, Any]) -> None:
+def test_training_features_are_scikit_learns_tfidf(
+    real_content: Content, fitted: tuple[TfidfVectorizer, LinearSVC]
+) -> None:
+    vectorizer, _ = fitted
+    content = real_content
+    texts = [t for texts in Examples.from_content(content).by_class.values() for t in texts]
+    ours = vectorize(texts, *content.matching.ngrams, Analyzer(content.matching).normal)
+    theirs = vectorizer.transform(texts)
+    assert ours.vocabulary == tuple(vectorizer.get_feature_names_out())
+    assert np.array_equal(ours.idf, vectorizer.idf_)
+    assert abs(ours.matrix - theirs).max() < 1e-6
+
+
+def test_ngrams_are_the_ones_scikit_learn_makes(
+    real_matcher: FaqMatcher, fitted: tuple[TfidfVectorizer, LinearSVC]
+) -> None:
     analyzer = fitted[0].build_analyzer()
     for question in [*QUESTIONS, "a b cd", "I'm new   here", "x", "ok\tthen\nnow"]:
         assert real_matcher.ngrams(question) == analyzer(question), question
@@ -69,6 +97,15 @@ def test_a_damaged_cache_file_is_trained_again(content: Content, tmp_path: Path)
     matcher = FaqMatcher.from_content(content, cache=tmp_path)
     assert matcher.match("can i use my council email for twitter").kind == "answer"
     assert kept.read_bytes()[:2] == b"PK"
+
+
+def test_damaged_kept_weights_are_trained_again(content: Content, tmp_path: Path) -> None:
+    FaqMatcher.from_content(content, cache=tmp_path)
+    [weights] = tmp_path.glob("matcher-*.weights.npy")
+    weights.write_bytes(weights.read_bytes()[:1000])
+    matcher = FaqMatcher.from_content(content, cache=tmp_path)
+    assert matcher.match("can i use my council email for twitter").kind == "answer"
+    assert weights.stat().st_size > 1000
 
 
 def test_answering_from_kept_weights_imports_no_scikit_learn(content: Content, tmp_path: Path) -> None:
@@ -100,3 +137,25 @@ def test_an_off_topic_question_is_not_answered(real_matcher: FaqMatcher) -> None
 def test_typos_still_find_the_entry(real_matcher: FaqMatcher) -> None:
     result = real_matcher.match("can i use my councel emial adress for my personal twiter")
     assert result.best is not None and result.best.id == "council-email-for-personal-use"
+
+
+def test_a_thousand_entries_train_then_load_from_the_cache_without_scikit_learn(tmp_path: Path) -> None:
+    folder = write_large_content(ROOT / "content", tmp_path / "content", 1000)
+    content = load_content(folder)
+    matcher = FaqMatcher.from_content(content, cache=tmp_path / "cache")
+    assert len(matcher.classes) == 1002
+    found = matcher.match("can i use my council email for twitter")
+    # the entry or one of its copies that kept the words asked about
+    assert found.best is not None and found.best.id.startswith("council-email-for-personal-use")
+    script = (
+        "import sys; from pathlib import Path; from bot.core.content import load_content;"
+        "from bot.core.faq import FaqMatcher;"
+        f"found = {found.best.id!r}; cache = Path({str(tmp_path / 'cache')!r});"
+        f"m = FaqMatcher.from_content(load_content(Path({str(folder)!r})), cache=cache);"
+        "print(m.match('can i use my council email for twitter').best.id == found);"
+        "print(sorted(k for k in sys.modules if k.split('.')[0] in ('sklearn', 'scipy')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split("\n")[:2] == ["True", "[]"]

@@ -1,10 +1,10 @@
 """The classifier's trained numbers, trained once per version of the examples and kept.
 
-Training (scikit-learn, imported only here and only when needed) costs seconds and the import
+Training (``training.py``: scikit-learn, imported only when needed) costs seconds and the import
 of scikit-learn and scipy about two more; answering needs only the vocabulary, the idf weights
-and the linear weights. They are kept as one ``.npz`` file named by a digest of everything that
-shapes them, so a process whose content has not changed loads them in milliseconds, and a
-change of content, synonyms or settings trains afresh.
+and the linear weights. They are kept as two files (an ``.npz``, and the weights as ``.npy``)
+named by a digest of everything that shapes them, so a process whose content has not changed
+loads them in milliseconds, and a change of content, synonyms or settings trains afresh.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-import warnings
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ import numpy.typing as npt
 
 from bot.core.content.models import Matching
 
-FORMAT = 1  # bump when the training recipe or the file's layout changes
+FORMAT = 2  # bump when the training recipe or the file's layout changes
 Vector = npt.NDArray[np.floating[Any]]
 Normalise = Callable[[str], str]
 
@@ -36,6 +35,9 @@ class Trained:
     idf: Vector
     weights: Vector  # features x classes
     bias: Vector
+
+
+Train = Callable[[Mapping[str, Sequence[str]], Matching, Normalise], Trained]
 
 
 def char_ngrams(text: str, low: int, high: int) -> list[str]:
@@ -53,45 +55,6 @@ def char_ngrams(text: str, low: int, high: int) -> list[str]:
     return grams
 
 
-def fit(by_class: Mapping[str, Sequence[str]], matching: Matching, normal: Normalise) -> tuple[Any, Any]:
-    """The vectorizer and the linear SVM, fitted: the one training recipe."""
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.svm import LinearSVC
-
-    texts = [t for texts in by_class.values() for t in texts]
-    labels = [c for c, texts in by_class.items() for _ in texts]
-    vectorizer = TfidfVectorizer(
-        analyzer="char_wb",
-        ngram_range=tuple(matching.ngrams),
-        sublinear_tf=True,
-        preprocessor=normal,
-        dtype=np.float32,
-    )
-    features = vectorizer.fit_transform(texts)
-    # A loose tolerance and an iteration cap bound training time; on this content they give
-    # the same answers as the defaults, so not converging fully is expected, not a fault.
-    model = LinearSVC(C=matching.c, tol=1e-2, max_iter=100, random_state=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(features, labels)
-    return vectorizer, model
-
-
-def train(by_class: Mapping[str, Sequence[str]], matching: Matching, normal: Normalise) -> Trained:
-    vectorizer, model = fit(by_class, matching, normal)
-    vocabulary = [""] * len(vectorizer.vocabulary_)
-    for gram, column in vectorizer.vocabulary_.items():
-        vocabulary[column] = str(gram)
-    return Trained(
-        classes=tuple(str(c) for c in model.classes_),
-        vocabulary=tuple(vocabulary),
-        idf=np.asarray(vectorizer.idf_, dtype=np.float32),
-        weights=np.ascontiguousarray(model.coef_.T, dtype=np.float32),
-        bias=np.asarray(model.intercept_, dtype=np.float32),
-    )
-
-
 def digest(by_class: Mapping[str, Sequence[str]], matching: Matching) -> str:
     """Names the weights by everything that shapes them."""
     shape = {
@@ -105,9 +68,14 @@ def digest(by_class: Mapping[str, Sequence[str]], matching: Matching) -> str:
 
 
 def load_or_train(
-    by_class: Mapping[str, Sequence[str]], matching: Matching, normal: Normalise, *, cache: Path | None
+    by_class: Mapping[str, Sequence[str]],
+    matching: Matching,
+    normal: Normalise,
+    *,
+    cache: Path | None,
+    train: Train,
 ) -> Trained:
-    """The kept weights for these examples, or freshly trained ones, kept for next time."""
+    """The kept weights for these examples, or ones ``train`` makes afresh, kept for next time."""
     if cache is None:
         return train(by_class, matching, normal)
     path = cache / f"matcher-{digest(by_class, matching)}.npz"
@@ -119,33 +87,41 @@ def load_or_train(
     return trained
 
 
+def _weights_path(path: Path) -> Path:
+    return path.with_suffix(".weights.npy")
+
+
 def _load(path: Path) -> Trained | None:
-    """A kept file, or ``None`` when it is missing or unreadable (it is then trained again)."""
+    """Kept files, or ``None`` when one is missing or unreadable (they are then trained again).
+    The weights (140 MB at 1,000 entries) are mapped, not read: a start reads only the pages a
+    question touches."""
     try:
         with np.load(path, allow_pickle=False) as data:
-            return Trained(
-                classes=tuple(str(c) for c in data["classes"]),
-                vocabulary=tuple(str(g) for g in data["vocabulary"]),
-                idf=data["idf"],
-                weights=np.ascontiguousarray(data["weights"]),
-                bias=data["bias"],
-            )
+            classes = tuple(str(c) for c in data["classes"])
+            vocabulary = tuple(str(g) for g in data["vocabulary"])
+            idf, bias = data["idf"], data["bias"]
+        weights = np.load(_weights_path(path), mmap_mode="r", allow_pickle=False)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):
         return None
+    if weights.shape != (len(vocabulary), len(classes)):
+        return None
+    return Trained(classes=classes, vocabulary=vocabulary, idf=idf, weights=weights, bias=bias)
 
 
 def _save(trained: Trained, path: Path) -> None:
-    """Write beside the final name, then rename: servers starting together never read half a
-    file. A folder that cannot be written costs only the next start's training."""
+    """Write beside the final names, then rename, the weights first: servers starting together
+    never read half a file. A folder that cannot be written costs only the next start's training."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
+            np.save(handle, np.ascontiguousarray(trained.weights), allow_pickle=False)
+        Path(handle.name).replace(_weights_path(path))
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
             np.savez(
                 handle,
                 classes=np.array(trained.classes),
                 vocabulary=np.array(trained.vocabulary),
                 idf=trained.idf,
-                weights=trained.weights,
                 bias=trained.bias,
             )
         Path(handle.name).replace(path)

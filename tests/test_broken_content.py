@@ -146,6 +146,23 @@ def test_broken_content_gives_one_line_with_file_key_path_and_reason(
     assert where in lines[0] and reason in lines[0], lines[0]
 
 
+@pytest.mark.parametrize("opener", ["Yes. ", "no, ", "\u201cNo.\u201d "])
+def test_an_answer_opening_with_a_bare_yes_or_no_is_refused_with_its_file_and_key_path(
+    cli: CliRunner, tmp_path: Path, opener: str
+) -> None:
+    """"Yes. Be polite" answers "must I be polite?" but contradicts "can I be sarcastic?"."""
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT, folder)
+    answer = opener + "On an Official Site you must be polite and treat other users with respect."
+    edit("faq.yaml", set_(["entries", 5, "answer"], answer))(folder)
+    run = cli("check", env={"CONTENT_DIR": str(folder)})
+    assert run.returncode == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in run.stderr, run.stderr
+    assert lines[0].startswith("error: faq.yaml:"), lines[0]
+    assert "entries[5].answer" in lines[0] and "state the rule" in lines[0], lines[0]
+
+
 def test_a_yaml_syntax_error_names_its_line(cli: CliRunner, tmp_path: Path) -> None:
     folder = tmp_path / "content"
     shutil.copytree(CONTENT, folder)

@@ -150,7 +150,7 @@ def test_broken_content_gives_one_line_with_file_key_path_and_reason(
 def test_an_answer_opening_with_a_bare_yes_or_no_is_refused_with_its_file_and_key_path(
     cli: CliRunner, tmp_path: Path, opener: str
 ) -> None:
-    """"Yes. Be polite" answers "must I be polite?" but contradicts "can I be sarcastic?"."""
+    """A bare "Yes." fits "must I be polite?" but contradicts "can I be sarcastic?"."""
     folder = tmp_path / "content"
     shutil.copytree(CONTENT, folder)
     answer = opener + "On an Official Site you must be polite and treat other users with respect."

@@ -161,6 +161,23 @@ def test_check_prints_that_one_line_and_exits_2(cli: CliRunner, tmp_path: Path, 
     assert where in lines[0] and reason in lines[0], lines[0]
 
 
+@pytest.mark.parametrize("opener", ["Yes. ", "no, ", "\u201cNo.\u201d "])
+def test_an_answer_opening_with_a_bare_yes_or_no_is_refused_with_its_file_and_key_path(
+    tmp_path: Path, opener: str
+) -> None:
+    """A bare "Yes." fits "must I be polite?" but contradicts "can I be sarcastic?". Loaded in
+    this process: ``app.py check`` prints exactly this line (see above)."""
+    folder = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, folder)
+    answer = opener + "On an Official Site you must be polite and treat other users with respect."
+    edit("faq.yaml", set_(["entries", 5, "answer"], answer))(folder)
+    with pytest.raises(ContentError) as refused:
+        load_content(folder)
+    line = str(refused.value)
+    assert len(line.splitlines()) == 1 and line.startswith("faq.yaml:"), line
+    assert "entries[5].answer" in line and "state the rule" in line, line
+
+
 def test_a_yaml_syntax_error_names_its_line(cli: CliRunner, tmp_path: Path) -> None:
     folder = tmp_path / "content"
     shutil.copytree(FIXTURE_CONTENT, folder)

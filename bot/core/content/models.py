@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from typing import Annotated, ClassVar, Literal
 
@@ -41,6 +42,10 @@ class Policy(Strict):
 # --- faq.yaml ------------------------------------------------------------------------------
 
 
+# "Yes." or "No," as the first word, after any opening quotes or spaces.
+BARE_YES_NO = re.compile(r"""^[\s"'\u2018\u2019\u201c\u201d]*(yes|no)(?=[\W_]|$)""", re.IGNORECASE)
+
+
 class FaqEntry(Strict):
     id: Id
     title: Text
@@ -49,6 +54,19 @@ class FaqEntry(Strict):
     quote: Text
     asked: list[Text] = Field(min_length=5)
     related: list[Id] = Field(default_factory=list)
+
+    @field_validator("answer")
+    @classmethod
+    def _states_the_rule(cls, answer: str) -> str:
+        """A bare "Yes." fits only one way of asking: "can I be sarcastic?" would get "Yes. Be
+        polite". An answer that states the rule reads right however the question was put."""
+        found = BARE_YES_NO.match(answer)
+        if found:
+            raise ValueError(
+                f"answer opens with a bare '{found.group(1)}': state the rule itself, so that it reads "
+                "right whichever way the question was asked"
+            )
+        return answer
 
 
 class Faq(Strict):

@@ -21,14 +21,16 @@ from statemachine.transition_list import TransitionList
 
 from bot.core.choices import ChoiceValue, Stamp
 from bot.core.content.models import Content, Flowchart
-from bot.core.messages import DecisionRecord, timestamp
+from bot.core.messages import DecisionRecord, Reply, timestamp
 from bot.core.present import Presenter
 from bot.core.text import clean, first_link
 from bot.core.turn import Turn
 from bot.core.vocabulary import Intent, Verb
 from dialogs.machine import Runner
 
-ANSWERS = ("yes", "no")
+ANSWERS = ("yes", "no")  # the flowchart's own branches
+REPLIES = (*ANSWERS, "unsure")  # what an officer may answer: "unsure" means what content says
+ATTEMPT_WORDS = 3  # a shorter message at a question is an attempt at an answer, not a question
 NOTE = "note"
 ENDED = "ended"
 NOTE_LIMIT = 2000
@@ -43,6 +45,7 @@ class WalkState(BaseModel):
     at: str  # a question, an outcome, ``note`` or ``ended``
     path: list[tuple[str, str]] = Field(default_factory=list)  # (question, answer) so far
     outcome: str | None = None  # the outcome reached, kept while at ``note``
+    hinted: str | None = None  # the question whose "not sure" hint was just given
     moves: int = 0  # grows with every transition, so each message's buttons are distinct
 
     @property
@@ -72,6 +75,7 @@ def build_machine(chart: Flowchart) -> type[StateMachine]:
         for q in chart.questions
         for answer in ANSWERS
     ]
+    events["unsure"] = _any(_unsure(chart, states))
     events["stop"] = _any(s.to(ended, on="say_stopped") for s in states.values())
     events["restart"] = _any(q.to(states[chart.start], on="reset") for q in [*questions, ended])
     if escalating:
@@ -83,6 +87,27 @@ def build_machine(chart: Flowchart) -> type[StateMachine]:
         states[NOTE] = note
     events["back"] = _any(back)
     return type("ResponseFlowchart", (StateMachine,), {**states, ENDED: ended, **events})
+
+
+def _unsure(chart: Flowchart, states: dict[str, State]) -> list[TransitionList]:
+    """ "Not sure" at each question: take its branch at once, or give its hint the first time
+    and take the branch at a second "not sure" (both from content)."""
+    transitions = []
+    for question in chart.questions:
+        here, unsure = states[question.id], question.unsure
+        branch = states[getattr(question, unsure.branch)]
+        if unsure.hint is not None:
+            transitions.append(here.to(here, cond=_not_hinted(question.id), on="give_hint"))
+        transitions.append(here.to(branch, on=["say_unsure", "remember"]))
+    return transitions
+
+
+def _not_hinted(question: str) -> Callable[[WalkState], bool]:
+    def not_hinted(flow: WalkState) -> bool:
+        return flow.hinted != question
+
+    not_hinted.__name__ = f"not_hinted_{question}"
+    return not_hinted
 
 
 def _any(transitions: Iterable[TransitionList]) -> TransitionList:
@@ -114,6 +139,19 @@ def _reached(outcome: str) -> Callable[[WalkState], bool]:
     return reached
 
 
+REPLY_WORDS = 8  # the longest message still read as a yes, no or unsure in the officer's words
+
+
+def _normal(text: str) -> str:
+    """Lower case, apostrophes dropped, anything else that is not a letter or digit a space."""
+    text = text.lower().replace("’", "'").replace("'", "")
+    return " ".join("".join(c if c.isalnum() or c == "/" else " " for c in text).split())
+
+
+def _phrases(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted({_normal(w) for w in words} - {""}, key=len, reverse=True))
+
+
 def mermaid(chart: Flowchart) -> str:
     """The questions and outcomes as a Mermaid diagram, read from the machine's own answer
     transitions (back, record and stop are left out: they would hide the decisions)."""
@@ -139,6 +177,13 @@ class WalkDialog:
         self.runner = Runner(self.machine, self)
         self.outcomes = {o.id: o for o in content.flowchart.outcomes}
         self.questions = frozenset(q.id for q in content.flowchart.questions)
+        self.chart_questions = {q.id: q for q in content.flowchart.questions}
+        words = content.messages.words
+        self.replies = {
+            "yes": _phrases(words.yes),
+            "no": _phrases(words.no),
+            "unsure": _phrases(words.unsure),
+        }
 
     # --- the machine ------------------------------------------------------------------
 
@@ -167,6 +212,14 @@ class WalkDialog:
 
     def before_transition(self, flow: WalkState) -> None:
         flow.moves += 1
+        flow.hinted = None
+
+    def give_hint(self, flow: WalkState, source: State, turn: Turn) -> None:
+        flow.hinted = source.id
+        turn.say(Reply(text=self.chart_questions[source.id].unsure.hint or ""))
+
+    def say_unsure(self, source: State, turn: Turn) -> None:
+        turn.say(Reply(text=self.chart_questions[source.id].unsure.say))
 
     def on_enter_state(self, flow: WalkState | None = None, turn: Turn | None = None) -> None:
         if flow is not None and turn is not None:  # not when the machine is first built
@@ -210,8 +263,14 @@ class WalkDialog:
                 self.where_now(turn, state)
             event = moves.get(intent) if intent is not None else None
             return self._move(turn, state, event) or intent is Intent.WHY
-        if intent in (Intent.YES, Intent.NO):
+        if intent in (Intent.YES, Intent.NO, Intent.UNSURE):
             return self._send(turn, state, str(intent))
+        if intent is None and (reply := self.read_reply(text)) is not None:
+            return self._send(turn, state, reply)
+        if intent is None and len(text.split()) <= ATTEMPT_WORDS and "?" not in text:
+            turn.say(self.present.text("not_an_answer"))  # an attempt at an answer, not a question
+            self.where_now(turn, state)
+            return True
         if intent is Intent.WHY:
             self.why(turn, state)
         elif intent is Intent.START_WALK:
@@ -219,6 +278,21 @@ class WalkDialog:
         elif intent in (Intent.BACK, Intent.STOP, Intent.RESTART):
             self.move_or_explain(turn, state, str(intent))
         return intent in (Intent.WHY, Intent.START_WALK, Intent.BACK, Intent.STOP, Intent.RESTART)
+
+    def read_reply(self, text: str) -> str | None:
+        """A short answer in the officer's own words: a hedge anywhere in it ("yes probably",
+        "hmm a bit of both tbh") is unsure; otherwise one that opens with a yes or a no
+        ("no, it's a compliment") is that answer. Longer text is a question or a description."""
+        words = _normal(text).split()
+        if not words or len(words) > REPLY_WORDS:
+            return None
+        padded = f" {' '.join(words)} "
+        if any(f" {phrase} " in padded for phrase in self.replies["unsure"]):
+            return "unsure"
+        for answer in ANSWERS:  # "y" or "n" alone are answers, but not "y do you ask"
+            if any(padded.startswith(f" {p} ") for p in self.replies[answer] if len(p) > 1):
+                return answer
+        return None
 
     def _move(self, turn: Turn, state: WalkState, event: str | None) -> bool:
         return event is not None and self._send(turn, state, event)
@@ -248,7 +322,7 @@ class WalkDialog:
     def pressed(self, turn: Turn, state: WalkState, value: ChoiceValue) -> bool:
         """Act on a current step button; False for one the walk cannot take here (stale)."""
         if value.verb is Verb.ANSWER:
-            return value.arg in ANSWERS and self._send(turn, state, value.arg)
+            return value.arg in REPLIES and self._send(turn, state, value.arg)
         if value.verb is Verb.BACK and not value.arg:
             self.move_or_explain(turn, state, "back")
             return True

@@ -6,10 +6,10 @@ from bot.core.content import Content
 from tests.conftest import Clock, Officer, labels, text_of
 
 
-async def test_check_starts_the_walk_at_safety_with_yes_no_why_stop(officer: Officer) -> None:
+async def test_check_starts_the_walk_at_safety_with_yes_no_unsure_why_stop(officer: Officer) -> None:
     out = await officer.say("check")
     assert out.state.node == "safety"
-    assert labels(out) == ["Yes", "No", "Why ask?", "Leave"]
+    assert labels(out) == ["Yes", "No", "Can't tell", "Why ask?", "Leave"]
 
 
 async def test_free_text_about_a_post_starts_the_walk(officer: Officer) -> None:

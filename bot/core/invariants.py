@@ -19,6 +19,7 @@ class Invariants:
         chart = content.flowchart
         self.start = chart.start
         self.next = {(q.id, answer): getattr(q, answer) for q in chart.questions for answer in ANSWERS}
+        self.next |= {(q.id, "unsure"): getattr(q, q.unsure.branch) for q in chart.questions}
         self.questions = {q.id for q in chart.questions}
         self.outcomes = {o.id for o in chart.outcomes}
         self.escalating = {o.id for o in chart.outcomes if o.escalate != "no"}
@@ -43,6 +44,8 @@ class Invariants:
             found.append(f"at outcome {walk.at!r} but the outcome reached is {walk.outcome!r}")
         if walk.at in self.questions and walk.outcome is not None:
             found.append("at a question with an outcome reached")
+        if walk.hinted is not None and walk.hinted != walk.at:
+            found.append(f"a hint given at {walk.hinted!r} while the walk is at {walk.at!r}")
         return found + self._path(walk)
 
     def _path(self, walk: WalkState) -> list[str]:

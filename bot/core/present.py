@@ -103,12 +103,13 @@ class Presenter:
         return Choice(label, ChoiceValue(verb, arg, stamp).encode())
 
     def question(self, question_id: str, *, number: int, stamp: Stamp) -> Reply:
-        """The pending question with Yes, No, Back (after the first), Why and Stop."""
+        """The pending question with Yes, No, Not sure, Back (after the first), Why and Stop."""
         question = self.questions[question_id]
         text = self.texts.question.format(number=number, text=question.text)
         choices = [
             self._step_choice(self.labels.yes, Verb.ANSWER, stamp, "yes"),
             self._step_choice(self.labels.no, Verb.ANSWER, stamp, "no"),
+            self._step_choice(self.labels.unsure, Verb.ANSWER, stamp, "unsure"),
         ]
         if number > 1:
             choices.append(self._step_choice(self.labels.back, Verb.BACK, stamp))

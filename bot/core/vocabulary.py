@@ -54,6 +54,7 @@ class Intent(StrEnum):
 
     YES = "yes"
     NO = "no"
+    UNSURE = "unsure"
     BACK = "back"
     RESTART = "restart"
     WHY = "why"

@@ -6,7 +6,7 @@ import re
 import string
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
@@ -120,6 +120,31 @@ class Induction(Strict):
 # --- flowchart.yaml ------------------------------------------------------------------------
 
 
+class Unsure(Strict):
+    """What "not sure" means at one question: either ``take`` a branch at once and ``say`` why,
+    or give a ``hint`` and ask again, taking ``then`` (and saying ``say``) at a second unsure."""
+
+    take: Literal["yes", "no"] | None = None
+    hint: Text | None = None
+    then: Literal["yes", "no"] | None = None
+    say: Text
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Unsure:
+        if (self.take is None) == (self.hint is None):
+            raise ValueError("give either 'take' (a branch at once) or 'hint' (ask again), not both")
+        if self.hint is not None and self.then is None:
+            raise ValueError("a 'hint' needs 'then': the branch a second unsure takes")
+        if self.take is not None and self.then is not None:
+            raise ValueError("'then' goes with 'hint' only")
+        return self
+
+    @property
+    def branch(self) -> str:
+        """The answer an unsure finally stands for."""
+        return str(self.take or self.then)
+
+
 class Question(Strict):
     id: Id
     text: Text
@@ -127,6 +152,7 @@ class Question(Strict):
     cites: list[Id] = Field(min_length=1)
     yes: Id
     no: Id
+    unsure: Unsure
 
 
 class Outcome(Strict):
@@ -229,6 +255,7 @@ class Words(Strict):
 
     yes: list[Text] = Field(min_length=1)
     no: list[Text] = Field(min_length=1)
+    unsure: list[Text] = Field(min_length=1)
     back: list[Text] = Field(min_length=1)
     restart: list[Text] = Field(min_length=1)
     why: list[Text] = Field(min_length=1)
@@ -245,6 +272,7 @@ class Words(Strict):
 class Labels(Strict):
     yes: Text
     no: Text
+    unsure: Text
     back: Text
     why: Text
     stop: Text

@@ -1,0 +1,75 @@
+"""Hedged answers in the walk: every question takes yes, no or "not sure", and what unsure means
+is content, per question: a branch at once (said so), or a hint and the question again, with a
+branch at a second unsure. An attempt at an answer is never a policy question."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.engine import ConversationEngine
+from tests.conftest import Officer, text_of
+
+
+async def at_political(officer: Officer) -> None:
+    await officer.say("check")
+    await officer.say("no")
+    assert (await officer.say("no")).state.node == "political"
+
+
+async def test_not_sure_at_safety_is_taken_as_yes_and_said_so(officer: Officer) -> None:
+    await officer.say("check")
+    out = await officer.say("not sure")
+    assert out.state.outcome == "urgent_escalation"
+    assert "taken as yes at safety" in text_of(out)
+    assert "Can't tell" in text_of(out)  # the path shows the answer as it was given
+
+
+async def test_not_sure_elsewhere_gives_the_hint_then_a_second_takes_the_branch(officer: Officer) -> None:
+    await at_political(officer)
+    hinted = await officer.press_label("Can't tell")
+    assert "Fixture hint for political." in text_of(hinted) and hinted.state.node == "political"
+    out = await officer.say("maybe")
+    assert out.state.outcome == "stay_neutral" and "taken as yes at political" in text_of(out)
+
+
+async def test_a_hint_then_a_plain_answer_moves_on_as_usual(officer: Officer) -> None:
+    await at_political(officer)
+    await officer.say("not sure")
+    assert (await officer.say("no")).state.node == "question"
+    hinted = await officer.say("idk")  # a hint at the next question, not its branch
+    assert "Fixture hint for question." in text_of(hinted) and hinted.state.node == "question"
+
+
+@pytest.mark.parametrize(
+    ("typed", "node"),
+    [
+        ("probably", "political"),  # a hedge: the hint, same question
+        ("yeah probably", "political"),
+        ("hmm, a bit of both really", "political"),
+        ("I think so?", "political"),
+        ("no, it's about bins", "question"),
+        ("yes it's about the election", None),
+    ],
+)
+async def test_answers_in_the_officers_own_words_are_read(
+    officer: Officer, typed: str, node: str | None
+) -> None:
+    await at_political(officer)
+    out = await officer.say(typed)
+    assert out.state.node == node, text_of(out)
+
+
+async def test_an_attempt_at_an_answer_is_never_logged_as_an_unanswered_question(
+    officer: Officer, engine: ConversationEngine
+) -> None:
+    await at_political(officer)
+    for typed in ("hmm", "kind of", "dunno mate", "not sure tbh"):
+        out = await officer.say(typed)
+        assert out.state.node in {"political", "question"} or out.state.outcome == "stay_neutral"
+    assert await engine.store.unanswered() == []
+
+
+async def test_a_short_word_that_is_no_answer_asks_again(officer: Officer) -> None:
+    await at_political(officer)
+    out = await officer.say("hmm")
+    assert "can't tell" in text_of(out) and out.state.node == "political"

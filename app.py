@@ -134,23 +134,23 @@ async def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.evaluate import run_eval
+    from tools.evaluate import run_eval
 
     return run_eval(content_of(settings), args.file, verbose=args.verbose, cache=settings.cache_dir)
 
 
 async def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.teams:
-        from bot.devtools.bench_teams import run as run_teams
+        from tools.bench_teams import run as run_teams
 
         await run_teams(seconds=args.seconds)
         return 0
     if args.slack:
-        from bot.devtools.bench_slack import run
+        from tools.bench_slack import run
 
         await run(seconds=args.seconds)
         return 0
-    from bot.bench import run_bench
+    from tools.bench import run_bench
 
     await run_bench(
         content_of(settings),
@@ -163,7 +163,7 @@ async def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_fuzz(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.fuzz import run_fuzz
+    from tools.fuzz import run_fuzz
 
     result = await run_fuzz(content_of(settings), turns=args.turns, seed=args.seed)
     for example in result.examples:

@@ -25,7 +25,7 @@ from bot.core.engine import ConversationEngine
 from bot.core.faq import FaqMatcher
 from bot.core.messages import Incoming, Outgoing
 from bot.core.storage.relational import RelationalStore
-from bot.devtools.scratch_db import scratch_database
+from tools.scratch_db import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

@@ -16,9 +16,9 @@ from urllib.parse import urlencode
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.devtools.fake_slack import FakeSlackApi
 from bot.server import build_app
 from bot.settings import Settings
+from tools.fake_slack import FakeSlackApi
 
 SECRET = "test-signing-secret"
 

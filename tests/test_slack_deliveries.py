@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.devtools.fake_slack import FakeSlackApi
 from tests import slack_helpers as s
 from tests.slack_helpers import Slack, pause
+from tools.fake_slack import FakeSlackApi
 
 QUESTION = "can I use my council email for twitter?"
 

@@ -12,10 +12,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.devtools.fake_slack import Failure
 from tests import slack_helpers as s
 from tests.slack_helpers import Slack, pause
 from tests.test_store_failures import LockHolder
+from tools.fake_slack import Failure
 
 QUESTION = "can I use my council email for twitter?"
 

@@ -21,9 +21,9 @@ from bot.core.errors import ConflictError, StorageError
 from bot.core.messages import DecisionRecord, Incoming, InductionRecord, Outgoing
 from bot.core.state import ConversationState
 from bot.core.storage.relational import RelationalStore, driver_url, shown_url
-from bot.devtools.scratch_db import scratch_database
 from bot.settings import Settings
 from tests.conftest import ROOT, Clock, Officer, labels, text_of
+from tools.scratch_db import scratch_database
 
 
 @pytest.fixture

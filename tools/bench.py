@@ -16,8 +16,8 @@ from bot.core.faq import FLOWCHART, NOT_COVERED, Examples, FaqMatcher
 from bot.core.messages import Incoming
 from bot.core.storage import conversation_key
 from bot.core.storage.relational import RelationalStore
-from bot.devtools.scratch_db import scratch_database
-from bot.evaluate import percentile
+from tools.evaluate import percentile
+from tools.scratch_db import scratch_database
 
 Step = Callable[[int], Awaitable[object]]
 CHANNEL = "console"

@@ -25,7 +25,7 @@ import aiohttp
 
 SECRET = "bench-signing-secret"
 QUESTION = "ask can I use my council email address for my personal twitter?"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
@@ -137,7 +137,7 @@ async def run(seconds: float = 8.0, rounds: int = 2) -> None:
     api_url = f"http://127.0.0.1:{api_port}/api/"
     with tempfile.TemporaryDirectory() as folder:
         procs = [
-            await start("-m", "bot.devtools.fake_slack", str(api_port)),
+            await start("-m", "tools.fake_slack", str(api_port)),
             await start(
                 "app.py",
                 "serve",
@@ -150,7 +150,7 @@ async def run(seconds: float = 8.0, rounds: int = 2) -> None:
                     "LOG_LEVEL": "ERROR",
                 },
             ),
-            await start("-m", "bot.devtools.bare_bolt", str(bare_port), api_url, SECRET),
+            await start("-m", "tools.bare_bolt", str(bare_port), api_url, SECRET),
         ]
         async with stopping(procs):
             await wait_up(f"http://127.0.0.1:{api_port}/health")

@@ -11,7 +11,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.devtools.bench_slack import compare, free_port, start, stopping, wait_up
+from tools.bench_slack import compare, free_port, start, stopping, wait_up
 
 QUESTION = "can I use my council email address for my personal twitter?"
 
@@ -63,7 +63,7 @@ async def run(seconds: float = 8.0, rounds: int = 2) -> None:
                     "DATABASE_URL": f"sqlite:///{folder}/bench.db",
                 },
             ),
-            await start("-m", "bot.devtools.echo_teams", str(echo_port)),
+            await start("-m", "tools.echo_teams", str(echo_port)),
         ]
         async with stopping(procs):
             await wait_up(f"http://127.0.0.1:{ours_port}/healthz")

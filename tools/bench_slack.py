@@ -8,8 +8,6 @@ signed requests from 50 concurrent clients over loopback.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import itertools
 import os
 import socket
@@ -22,6 +20,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
+
+from tools.slack_signature import signed_headers
 
 SECRET = "bench-signing-secret"
 QUESTION = "ask can I use my council email address for my personal twitter?"
@@ -48,13 +48,7 @@ def signed_command(text: str, trigger: int = 0) -> tuple[bytes, dict[str, str]]:
             "trigger_id": f"bench.{trigger}",
         }
     )
-    ts = str(int(time.time()))
-    digest = hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Slack-Request-Timestamp": ts,
-        "X-Slack-Signature": f"v0={digest}",
-    }
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **signed_headers(body, SECRET)}
     return body.encode(), headers
 
 

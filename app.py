@@ -59,8 +59,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     bench.add_argument("--slack", action="store_true", help="Slack slash-command throughput instead")
     bench.add_argument("--teams", action="store_true", help="Teams expectReplies throughput instead")
     bench.add_argument(
-        "--seconds", type=float, default=8.0, help="with --slack or --teams: seconds per round"
+        "--seconds", type=float, default=4.0, help="with --slack or --teams: seconds per server per round"
     )
+    bench.add_argument("--rounds", type=int, default=5, help="with --slack or --teams: rounds per server")
     fuzz = sub.add_parser("fuzz", help="random and forged turns: count crashes and impossible states")
     fuzz.add_argument("--turns", type=int, default=20_000)
     fuzz.add_argument("--seed", type=int, default=1)
@@ -143,12 +144,12 @@ async def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.teams:
         from tools.bench_teams import run as run_teams
 
-        await run_teams(seconds=args.seconds)
+        await run_teams(seconds=args.seconds, rounds=args.rounds)
         return 0
     if args.slack:
         from tools.bench_slack import run
 
-        await run(seconds=args.seconds)
+        await run(seconds=args.seconds, rounds=args.rounds)
         return 0
     from tools.bench import run_bench
 

@@ -5,7 +5,7 @@ python app.py chat --jsonl --user ID   one JSON line out for each line in (for s
 python app.py ask "QUESTION" [--json]  one answer
 python app.py check                validate everything in content/
 python app.py eval                 answer quality on the evaluation set
-python app.py bench                turn and match latency
+python app.py bench                turn and match latency, start-up time and memory
 python app.py diagram              the flowchart as Mermaid, generated from the machine
 python app.py fuzz --turns N --seed S   random and forged turns: crashes and impossible states
 python app.py unanswered           questions the policy could not answer
@@ -46,9 +46,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ev = sub.add_parser("eval", help="measure answer quality")
     ev.add_argument("--file", type=Path, default=None, help="evaluation set (YAML)")
     ev.add_argument("--verbose", action="store_true", help="list every miss")
-    bench = sub.add_parser("bench", help="measure turn and match latency")
+    bench = sub.add_parser("bench", help="measure turn and match latency, start-up time and memory")
     bench.add_argument("--turns", type=int, default=2000)
-    bench.add_argument("--entries", type=int, default=1000, help="FAQ size for the match benchmark")
+    bench.add_argument(
+        "--entries", type=int, default=1000, help="FAQ size for the start-up and match benchmark"
+    )
+    bench.add_argument("--runs", type=int, default=5, help="app.py ask cold starts timed (the median)")
+    bench.add_argument("--serve-turns", type=int, default=10_000, help="turns before serve's memory is read")
+    bench.add_argument(
+        "--skip-first-start", action="store_true", help="do not time the first start with that FAQ (training)"
+    )
     bench.add_argument("--stored", type=int, default=10_000, help="conversations stored before timing")
     bench.add_argument(
         "--postgres",
@@ -155,10 +162,14 @@ async def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 
     await run_bench(
         content_of(settings),
+        settings,
         turns=args.turns,
         entries=args.entries,
         stored=args.stored,
         postgres=args.postgres,
+        first_start=not args.skip_first_start,
+        runs=args.runs,
+        serve_turns=args.serve_turns,
     )
     return 0
 

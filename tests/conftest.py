@@ -161,7 +161,7 @@ def cli(tmp_path: Path) -> CliRunner:
             text=True,
             env=environment,
             cwd=ROOT,
-            timeout=120,
+            timeout=300,  # bench starts several processes: minutes on a busy machine
         )
 
     return run

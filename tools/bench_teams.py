@@ -17,17 +17,18 @@ BAR = 5.0
 HEADERS = {"Content-Type": "application/json"}
 
 
-def activity(n: int) -> dict[str, Any]:
+def activity(n: int, text: str = QUESTION, users: int = 50) -> dict[str, Any]:
+    """The ``n``th message, from one of ``users`` officers, each in a conversation of their own."""
     return {
         "type": "message",
         "id": f"a{n}",
         "channelId": "msteams",
         "serviceUrl": "http://127.0.0.1:9/",
         "deliveryMode": "expectReplies",
-        "from": {"id": f"29:u{n % 50}", "name": "Bench"},
+        "from": {"id": f"29:u{n % users}", "name": "Bench"},
         "recipient": {"id": "28:bot"},
-        "conversation": {"id": f"a:c{n % 50}"},
-        "text": QUESTION,
+        "conversation": {"id": f"a:c{n % users}"},
+        "text": text,
         "channelData": {"tenant": {"id": "t"}},
     }
 

@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: chat test lint check eval bench diagram clean
+.PHONY: chat test lint check eval bench fuzz diagram clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ test: lint
 	$(PY) app.py check
 	$(PY) -m pytest
 
-check eval bench diagram: $(VENV)/.installed
+check eval bench fuzz diagram: $(VENV)/.installed
 	$(PY) app.py $@
 
 clean:

@@ -5,7 +5,7 @@ python app.py chat --jsonl --user ID   one JSON line out for each line in (for s
 python app.py ask "QUESTION" [--json]  one answer
 python app.py check                validate everything in content/
 python app.py eval                 answer quality on the evaluation set
-python app.py bench                turn and match latency
+python app.py bench                turn and match latency, start-up time and memory
 python app.py diagram              the flowchart as Mermaid, generated from the machine
 python app.py fuzz --turns N --seed S   random and forged turns: crashes and impossible states
 python app.py unanswered           questions the policy could not answer
@@ -46,9 +46,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ev = sub.add_parser("eval", help="measure answer quality")
     ev.add_argument("--file", type=Path, default=None, help="evaluation set (YAML)")
     ev.add_argument("--verbose", action="store_true", help="list every miss")
-    bench = sub.add_parser("bench", help="measure turn and match latency")
+    bench = sub.add_parser("bench", help="measure turn and match latency, start-up time and memory")
     bench.add_argument("--turns", type=int, default=2000)
-    bench.add_argument("--entries", type=int, default=1000, help="FAQ size for the match benchmark")
+    bench.add_argument(
+        "--entries", type=int, default=1000, help="FAQ size for the start-up and match benchmark"
+    )
+    bench.add_argument("--runs", type=int, default=5, help="app.py ask cold starts timed (the median)")
+    bench.add_argument("--serve-turns", type=int, default=10_000, help="turns before serve's memory is read")
+    bench.add_argument(
+        "--skip-first-start", action="store_true", help="do not time the first start with that FAQ (training)"
+    )
     bench.add_argument("--stored", type=int, default=10_000, help="conversations stored before timing")
     bench.add_argument(
         "--postgres",
@@ -56,14 +63,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=None,
         help="also on this PostgreSQL server (in a scratch database it creates and drops)",
     )
-    bench.add_argument(
-        "--startup", action="store_true", help="start-up time with --entries FAQ entries instead"
-    )
     bench.add_argument("--slack", action="store_true", help="Slack slash-command throughput instead")
     bench.add_argument("--teams", action="store_true", help="Teams expectReplies throughput instead")
     bench.add_argument(
-        "--seconds", type=float, default=8.0, help="with --slack or --teams: seconds per round"
+        "--seconds", type=float, default=4.0, help="with --slack or --teams: seconds per server per round"
     )
+    bench.add_argument("--rounds", type=int, default=5, help="with --slack or --teams: rounds per server")
     fuzz = sub.add_parser("fuzz", help="random and forged turns: count crashes and impossible states")
     fuzz.add_argument("--turns", type=int, default=20_000)
     fuzz.add_argument("--seed", type=int, default=1)
@@ -136,41 +141,40 @@ async def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.evaluate import run_eval
+    from tools.evaluate import run_eval
 
     return run_eval(content_of(settings), args.file, verbose=args.verbose, cache=settings.cache_dir)
 
 
 async def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.teams:
-        from bot.devtools.bench_teams import run as run_teams
+        from tools.bench_teams import run as run_teams
 
-        await run_teams(seconds=args.seconds)
+        await run_teams(seconds=args.seconds, rounds=args.rounds)
         return 0
     if args.slack:
-        from bot.devtools.bench_slack import run
+        from tools.bench_slack import run
 
-        await run(seconds=args.seconds)
+        await run(seconds=args.seconds, rounds=args.rounds)
         return 0
-    if args.startup:
-        from bot.bench import bench_startup
-
-        bench_startup(settings.content_dir, args.entries)
-        return 0
-    from bot.bench import run_bench
+    from tools.bench import run_bench
 
     await run_bench(
         content_of(settings),
+        settings,
         turns=args.turns,
         entries=args.entries,
         stored=args.stored,
         postgres=args.postgres,
+        first_start=not args.skip_first_start,
+        runs=args.runs,
+        serve_turns=args.serve_turns,
     )
     return 0
 
 
 async def cmd_fuzz(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.fuzz import run_fuzz
+    from tools.fuzz import run_fuzz
 
     result = await run_fuzz(content_of(settings), turns=args.turns, seed=args.seed)
     for example in result.examples:

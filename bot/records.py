@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -11,6 +9,7 @@ from typing import Any
 
 from bot.core.messages import InductionRecord
 from bot.core.storage import Purged, StoredRecord
+from bot.spreadsheet import csv_text
 
 DECISION_COLUMNS = [
     "id",
@@ -39,7 +38,6 @@ INDUCTION_COLUMNS = [
     "acknowledged",
     "content_version",
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def decision_row(kept: StoredRecord) -> dict[str, Any]:
@@ -68,27 +66,11 @@ def induction_row(record: InductionRecord) -> dict[str, Any]:
     return {name: getattr(record, name) for name in INDUCTION_COLUMNS}
 
 
-def csv_cell(value: Any) -> str:
-    """Text a spreadsheet shows as text: officers' words never run as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return "; ".join(f"{node}={answer}" for node, answer in value)
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def write_rows(rows: Iterable[dict[str, Any]], columns: list[str], fmt: str) -> str:
     """CSV with a header row, or one JSON object per line."""
     if fmt == "jsonl":
         return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows([csv_cell(row[c]) for c in columns] for row in rows)
-    return out.getvalue()
+    return csv_text(columns, ([row[c] for c in columns] for row in rows))
 
 
 def retention_cutoff(days: int, now: datetime | None = None) -> datetime:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 
 from bot.core.messages import InductionRecord
-from bot.records import csv_cell
+from bot.spreadsheet import csv_text
 
 COLUMNS = [
     "user",
@@ -70,11 +68,7 @@ def induction_report(records: list[InductionRecord], fmt: str) -> str:
     ordered = sorted(shown, key=lambda s: (s[0].finished_at is None, s[0].started_at))
     rows = [[plain(v) for v in _row(r, n)] for r, n in ordered]
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        writer.writerows([csv_cell(v) for v in row] for row in rows)
-        return out.getvalue()
+        return csv_text(COLUMNS, rows)
     widths = [max(len(c), *(len(r[i]) for r in rows)) if rows else len(c) for i, c in enumerate(COLUMNS)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(COLUMNS, widths, strict=True)).rstrip()]
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]

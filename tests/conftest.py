@@ -29,7 +29,8 @@ from bot.core.engine import ConversationEngine
 from bot.core.faq import FaqMatcher
 from bot.core.messages import Incoming, Outgoing
 from bot.core.storage.relational import RelationalStore
-from bot.devtools.scratch_db import scratch_database
+from tests import slack_helpers
+from tools.scratch_db import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"  # the council's content: integrity tests only (tests/README.md)
@@ -183,7 +184,7 @@ def cli(tmp_path: Path) -> CliRunner:
             text=True,
             env=environment,
             cwd=ROOT,
-            timeout=120,
+            timeout=300,  # bench starts several processes: minutes on a busy machine
         )
 
     return run
@@ -228,3 +229,10 @@ def chat(tmp_path: Path) -> ChatProcess:
 
 def jsonl(lines: list[Any]) -> str:
     return "".join((json.dumps(x) if isinstance(x, dict) else x) + "\n" for x in lines)
+
+
+@pytest.fixture
+async def slack(tmp_path: Path) -> AsyncIterator[slack_helpers.Slack]:
+    """The real route with Slack mounted, talking to a fake Web API of its own."""
+    async with slack_helpers.running(tmp_path) as route:
+        yield route

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import asyncio
 import itertools
 import json
 import time
@@ -16,18 +15,16 @@ from urllib.parse import urlencode
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.devtools.fake_slack import FakeSlackApi
 from bot.server import build_app
 from bot.settings import Settings
+from tools.fake_slack import FakeSlackApi
+from tools.slack_signature import signed_headers
 
 SECRET = "test-signing-secret"
 
 
 def sign(body: str | bytes, timestamp: int | None = None, secret: str = SECRET) -> dict[str, str]:
-    ts = str(timestamp if timestamp is not None else int(time.time()))
-    raw = body if isinstance(body, bytes) else body.encode()
-    digest = hmac.new(secret.encode(), b"v0:" + ts.encode() + b":" + raw, hashlib.sha256).hexdigest()
-    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+    return signed_headers(body, secret, timestamp)
 
 
 _ids = itertools.count(1)
@@ -217,9 +214,12 @@ class Slack:
 
 
 async def pause(seconds: float = 0.01) -> None:
-    import asyncio
-
     await asyncio.sleep(seconds)
+
+
+async def settle() -> None:
+    """Long enough for a listener that should not run to have run."""
+    await pause(0.3)
 
 
 def settings_for(tmp_path: Path, api: FakeSlackApi, **overrides: Any) -> Settings:

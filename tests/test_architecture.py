@@ -40,9 +40,17 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("channels", ("bot.channels",)),
     (
         "composition and operator commands",
-        ("bot.settings", "bot.wiring", "bot.server", "bot.records", "bot.reports", "bot.teams_package"),
+        (
+            "bot.settings",
+            "bot.wiring",
+            "bot.server",
+            "bot.records",
+            "bot.reports",
+            "bot.spreadsheet",
+            "bot.teams_package",
+        ),
     ),
-    ("command line and tools", ("app", "tools", "bot.bench", "bot.evaluate", "bot.fuzz", "bot.devtools")),
+    ("command line and tools", ("app", "tools")),
 ]
 NAMESPACES = frozenset({"bot", "bot.core"})  # package files with nothing in them
 PLATFORM = ("slack_bolt", "slack_sdk", "botbuilder", "botframework", "aiohttp")
@@ -163,9 +171,18 @@ def test_only_settings_reads_the_environment() -> None:
     """The tools only hand the environment on to the processes a benchmark starts."""
     offenders = []
     for module, path in project_modules().items():
-        if module == "bot.settings" or module.split(".")[0] == "tools" or module.startswith("bot.devtools"):
+        if module == "bot.settings" or module.split(".")[0] == "tools":
             continue
         text = path.read_text(encoding="utf-8")
         if "os.environ" in text or "getenv" in text:
             offenders.append(module)
     assert offenders == []
+
+
+def test_app_imports_the_developer_tools_only_inside_their_commands() -> None:
+    """So that ``app.py ask`` and ``serve`` never load benchmarks, fakes or their imports."""
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    top = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+    names = {a.name for n in top if isinstance(n, ast.Import) for a in n.names}
+    names |= {n.module or "" for n in top if isinstance(n, ast.ImportFrom)}
+    assert not [n for n in names if n == "tools" or n.startswith("tools.")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from tests.conftest import CONTENT, ROOT, CliRunner
 
@@ -44,9 +45,18 @@ def test_eval_prints_accuracy_rejection_and_latency(cli: CliRunner) -> None:
     assert "top-1 accuracy" in out and "rejected" in out and "p99" in out
 
 
-def test_bench_prints_turn_and_match_latency(cli: CliRunner) -> None:
-    out = cli("bench", "--turns", "20", "--entries", "40", "--stored", "100").stdout
+def test_bench_prints_turn_and_match_latency_start_up_and_memory_with_their_bars(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    args = ("--turns", "20", "--entries", "40", "--stored", "100", "--runs", "1", "--serve-turns", "200")
+    out = cli("bench", *args, env={"CACHE_DIR": str(tmp_path / "cache")}).stdout
     assert "SQLite: 100 conversations stored" in out
     assert "SQLite: turn, FAQ question" in out and "SQLite: turn, flowchart step" in out
     assert "50 concurrent conversations" in out and "turns/s" in out
     assert "match at 40 entries" in out
+    assert re.search(r"ask cold start +[0-9.]+x baseline \(bar 4x\)", out)
+    assert re.search(r"ask peak resident memory +[0-9]+ MiB \(bar 150 MiB\)", out)
+    assert re.search(r"serve resident memory after 200 turns +[0-9]+ MiB \(bar 180 MiB\)", out)
+    assert "200 turns answered" in out
+    assert re.search(r"start with 40 FAQ entries, first \(training\) +[0-9.]+ s \(bar 10 s\)", out)
+    assert re.search(r"start with 40 FAQ entries, later \(kept weights\) +[0-9.]+ s \(bar 1 s", out)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.devtools.scratch_db import scratch_database
 from bot.server import build_app
 from bot.settings import Settings
+from tools.scratch_db import scratch_database
 
 
 async def test_health_is_ok_with_the_database_and_503_without_it(postgres_server: str) -> None:

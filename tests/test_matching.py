@@ -15,8 +15,8 @@ from sklearn.svm import LinearSVC
 from bot.core.content import Content, load_content
 from bot.core.faq import FLOWCHART, Analyzer, Examples, FaqMatcher
 from bot.core.training import svm, vectorize
-from bot.devtools.large_content import write_large_content
 from tests.conftest import FIXTURE_CONTENT, ROOT
+from tools.large_content import write_large_content
 
 QUESTIONS = [
     "can i use my council email for twitter",

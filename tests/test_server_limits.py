@@ -16,11 +16,11 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.core.messages import InductionRecord
 from bot.core.storage.relational import RelationalStore
-from bot.devtools.scratch_db import scratch_database
 from bot.reports import induction_report
 from bot.server import BODY_TIMEOUT, build_app, start_site
 from bot.settings import Settings
 from tests.conftest import CliRunner
+from tools.scratch_db import scratch_database
 
 TIMEOUT = 1.0
 # A Teams activity cut off half-way (the Teams route is on, anonymously, on a loopback host).

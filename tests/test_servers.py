@@ -21,10 +21,10 @@ import pytest
 
 from bot.core.content import Content
 from bot.core.storage.relational import RelationalStore
-from bot.devtools.bench_slack import free_port
 from tests.conftest import ROOT
 from tests.test_store_contract import decision
 from tests.test_teams import activity, card_buttons, card_texts
+from tools.processes import free_port
 
 CREDENTIALS = ("SLACK_", "MICROSOFT_", "TEAMS_")  # none set: Slack off; Teams only by the opt-in below
 START_SECONDS = 60

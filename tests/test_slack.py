@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from tests import slack_helpers as s
 from tests.slack_helpers import Slack, pause
-
-
-@pytest.fixture
-async def slack(tmp_path: Path) -> AsyncIterator[Slack]:
-    async with s.running(tmp_path) as route:
-        yield route
 
 
 async def test_a_dm_question_gets_the_answer_with_its_quoted_passage(slack: Slack) -> None:

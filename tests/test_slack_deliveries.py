@@ -4,27 +4,15 @@ real route, on one server or several sharing a database."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from bot.devtools.fake_slack import FakeSlackApi
 from tests import slack_helpers as s
-from tests.slack_helpers import Slack, pause
+from tests.slack_helpers import Slack
+from tools.fake_slack import FakeSlackApi
 
 QUESTION = "can I use my council email for twitter?"
-
-
-@pytest.fixture
-async def slack(tmp_path: Path) -> AsyncIterator[Slack]:
-    async with s.running(tmp_path) as route:
-        yield route
-
-
-async def settle() -> None:
-    """Long enough for a listener that should not run to have run."""
-    await pause(0.3)
 
 
 async def test_a_first_delivery_numbered_retry_zero_is_answered(slack: Slack) -> None:
@@ -49,7 +37,7 @@ async def test_a_retry_after_a_timeout_is_acked_and_not_answered_twice(slack: Sl
         retry = {"X-Slack-Retry-Num": attempt, "X-Slack-Retry-Reason": "http_timeout"}
         response = await slack.send(s.dm(QUESTION, event_id="EvSlow"), **retry)
         assert response.status == 200
-    await settle()
+    await s.settle()
     assert len(slack.api.of("chat.postMessage")) == 1
 
 
@@ -69,7 +57,7 @@ async def test_a_replayed_button_press_is_not_processed_twice(slack: Slack) -> N
     await slack.send(signed)
     await slack.posted(2, channel="D1")
     assert (await slack.send(signed)).status == 200
-    await settle()
+    await s.settle()
     assert len(slack.api.of("chat.postMessage")) == 2
     assert len(slack.api.of("chat.update")) == 1
 
@@ -82,7 +70,7 @@ async def test_one_button_pressed_three_times_at_once_moves_on_once(slack: Slack
     responses = await asyncio.gather(*(slack.send(p) for p in presses))
     assert [r.status for r in responses] == [200, 200, 200]
     second = await slack.posted(2, channel="D1")
-    await settle()
+    await s.settle()
     posts = slack.api.of("chat.postMessage")
     assert len(posts) == 2, "no extra message for the extra presses"
     assert "Step 2" in s.texts(second["blocks"])
@@ -99,7 +87,7 @@ async def test_a_retry_reaching_another_server_is_not_answered_twice(tmp_path: P
             await one.posted(1, channel="D1")
             retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
             assert (await two.send(s.dm(QUESTION, event_id="EvShared"), **retry)).status == 200
-            await settle()
+            await s.settle()
             assert len(api.of("chat.postMessage")) == 1
     finally:
         await api.stop()

@@ -6,24 +6,17 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
-from bot.devtools.fake_slack import Failure
 from tests import slack_helpers as s
 from tests.slack_helpers import Slack, pause
 from tests.test_store_failures import LockHolder
+from tools.fake_slack import Failure
 
 QUESTION = "can I use my council email for twitter?"
-
-
-@pytest.fixture
-async def slack(tmp_path: Path) -> AsyncIterator[Slack]:
-    async with s.running(tmp_path) as route:
-        yield route
 
 
 TRANSIENT = {

@@ -4,25 +4,13 @@ events and separate conversations in one channel, through the real route."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from tests import slack_helpers as s
-from tests.slack_helpers import Slack, pause
+from tests.slack_helpers import Slack
 
 SCREENSHOT = {"id": "F1", "name": "image.png", "mimetype": "image/png", "url_private": "https://files.x/F1"}
-
-
-@pytest.fixture
-async def slack(tmp_path: Path) -> AsyncIterator[Slack]:
-    async with s.running(tmp_path) as route:
-        yield route
-
-
-async def settle() -> None:
-    await pause(0.3)
 
 
 async def test_a_screenshot_with_words_is_answered_from_its_words(slack: Slack) -> None:
@@ -82,7 +70,7 @@ BOTS = {
 @pytest.mark.parametrize("case", sorted(BOTS))
 async def test_a_bot_is_never_answered(slack: Slack, case: str) -> None:
     assert (await slack.send(s.event(BOTS[case]))).status == 200
-    await settle()
+    await s.settle()
     assert slack.api.of("chat.postMessage") == []
 
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from bot.devtools.fake_slack import FakeSlackApi, SocketSession
 from bot.server import serve
 from tests import slack_helpers as s
+from tools.fake_slack import FakeSlackApi, SocketSession
 
 
 @pytest.fixture

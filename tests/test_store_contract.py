@@ -23,9 +23,9 @@ from bot.core.faq import FaqMatcher
 from bot.core.messages import DecisionRecord, Incoming, InductionRecord, Outgoing
 from bot.core.storage.port import Saved
 from bot.core.storage.relational import RelationalStore, driver_url, shown_url
-from bot.devtools.scratch_db import scratch_database
 from bot.settings import Settings
 from tests.conftest import ROOT, Clock, Officer, labels, text_of
+from tools.scratch_db import scratch_database
 
 
 def at(node: str, version: int = 0) -> Saved:

@@ -13,8 +13,8 @@ from bot.core.invariants import Invariants
 from bot.core.messages import Incoming
 from bot.core.state import ConversationState
 from bot.core.storage import conversation_key
-from bot.fuzz import run_fuzz
 from tests.conftest import CliRunner, Officer, text_of
+from tools.fuzz import run_fuzz
 
 HUGE = {
     "unclosed mentions": "<@" * 50_000,

@@ -1,29 +1,29 @@
 """``app.py bench``: turn latency and throughput through the console engine on each database,
-with 10,000 stored conversations, and match time with a large FAQ."""
+with 10,000 stored conversations; start-up time and match time with a large FAQ; the cold start
+and memory of ``app.py ask`` and ``app.py serve`` (tools/footprint.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import resource
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from pathlib import Path
 
+from bot.core.content import load_content
 from bot.core.content.models import Content
 from bot.core.engine import ConversationEngine
-from bot.core.faq import FLOWCHART, NOT_COVERED, Examples, FaqMatcher
+from bot.core.faq import FaqMatcher
 from bot.core.messages import Incoming
 from bot.core.storage import conversation_key
 from bot.core.storage.relational import RelationalStore
-from bot.devtools.large_content import write_large_content
-from bot.devtools.scratch_db import scratch_database
-from bot.evaluate import percentile
-from bot.settings import ROOT
+from bot.settings import Settings
+from tools import footprint
+from tools.evaluate import percentile
+from tools.large_content import write_large_content
+from tools.scratch_db import scratch_database
 
 Step = Callable[[int], Awaitable[object]]
 CHANNEL = "console"
@@ -112,27 +112,10 @@ async def bench_turns(content: Content, turns: int, stored: int, postgres: str |
             await bench_database(content, name, url, turns=turns, stored=stored)
 
 
-def bench_match(content: Content, size: int = 1000) -> None:
-    """Match time with the FAQ copied until it has ``size`` entries; training time the first
-    time, and the time to load the kept weights on every later start."""
-    base = Examples.from_content(content).by_class
-    faq = [(k, v) for k, v in base.items() if k not in (FLOWCHART, NOT_COVERED)]
-    by_class = {k: v for k, v in base.items() if k in (FLOWCHART, NOT_COVERED)}
-    copy = 0
-    while len(by_class) < size + 2:
-        # Each copy gets a word of its own, so that copies are distinct entries as in a real
-        # FAQ (identical classes would only make training churn).
-        for entry_id, texts in faq[: size + 2 - len(by_class)]:
-            by_class[f"{entry_id}-{copy}"] = tuple(f"{t} topic{copy}" for t in texts)
-        copy += 1
-    with tempfile.TemporaryDirectory() as cache:
-        start = time.perf_counter()
-        FaqMatcher.train(Examples(by_class), content.matching, cache=Path(cache))
-        print(f"{'training at ' + str(size) + ' entries':<40} {time.perf_counter() - start:7.2f} s")
-        start = time.perf_counter()
-        matcher = FaqMatcher.train(Examples(by_class), content.matching, cache=Path(cache))
-        print(f"{'loading kept weights at ' + str(size):<40} {time.perf_counter() - start:7.2f} s")
-    questions = [q for _, texts in faq for q in texts]
+def bench_match(content: Content, cache: Path) -> None:
+    """Match time with a large FAQ, from the weights its start-up benchmark kept."""
+    matcher = FaqMatcher.from_content(content, cache=cache)
+    questions = [q for entry in content.faq.entries for q in entry.asked]
     for q in questions[:100]:
         matcher.match(q)
     seconds = []
@@ -140,42 +123,36 @@ def bench_match(content: Content, size: int = 1000) -> None:
         start = time.perf_counter()
         matcher.match(questions[i % len(questions)] + (" please" if i % 2 else ""))
         seconds.append(time.perf_counter() - start)
-    _report(f"match at {size} entries", seconds)
-
-
-# What a server does at start before it can answer: read the content, build the matcher.
-_START = (
-    "import sys; from pathlib import Path; from bot.core.content import load_content;"
-    "from bot.core.faq import FaqMatcher;"
-    "FaqMatcher.from_content(load_content(Path(sys.argv[1])), cache=Path(sys.argv[2]))"
-)
-
-
-def startup_seconds(entries: int, cache: Path, content: Path = ROOT / "content") -> tuple[float, float]:
-    """Wall and CPU seconds of a fresh process that loads ``content`` grown to ``entries`` FAQ
-    entries (``write_large_content``) and builds its matcher: it trains if ``cache`` holds no
-    weights for it, and keeps them there, so a second call times a start with weights kept."""
-    with tempfile.TemporaryDirectory() as folder:
-        grown = write_large_content(content, Path(folder) / "content", entries)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", _START, str(grown), str(cache)], cwd=ROOT, check=True)
-        wall = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return wall, cpu
-
-
-def bench_startup(content: Path, entries: int) -> None:
-    """Start-up with ``entries`` FAQ entries: the first start trains, the next loads the weights."""
-    with tempfile.TemporaryDirectory() as cache:
-        for name in ("no kept weights", "weights kept"):
-            wall, cpu = startup_seconds(entries, Path(cache), content)
-            print(f"{f'start-up at {entries} entries, {name}':<40} {wall:7.2f} s   (CPU {cpu:.2f} s)")
+    _report(f"match at {len(content.faq.entries)} entries", seconds)
 
 
 async def run_bench(
-    content: Content, *, turns: int, entries: int, stored: int = 10_000, postgres: str | None = None
+    content: Content,
+    settings: Settings,
+    *,
+    turns: int,
+    entries: int,
+    stored: int = 10_000,
+    postgres: str | None = None,
+    first_start: bool = True,
+    runs: int = 5,
+    serve_turns: int = 10_000,
 ) -> None:
+    """The turn figures, then start-up and memory, each printed beside its bar."""
     await bench_turns(content, turns, stored, postgres)
-    bench_match(content, entries)
+    kept = settings.cache_dir / "bench"  # the large FAQ's weights, kept for the next run
+    with tempfile.TemporaryDirectory() as folder:
+        big_dir = write_large_content(settings.content_dir, Path(folder) / "content", entries)
+        big = load_content(big_dir)
+        if first_start:
+            footprint.first_start(big_dir, entries, kept)
+        else:
+            print(f"{f'start with {entries:,} FAQ entries, first (training)':<40} skipped")
+        FaqMatcher.from_content(big, cache=kept)  # trains, untimed, only if the first start was skipped
+        footprint.later_start(big_dir, entries, kept, runs=min(runs, 3))
+        bench_match(big, kept)
+    FaqMatcher.from_content(content, cache=settings.cache_dir)  # as an earlier start kept them
+    with tempfile.TemporaryDirectory() as folder:
+        env = {"CACHE_DIR": str(settings.cache_dir), "DATABASE_URL": f"sqlite:///{Path(folder) / 'ask.db'}"}
+        footprint.cold_start(env, runs=runs)
+        await footprint.serve_memory(Path(folder), env, turns=serve_turns)

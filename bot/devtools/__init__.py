@@ -1,1 +1,0 @@
-"""Stand-ins for outside services, for tests and benchmarks only: never used when serving."""

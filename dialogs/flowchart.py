@@ -234,6 +234,13 @@ class WalkDialog:
         self.where_now(turn, state)
         return state
 
+    def start_urgent(self, turn: Turn) -> WalkState:
+        """A new walk already at the outcome of "yes" to the first (safety) question, for an
+        officer the safety net has alerted: the record is one press away."""
+        state = WalkState(run=secrets.token_hex(3), at=self.chart.start)
+        self._send(turn, state, "yes")
+        return state
+
     def in_progress(self, state: WalkState) -> bool:
         """At a question or the note step; at an outcome the officer is free to move on."""
         return state.at not in self.outcomes and not state.finished

@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "bot.core.model",
             "bot.core.training",
             "bot.core.faq",
+            "bot.core.safety",
             "bot.core.present",
             "bot.core.storage",
             "bot.core.turn",

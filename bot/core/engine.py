@@ -113,6 +113,10 @@ class ConversationEngine:
         """Once the state and its records are safely saved: logs (ids and outcomes only) and
         the message to the Communications Team."""
         incoming = turn.incoming
+        if turn.alarm:
+            log.warning(
+                "safety alarm channel=%s user=%s category=%s", incoming.channel, incoming.user, turn.alarm
+            )
         if turn.outcome_logged:
             log.info(
                 "outcome channel=%s user=%s outcome=%s", incoming.channel, incoming.user, turn.outcome_logged

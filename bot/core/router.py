@@ -11,8 +11,9 @@ from typing import Any, Protocol
 from bot.core.choices import ChoiceValue, decode
 from bot.core.content.models import Content
 from bot.core.faq import Decision, FaqMatcher
-from bot.core.messages import Incoming, Reply
+from bot.core.messages import Choice, Incoming, Reply
 from bot.core.present import Presenter
+from bot.core.safety import Alarm, SafetyNet
 from bot.core.state import ConversationState
 from bot.core.text import clean, command_word, looks_unreadable
 from bot.core.turn import Turn
@@ -22,6 +23,7 @@ from dialogs.induction import TourDialog
 
 INPUT_LIMIT = 4000
 COMMAND_LENGTH = 100  # longer than any command word: such text is only ever a question
+URGENT = "urgent"  # the argument of the button that goes straight to the urgent outcome
 ASIDES = (Intent.HELP, Intent.MENU, Intent.ASK)  # answered mid-flow, then the step again
 
 
@@ -50,6 +52,7 @@ class Router:
         self.walk = WalkDialog(content, self.present)
         self.tour = TourDialog(content, self.present)
         self.matcher = matcher
+        self.safety = SafetyNet(content.safety)
         self.flows = {
             FlowId.WALK: Slot(self.walk, lambda s: s.walk),
             FlowId.TOUR: Slot(self.tour, lambda s: s.tour),
@@ -98,7 +101,29 @@ class Router:
         else:
             if cut:
                 turn.say(self.present.text("too_long", limit=INPUT_LIMIT))
-            self.typed(turn, state, text)
+            alarm = self.safety.check(text)
+            if alarm is not None and not self._urgent_already(state):
+                self.alert(turn, state, alarm)
+            else:
+                self.typed(turn, state, text)
+
+    def _urgent_already(self, state: ConversationState) -> bool:
+        """The walk already reached the urgent outcome: what the officer adds is its detail."""
+        outcome = self.present.outcomes.get(state.walk.outcome or "") if state.walk else None
+        return outcome is not None and outcome.escalate == "urgent"
+
+    def alert(self, turn: Turn, state: ConversationState, alarm: Alarm) -> None:
+        """Before anything else: the urgent guidance, the urgent record one press away and,
+        out of a walk, the check; then where the officer was."""
+        turn.alarm = alarm.category
+        labels = self.present.labels
+        choices = [Choice(labels.urgent_record, ChoiceValue(Verb.WALK, URGENT).encode())]
+        if state.walk is None or not self.walk.in_progress(state.walk):
+            choices.append(Choice(labels.start_walk, ChoiceValue(Verb.WALK, "start").encode()))
+        text = self.present.texts.safety_alert.format(
+            risk=alarm.name, comms_team=self.present.about.comms_team
+        )
+        self.aside(turn, state, Reply(text=text, choices=tuple(choices)))
 
     def where_now(self, turn: Turn, state: ConversationState) -> None:
         """Repeat where the officer is, so a flow is never lost behind another reply."""
@@ -160,11 +185,12 @@ class Router:
     def ask_prompt(self) -> Reply:
         return self.present.text("ask_prompt")
 
-    def start_walk(self, turn: Turn, state: ConversationState) -> None:
-        """A new walk; a tour under way is put aside (paused) first."""
+    def start_walk(self, turn: Turn, state: ConversationState, *, urgent: bool = False) -> None:
+        """A new walk (``urgent``: already at the outcome the safety question's yes leads to);
+        a tour under way is put aside (paused) first."""
         if state.tour is not None and self.tour.in_progress(state.tour):
             self.tour.pause(turn, state.tour)
-        state.walk = self.walk.start(turn)
+        state.walk = self.walk.start_urgent(turn) if urgent else self.walk.start(turn)
 
     def start_tour(self, turn: Turn, state: ConversationState, *, again: bool = False) -> None:
         tour = self.tour.start(turn, state.tour, again=again)
@@ -222,7 +248,9 @@ class Router:
             self.start_tour(turn, state, again=value.arg == "again")
 
     def press_start(self, turn: Turn, state: ConversationState, value: ChoiceValue) -> None:
-        if state.active is FlowId.WALK and state.walk is not None and self.walk.at_question(state.walk):
+        if value.arg == URGENT:
+            self.start_walk(turn, state, urgent=True)  # asked for: replaces any walk under way
+        elif state.active is FlowId.WALK and state.walk is not None and self.walk.at_question(state.walk):
             self.stale(turn, state)  # a walk is under way: an older menu button must not reset it
         else:
             self.start_walk(turn, state)

@@ -20,6 +20,7 @@ class Turn:
     escalations: list[Escalation] = field(default_factory=list)
     unanswered: list[str] = field(default_factory=list)
     outcome_logged: str | None = None
+    alarm: str | None = None  # the kind of risk the safety net saw (logged; the text never is)
     induction: InductionRecord | None = None
     attempts: list[InductionRecord] = field(default_factory=list)  # loaded when the tour may start
     refused: bool = False  # a button press that was not taken (expired, forged, lost a race)

@@ -16,12 +16,14 @@ from bot.core.content.models import (
     Messages,
     OutOfScope,
     Policy,
+    Safety,
     Section,
 )
 from bot.core.content.yamlfile import Loc, YamlFile
 from bot.core.errors import ContentError
+from bot.core.safety import SafetyNet
 
-FILES = ("about", "policy", "faq", "out_of_scope", "flowchart", "induction", "matching", "messages")
+FILES = ("about", "policy", "faq", "out_of_scope", "flowchart", "induction", "matching", "messages", "safety")
 
 
 def load_content(directory: Path) -> Content:
@@ -38,6 +40,7 @@ def load_content(directory: Path) -> Content:
         induction=files["induction"].parse(Induction),
         matching=files["matching"].parse(Matching),
         messages=files["messages"].parse(Messages),
+        safety=files["safety"].parse(Safety),
     )
     _check_policy(content.policy, files["policy"])
     sections = {s.id: s for s in content.policy.sections}
@@ -45,6 +48,8 @@ def load_content(directory: Path) -> Content:
     _check_flowchart(content.flowchart, set(sections), files["flowchart"])
     _check_out_of_scope(content, files["out_of_scope"])
     _check_induction(content.induction, set(sections), files["induction"])
+    _check_safety(content.safety, files["safety"])
+    _check_urgent_start(content.flowchart, files["flowchart"])
     return content
 
 
@@ -151,3 +156,26 @@ def _check_induction(induction: Induction, sections: set[str], file: YamlFile) -
         for n, cite in enumerate(chapter.cites):
             if cite not in sections:
                 raise file.error(("chapters", index, "cites", n), f"unknown section '{cite}'")
+
+
+def _check_safety(safety: Safety, file: YamlFile) -> None:
+    """Every example of ordinary wording must pass the net: a phrase that catches one is too
+    broad (or the example belongs elsewhere)."""
+    _unique((c.id for c in safety.categories), "categories", file)
+    net = SafetyNet(safety)
+    for index, example in enumerate(safety.must_not_match):
+        alarm = net.check(example)
+        if alarm is not None:
+            reason = f"phrase '{alarm.phrase}' ({alarm.category}) catches this ordinary example"
+            raise file.error(("must_not_match", index), reason)
+
+
+def _check_urgent_start(chart: Flowchart, file: YamlFile) -> None:
+    """The first question is the safety question: its "yes" is where the safety net's urgent
+    record button goes, so it must lead to an outcome that escalates urgently."""
+    start = next(q for q in chart.questions if q.id == chart.start)
+    urgent = {o.id for o in chart.outcomes if o.escalate == "urgent"}
+    if start.yes not in urgent:
+        index = chart.questions.index(start)
+        reason = "the first question's yes must lead to an outcome with escalate: urgent"
+        raise file.error(("questions", index, "yes"), reason)

@@ -289,6 +289,7 @@ class Labels(Strict):
     continue_: Text = Field(alias="continue")
     acknowledge: Text
     take_again: Text
+    urgent_record: Text
 
 
 class Texts(Templates):
@@ -319,10 +320,12 @@ class Texts(Templates):
         "induction_already_done": frozenset({"date", "score", "total"}),
         "escalate_optional": frozenset({"comms_team"}),
         "escalate_urgent": frozenset({"comms_team"}),
+        "safety_alert": frozenset({"comms_team", "risk"}),
     }
 
     greeting: Text
     help: Text
+    safety_alert: Text
     ask_prompt: Text
     unknown: Text
     did_you_mean: Text
@@ -395,6 +398,37 @@ class Messages(Strict):
     texts: Texts
 
 
+# --- safety.yaml ---------------------------------------------------------------------------
+
+
+class SafetyCategory(Strict):
+    id: Id
+    name: Text
+    phrases: list[Text] = Field(min_length=1)
+
+    @field_validator("phrases")
+    @classmethod
+    def _written_normal(cls, phrases: list[Text]) -> list[Text]:
+        """Phrases are written as the matcher reads a message, so none silently never matches."""
+        for phrase in phrases:
+            words = phrase.split(" ")
+            edges = "*" in (words[0], words[-1])
+            if edges or phrase != phrase.lower() or any(not (w == "*" or w.isalnum()) for w in words):
+                raise ValueError(
+                    f"phrase '{phrase}': write lower-case words without apostrophes or punctuation,"
+                    " one space apart ('*' between two words for up to three more)"
+                )
+        return phrases
+
+
+class Safety(Strict):
+    """Language that means someone may be at risk: any message containing it gets the urgent
+    guidance first, in or out of a walk."""
+
+    categories: list[SafetyCategory] = Field(min_length=1)
+    must_not_match: list[Text] = Field(default_factory=list)
+
+
 class Content(Strict):
     """All content, cross-checked: what the engine, matcher and machines are built from."""
 
@@ -406,3 +440,4 @@ class Content(Strict):
     induction: Induction
     matching: Matching
     messages: Messages
+    safety: Safety

@@ -1,0 +1,70 @@
+"""The safety net: a message with language that means someone may be at risk gets the urgent
+guidance before anything else, in or out of a walk, with the urgent record one press away."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.core.engine import ConversationEngine
+from tests.conftest import Officer, labels, text_of
+
+POST = "a resident wrote on our page that they can't cope any more, do I reply?"
+
+
+async def test_risk_language_out_of_a_walk_gets_the_urgent_guidance_first(
+    officer: Officer, engine: ConversationEngine
+) -> None:
+    out = await officer.say(POST)
+    assert "Fixture alarm: fixture self-harm" in text_of(out) and "999" in text_of(out)
+    assert labels(out) == ["Urgent record now", "Check a post"]
+    assert out.state.flow is None
+    assert await engine.store.unanswered() == []
+
+
+async def test_the_urgent_button_goes_straight_to_the_urgent_outcome_and_its_record(officer: Officer) -> None:
+    await officer.say("someone said they know where you live")
+    out = await officer.press_label("Urgent record now")
+    assert out.state.outcome == "urgent_escalation"
+    sent = await officer.press_label("Send to the Press Desk")
+    assert sent.state.flow == "flowchart"  # the note step, then the record
+    done = await officer.press_label("Send as it is")
+    assert done.escalations and done.escalations[0].record.urgency == "urgent"
+
+
+async def test_risk_language_mid_walk_alerts_then_asks_the_pending_question_again(officer: Officer) -> None:
+    await officer.say("check")
+    await officer.say("no")
+    out = await officer.say("oh wait, he also threatened to hurt the officer")
+    assert "Fixture alarm: fixture threat" in text_of(out)
+    assert out.state.node == "unlawful" and "Urgent record now" in labels(out)
+    assert "Check a post" not in labels(out)  # the walk is already under way
+    assert (await officer.say("yes")).state.outcome == "evidence_and_remove"
+
+
+async def test_at_the_urgent_outcome_more_detail_is_not_alerted_again(officer: Officer) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    out = await officer.say("they said they will pay you a visit")
+    assert "Fixture alarm" not in text_of(out)
+
+
+async def test_risk_language_mid_tour_alerts_and_keeps_the_tour(officer: Officer) -> None:
+    await officer.say("induction")
+    out = await officer.say("sorry, a child is being hurt in a video on our page")
+    assert "Fixture alarm: fixture safeguarding" in text_of(out)
+    assert out.state.flow == "induction"
+
+
+@pytest.mark.parametrize("text", ["can i visit the tip on sunday", "how do I live stream the meeting"])
+async def test_ordinary_words_raise_no_alarm(officer: Officer, text: str) -> None:
+    assert "Fixture alarm" not in text_of(await officer.say(text))
+
+
+async def test_an_alarm_is_logged_by_kind_never_by_text(
+    officer: Officer, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        await officer.say(POST)
+    assert "category=self_harm" in caplog.text and "cope" not in caplog.text

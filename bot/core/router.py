@@ -102,10 +102,19 @@ class Router:
             if cut:
                 turn.say(self.present.text("too_long", limit=INPUT_LIMIT))
             alarm = self.safety.check(text)
-            if alarm is not None and not self._urgent_already(state):
-                self.alert(turn, state, alarm)
-            else:
+            if alarm is None or self._urgent_already(state):
                 self.typed(turn, state, text)
+            else:
+                self.alert(turn, state, alarm)
+                if state.active is None:
+                    self.also_answer(turn, text)
+
+    def also_answer(self, turn: Turn, text: str) -> None:
+        """After the alert, a policy question that the FAQ answers confidently is answered too
+        ("what if a service user threatens me on my own account?")."""
+        result = self.matcher.match(text)
+        if result.decision is Decision.ANSWER:
+            turn.say(self.present.matched(result))
 
     def _urgent_already(self, state: ConversationState) -> bool:
         """The walk already reached the urgent outcome: what the officer adds is its detail."""

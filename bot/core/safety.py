@@ -11,21 +11,26 @@ from dataclasses import dataclass
 from bot.core.content.models import Safety
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
-_GAP = r"(?: [0-9a-z@]+){0,3}"  # what "*" stands for: up to three words
-
+GAP = 3  # the most words a "*" in a phrase stands for
 
 # A phrase written about one person reads the same about another: "watch your back" is also
 # "watch his back", "hurt myself" also "hurting himself". Both the phrases and the message are
 # read with each kind of pronoun as one word. "her" is an object or a possessive: in a message
 # it matches phrases written with either.
 _CLASSES = {
-    "@subject": "i we he she they",
+    "@first": "i we",
+    "@subject": "he she they",
     "@object": "me us you u ya ye him them",
     "@possessive": "my our your ur yer his their mine ours yours hers theirs",
     "@self": "myself ourselves yourself yourselves himself herself themselves themself",
 }
 _PRONOUNS = {w: name for name, words in _CLASSES.items() for w in words.split()} | {"her": "@her"}
-_MATCHES = {"@object": "(?:@object|@her)", "@possessive": "(?:@possessive|@her)", "@her": "(?:@object|@her)"}
+# What a pronoun written in a phrase accepts in a message.
+_ACCEPTS = {
+    "@object": ("@object", "@her"),
+    "@possessive": ("@possessive", "@her"),
+    "@her": ("@object", "@her"),
+}
 _VOWELS = frozenset("aeiouy")
 
 
@@ -44,22 +49,26 @@ def word(token: str) -> str:
     return token.rstrip("e") if len(token) > 3 else token
 
 
-def normal(text: str) -> str:
-    """The message as the net reads it: lower case, apostrophes dropped, anything else that is
-    not a letter or digit a space, each word as ``word`` reads it, one space between words and
-    at each end."""
+def normal(text: str) -> list[str]:
+    """The message as the net reads it: lower case, apostrophes dropped, split at anything else
+    that is not a letter or digit, each word as ``word`` reads it."""
     text = text.lower().replace("’", "").replace("'", "").replace("‘", "")
-    return " " + " ".join(word(t) for t in _NOT_WORD.sub(" ", text).split()) + " "
+    return [word(t) for t in _NOT_WORD.sub(" ", text).split()]
 
 
-def pattern(phrase: str) -> re.Pattern[str]:
-    """A phrase as a regular expression over ``normal`` text: whole words, "*" a gap."""
-    parts = [_GAP if w == "*" else " " + _as_pattern(word(w)) for w in phrase.split(" ")]
-    return re.compile("".join(parts) + "(?= )")
+def tokens(phrase: str) -> tuple[str, ...]:
+    """A phrase as the words ``normal`` makes, "*" kept as a gap."""
+    return tuple(w if w == "*" else word(w) for w in phrase.split(" "))
 
 
-def _as_pattern(token: str) -> str:
-    return _MATCHES.get(token) or re.escape(token)
+def fits(phrase: tuple[str, ...], words: list[str], at: int) -> bool:
+    """Whether ``phrase`` matches ``words`` from ``at``: word by word, a gap taking 0 to 3."""
+    if not phrase:
+        return True
+    head, rest = phrase[0], phrase[1:]
+    if head == "*":
+        return any(fits(rest, words, at + n) for n in range(GAP + 1) if at + n <= len(words))
+    return at < len(words) and words[at] in _ACCEPTS.get(head, (head,)) and fits(rest, words, at + 1)
 
 
 @dataclass(frozen=True)
@@ -72,31 +81,24 @@ class Alarm:
 
 
 class SafetyNet:
-    """Phrases indexed by their first word, so a message costs one look per word it has."""
+    """Phrases indexed by the words they can start at, so a message costs one look per word."""
 
     def __init__(self, safety: Safety) -> None:
         self.order = {c.id: n for n, c in enumerate(safety.categories)}
-        self.by_first: dict[str, list[tuple[Alarm, re.Pattern[str]]]] = defaultdict(list)
+        self.by_first: dict[str, list[tuple[Alarm, tuple[str, ...]]]] = defaultdict(list)
         for category in safety.categories:
             for phrase in category.phrases:
-                alarm = Alarm(category.id, category.name, phrase)
-                for first in _firsts(word(phrase.split(" ")[0])):
-                    self.by_first[first].append((alarm, pattern(phrase)))
+                alarm, words = Alarm(category.id, category.name, phrase), tokens(phrase)
+                for first in _ACCEPTS.get(words[0], (words[0],)):
+                    self.by_first[first].append((alarm, words))
 
     def check(self, text: str) -> Alarm | None:
         """The alarm of the first category (in content order) whose language the text holds."""
-        seen = normal(text)
+        words = normal(text)
         found = [
             alarm
-            for word in set(seen.split())
-            for alarm, expression in self.by_first.get(word, ())
-            if expression.search(seen)
+            for at, seen in enumerate(words)
+            for alarm, phrase in self.by_first.get(seen, ())
+            if fits(phrase, words, at)
         ]
         return min(found, key=lambda a: (self.order[a.category], a.phrase), default=None)
-
-
-def _firsts(token: str) -> tuple[str, ...]:
-    """The message words a phrase starting with ``token`` can start at ("her" is two kinds)."""
-    return {"@object": ("@object", "@her"), "@possessive": ("@possessive", "@her")}.get(
-        token, ("@object", "@her") if token == "@her" else (token,)
-    )

@@ -5,11 +5,10 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from bot.core.errors import AdvisorError
 
@@ -127,12 +126,13 @@ class Settings(BaseSettings):
     def _supported(cls, value: str) -> str:
         if not value.startswith(DATABASE_SCHEMES):
             raise ValueError("use sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/DATABASE")
-        try:
-            port = make_url(value).port
-        except (ArgumentError, ValueError):
-            raise ValueError("the port is not a number (postgresql://USER@HOST:PORT/DATABASE)") from None
-        if port is not None and not 0 < port < 65536:
-            raise ValueError(f"the port must be 1 to 65535, not {port}")
+        host = urlsplit(value).netloc.rpartition("@")[2]
+        _, colon, port = host.rpartition(":")
+        if colon and not host.endswith("]"):  # "[::1]" is an address, not a port
+            if not port.isascii() or not port.isdigit():
+                raise ValueError("the port is not a number (postgresql://USER@HOST:PORT/DATABASE)")
+            if not 0 < int(port) < 65536:
+                raise ValueError(f"the port must be 1 to 65535, not {int(port)}")
         return value
 
     @property

@@ -146,8 +146,11 @@ def _check_out_of_scope(content: Content, file: YamlFile) -> None:
             raise file.error(("questions", index), "is also a way of asking an FAQ entry or a trigger")
 
 
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
 def _plain(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+    return " ".join(_WORDS.findall(text.lower()))
 
 
 def _check_induction(induction: Induction, sections: set[str], file: YamlFile) -> None:

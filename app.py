@@ -102,7 +102,7 @@ def _date(text: str) -> str:
 
 
 def content_of(settings: Settings) -> Content:
-    return load_content(settings.content_dir)
+    return load_content(settings.content_dir, cache=settings.cache_dir)
 
 
 async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:

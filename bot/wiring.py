@@ -16,7 +16,7 @@ async def build_engine(
     settings: Settings, *, content: Content | None = None, notify: Notify | None = None
 ) -> ConversationEngine:
     """Load content (unless given), open the store and assemble the engine."""
-    content = content or load_content(settings.content_dir)
+    content = content or load_content(settings.content_dir, cache=settings.cache_dir)
     store = await open_store(settings)
     return ConversationEngine(
         content=content,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,9 +13,13 @@ from bot.core.ask import decide
 from bot.core.content.models import Content
 from bot.core.faq import FaqMatcher
 from bot.core.present import Presenter
+from bot.core.safety import SafetyNet
 from bot.settings import ROOT
+from dialogs.flowchart import WalkDialog
 
 DEFAULT_SET = ROOT / "tests" / "eval" / "questions.yaml"
+HURRIED_SET = ROOT / "tests" / "eval" / "hurried.yaml"  # officers in a hurry, written blind
+BARE = re.compile(r"[\s\"'“‘]*(yes|no)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -72,4 +77,43 @@ def run_eval(content: Content, path: Path | None, *, verbose: bool = False, cach
     )
     if verbose:
         print("\n".join(misses))
+    if path is None:
+        run_hurried(content, matcher, presenter, HURRIED_SET)
     return 0
+
+
+def run_hurried(content: Content, matcher: FaqMatcher, presenter: Presenter, path: Path) -> None:
+    """The second development set, in the hurried style, and how the bot understands it:
+    answers (either part of a two-part question counts), declines, safety language, hedges at a
+    flowchart question, requests for the walk and small talk."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    right = offered = 0
+    labelled = [i for i in data["in_scope"] if {i.get("expect"), i.get("expect2")} - {None, "none"}]
+    for item in labelled:
+        expected = {item.get("expect"), item.get("expect2")} - {None, "none"}
+        result = decide(matcher, presenter, str(item["q"]))
+        right += result.answered and result.id in expected
+        offered += not (result.answered and result.id in expected) and bool(
+            expected & set(result.suggestions)
+        )
+    declined = sum(not decide(matcher, presenter, str(i["q"])).answered for i in data["out_of_scope"])
+    n, n_out = len(labelled), len(data["out_of_scope"])
+    print(f"hurried set:   {n} in scope, top-1 {right / n:.1%} ({right}/{n}); {offered} more as a suggestion")
+    print(f"hurried set:   {n_out} out of scope, declined {declined / n_out:.1%} ({declined}/{n_out})")
+    net = SafetyNet(content.safety)
+    caught = sum(net.check(str(i["q"])) is not None for i in data["safety"])
+    print(f"safety language: {caught}/{len(data['safety'])} caught by the safety net")
+    walk = WalkDialog(content, presenter)
+    read = [walk.read_reply(str(i["q"])) for i in data["hedges"]]
+    print(
+        f"hedged answers: {read.count('unsure')}/{len(read)} read as not sure, {read.count('yes')} as yes,"
+        f" {read.count('no')} as no, {read.count(None)} not read as an answer"
+    )
+    walks = [decide(matcher, presenter, str(i["q"])).id == "flowchart" for i in data["walk_requests"]]
+    print(f"walk requests: {sum(walks)}/{len(walks)} start the walk")
+    chat = [decide(matcher, presenter, str(i["q"])) for i in data["small_talk"]]
+    started = sum(r.id == "flowchart" for r in chat)
+    answered = sum(r.answered for r in chat) - started
+    print(f"small talk:    {started}/{len(chat)} start the walk, {answered} get an FAQ answer")
+    bare = sum(BARE.match(e.answer) is not None for e in content.faq.entries)
+    print(f"answers opening with a bare Yes or No: {bare} of {len(content.faq.entries)}")

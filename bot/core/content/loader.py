@@ -26,11 +26,12 @@ from bot.core.safety import SafetyNet
 FILES = ("about", "policy", "faq", "out_of_scope", "flowchart", "induction", "matching", "messages", "safety")
 
 
-def load_content(directory: Path) -> Content:
-    """Parse and cross-check every content file; raise ``ContentError`` on the first problem."""
+def load_content(directory: Path, *, cache: Path | None = None) -> Content:
+    """Parse and cross-check every content file; raise ``ContentError`` on the first problem.
+    With ``cache``, each file's parsed data is kept there by its text's digest."""
     if not directory.is_dir():
         raise ContentError(str(directory), "", "content folder not found")
-    files = {key: YamlFile(directory / f"{key}.yaml") for key in FILES}
+    files = {key: YamlFile(directory / f"{key}.yaml", cache) for key in FILES}
     content = Content(
         about=files["about"].parse(About),
         policy=files["policy"].parse(Policy),

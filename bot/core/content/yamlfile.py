@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import tempfile
 from functools import cached_property
 from pathlib import Path
 from typing import TypeVar, cast
@@ -51,7 +54,7 @@ class YamlFile:
     """One content file: its text parsed once; the node tree that gives an error its line is
     built only when there is an error to place."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, cache: Path | None = None) -> None:
         self.name = path.name
         try:
             text = path.read_text(encoding="utf-8")
@@ -60,8 +63,16 @@ class YamlFile:
         except (OSError, UnicodeDecodeError) as exc:
             raise ContentError(self.name, "", f"cannot be read: {exc}") from None
         self._text = text
+        kept = cache / f"content-{hashlib.sha256(text.encode()).hexdigest()[:24]}.json" if cache else None
+        self.data = _read_kept(kept) if kept else None
+        if self.data is None:
+            self.data = self._parse(text)
+            if kept:
+                _keep(kept, self.data)
+
+    def _parse(self, text: str) -> object:
         try:
-            self.data = yaml.load(text, Loader=Loader)
+            return yaml.load(text, Loader=Loader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark is not None else None
@@ -88,6 +99,30 @@ class YamlFile:
     def error(self, loc: Loc, reason: str) -> ContentError:
         """A ContentError pointing at ``loc`` in this file."""
         return ContentError(self.name, format_loc(loc), reason, line_of(self.tree, loc))
+
+
+def _read_kept(path: Path) -> object:
+    """The file's data as an earlier start parsed it (YAML is read in Python, JSON in C: a
+    large FAQ parses in seconds, loads in milliseconds), or ``None``."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _keep(path: Path, data: object) -> None:
+    """Keep the parsed data, named by the text's digest, written whole or not at all; data
+    that JSON would not give back the same (dates, number keys) is simply not kept."""
+    try:
+        encoded = json.dumps(data, ensure_ascii=False)
+        if json.loads(encoded) != data:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as out:
+            out.write(encoded)
+        Path(out.name).replace(path)
+    except (OSError, TypeError, ValueError):
+        return
 
 
 def _reason(error: object) -> str:

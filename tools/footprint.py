@@ -108,7 +108,7 @@ def first_start(content: Path, entries: int, kept: Path) -> None:
     label = f"start with {entries:,} FAQ entries, first (training)"
     print(f"{label:<40} {took.seconds:6.2f} s (bar {BARS.first_start_seconds:g} s)")
     kept.mkdir(parents=True, exist_ok=True)
-    for weights in sorted(empty.glob("matcher-*")):  # the .npz and its mapped weights
+    for weights in sorted(empty.glob("*.*")):  # the weights, and the content as parsed
         shutil.copy2(weights, kept / weights.name)
 
 

@@ -87,6 +87,9 @@ def load_or_train(
     return trained
 
 
+IN_MEMORY = 64 * 2**20  # weights up to this size are read into memory; larger ones stay mapped
+
+
 def _weights_path(path: Path) -> Path:
     return path.with_suffix(".weights.npy")
 
@@ -101,6 +104,8 @@ def _load(path: Path) -> Trained | None:
             vocabulary = tuple(str(g) for g in data["vocabulary"])
             idf, bias = data["idf"], data["bias"]
         weights = np.load(_weights_path(path), mmap_mode="r", allow_pickle=False)
+        if weights.nbytes <= IN_MEMORY:
+            weights = np.array(weights)  # small enough to read whole: indexing it is faster
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):
         return None
     if weights.shape != (len(vocabulary), len(classes)):

@@ -13,6 +13,7 @@ from bot.core.ask import decide
 from bot.core.content.models import Content
 from bot.core.faq import FaqMatcher
 from bot.core.present import Presenter
+from bot.core.router import Router
 from bot.core.safety import SafetyNet
 from bot.settings import ROOT
 from dialogs.flowchart import WalkDialog
@@ -111,9 +112,15 @@ def run_hurried(content: Content, matcher: FaqMatcher, presenter: Presenter, pat
     )
     walks = [decide(matcher, presenter, str(i["q"])).id == "flowchart" for i in data["walk_requests"]]
     print(f"walk requests: {sum(walks)}/{len(walks)} start the walk")
-    chat = [decide(matcher, presenter, str(i["q"])) for i in data["small_talk"]]
-    started = sum(r.id == "flowchart" for r in chat)
-    answered = sum(r.answered for r in chat) - started
-    print(f"small talk:    {started}/{len(chat)} start the walk, {answered} get an FAQ answer")
+    router = Router(content=content, matcher=matcher)
+    chat = [str(i["q"]) for i in data["small_talk"]]
+    known = [t for t in chat if router.small_talk(t)]
+    rest = [decide(matcher, presenter, t) for t in chat if not router.small_talk(t)]
+    started = sum(r.id == "flowchart" for r in rest)
+    answered = sum(r.answered for r in rest) - started
+    print(
+        f"small talk:    {len(known)}/{len(chat)} recognised; of the rest {started} start the walk,"
+        f" {answered} get an FAQ answer"
+    )
     bare = sum(BARE.match(e.answer) is not None for e in content.faq.entries)
     print(f"answers opening with a bare Yes or No: {bare} of {len(content.faq.entries)}")

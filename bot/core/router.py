@@ -4,6 +4,7 @@ table."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -22,6 +23,7 @@ from dialogs.flowchart import WalkDialog
 from dialogs.induction import TourDialog
 
 INPUT_LIMIT = 4000
+_CHAT_WORD = re.compile(r"[a-z0-9]+")
 COMMAND_LENGTH = 100  # longer than any command word: such text is only ever a question
 URGENT = "urgent"  # the argument of the button that goes straight to the urgent outcome
 ASIDES = (Intent.HELP, Intent.MENU, Intent.ASK)  # answered mid-flow, then the step again
@@ -57,6 +59,9 @@ class Router:
             FlowId.WALK: Slot(self.walk, lambda s: s.walk),
             FlowId.TOUR: Slot(self.tour, lambda s: s.tour),
         }
+        chat = content.messages.small_talk
+        self.chat_markers = frozenset(chat.markers)
+        self.chat_words = self.chat_markers | frozenset(chat.words)
         words = content.messages.words
         self.words = {
             command_word(w): Intent(name) for name in type(words).model_fields for w in getattr(words, name)
@@ -159,6 +164,9 @@ class Router:
             return
         slot = self.flows[flow]
         flow_state = slot.get(state)
+        if intent is None and self._chatting(state, text):
+            self.aside(turn, state, self.present.text("small_talk"))  # "cheers": not an answer
+            return
         if slot.dialog.typed(turn, flow_state, intent, text):
             return
         if not slot.dialog.in_progress(flow_state):
@@ -188,8 +196,25 @@ class Router:
         action = actions.get(intent) if intent is not None else None
         if action is not None:
             action()
+        elif self.small_talk(text):
+            turn.say(Reply(text=self.present.texts.small_talk, choices=self.present.menu()))
         else:
             self.question(turn, state, text, in_flow=False)
+
+    def _chatting(self, state: ConversationState, text: str) -> bool:
+        """Small talk while a walk question or a tour step waits ("no thanks" is an answer; at
+        the note step any text is the note)."""
+        if state.active is FlowId.TOUR:
+            asking = True
+        else:
+            asking = state.walk is not None and self.walk.at_question(state.walk)
+        return asking and self.small_talk(text) and self.walk.read_reply(text) is None
+
+    def small_talk(self, text: str) -> bool:
+        """Pleasantries only ("hi there, thanks for the info!"): every word is small talk and
+        one of them a greeting or thanks, so no policy question hides in it."""
+        words = _CHAT_WORD.findall(text.lower().replace("’", "").replace("'", ""))
+        return bool(words) and set(words) <= self.chat_words and not self.chat_markers.isdisjoint(words)
 
     def ask_prompt(self) -> Reply:
         return self.present.text("ask_prompt")

@@ -325,6 +325,7 @@ class Texts(Templates):
 
     greeting: Text
     help: Text
+    small_talk: Text
     safety_alert: Text
     ask_prompt: Text
     unknown: Text
@@ -392,10 +393,19 @@ class Texts(Templates):
     induction_first_chapter: Text
 
 
+class SmallTalk(Strict):
+    """A message made only of these words, with at least one marker, is small talk ("hi there,
+    thanks for the info!"): a friendly line and the menu, never a policy question."""
+
+    markers: list[Text] = Field(min_length=1)
+    words: list[Text] = Field(default_factory=list)
+
+
 class Messages(Strict):
     words: Words
     labels: Labels
     texts: Texts
+    small_talk: SmallTalk
 
 
 # --- safety.yaml ---------------------------------------------------------------------------

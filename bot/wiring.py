@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from bot.core.content import Content, load_content
 from bot.core.engine import ConversationEngine, Notify
 from bot.core.faq import FaqMatcher
+from bot.core.safety import SafetyNet
 from bot.core.storage.relational import RelationalStore
 from bot.settings import Settings
 
@@ -24,6 +25,7 @@ async def build_engine(
         idle_minutes=settings.idle_minutes,
         notify=notify,
         matcher=FaqMatcher.from_content(content, cache=settings.cache_dir),
+        safety=SafetyNet.from_content(content, cache=settings.cache_dir),
     )
 
 

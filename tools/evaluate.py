@@ -79,11 +79,13 @@ def run_eval(content: Content, path: Path | None, *, verbose: bool = False, cach
     if verbose:
         print("\n".join(misses))
     if path is None:
-        run_hurried(content, matcher, presenter, HURRIED_SET)
+        run_hurried(content, matcher, presenter, HURRIED_SET, cache)
     return 0
 
 
-def run_hurried(content: Content, matcher: FaqMatcher, presenter: Presenter, path: Path) -> None:
+def run_hurried(
+    content: Content, matcher: FaqMatcher, presenter: Presenter, path: Path, cache: Path | None
+) -> None:
     """The second development set, in the hurried style, and how the bot understands it:
     answers (either part of a two-part question counts), declines, safety language, hedges at a
     flowchart question, requests for the walk and small talk."""
@@ -101,9 +103,19 @@ def run_hurried(content: Content, matcher: FaqMatcher, presenter: Presenter, pat
     n, n_out = len(labelled), len(data["out_of_scope"])
     print(f"hurried set:   {n} in scope, top-1 {right / n:.1%} ({right}/{n}); {offered} more as a suggestion")
     print(f"hurried set:   {n_out} out of scope, declined {declined / n_out:.1%} ({declined}/{n_out})")
-    net = SafetyNet(content.safety)
+    net = SafetyNet.from_content(content, cache=cache)
     caught = sum(net.check(str(i["q"])) is not None for i in data["safety"])
-    print(f"safety language: {caught}/{len(data['safety'])} caught by the safety net")
+    by_model = sum(net.classify(str(i["q"])) is not None for i in data["safety"])
+    ordinary = [
+        str(i["q"])
+        for part in ("in_scope", "out_of_scope", "hedges", "walk_requests", "small_talk")
+        for i in data[part]
+    ]
+    alarmed = sum(net.check(t) is not None for t in ordinary)
+    print(
+        f"safety language: {caught}/{len(data['safety'])} caught ({by_model} by the classifier alone);"
+        f" {alarmed}/{len(ordinary)} of the set's other messages alarmed"
+    )
     walk = WalkDialog(content, presenter)
     read = [walk.read_reply(str(i["q"])) for i in data["hedges"]]
     print(

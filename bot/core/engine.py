@@ -15,6 +15,7 @@ from bot.core.errors import AdvisorError, ConflictError
 from bot.core.faq import FaqMatcher
 from bot.core.messages import Escalation, Incoming, Outgoing, Reply, StateView, timestamp
 from bot.core.router import Router
+from bot.core.safety import SafetyNet
 from bot.core.state import ConversationState
 from bot.core.storage import Store, conversation_key
 from bot.core.storage.port import Effects, UnansweredQuestion
@@ -43,11 +44,12 @@ class ConversationEngine:
         clock: Callable[[], datetime] = utc_now,
         notify: Notify | None = None,
         matcher: FaqMatcher | None = None,
+        safety: SafetyNet | None = None,
     ) -> None:
         self.content = content
         self.store = store
         self.matcher = matcher or FaqMatcher.from_content(content)
-        self.router = Router(content=content, matcher=self.matcher)
+        self.router = Router(content=content, matcher=self.matcher, safety=safety)
         self.idle_seconds = idle_minutes * 60
         self.clock = clock
         self.notify = notify

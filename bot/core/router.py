@@ -49,12 +49,12 @@ class Slot:
 class Router:
     """Channel-independent conversation logic over a ``Turn``; persistence is the engine's."""
 
-    def __init__(self, *, content: Content, matcher: FaqMatcher) -> None:
+    def __init__(self, *, content: Content, matcher: FaqMatcher, safety: SafetyNet | None = None) -> None:
         self.present = Presenter(content)
         self.walk = WalkDialog(content, self.present)
         self.tour = TourDialog(content, self.present)
         self.matcher = matcher
-        self.safety = SafetyNet(content.safety)
+        self.safety = safety or SafetyNet(content.safety)  # phrases only, unless given the classifier
         self.flows = {
             FlowId.WALK: Slot(self.walk, lambda s: s.walk),
             FlowId.TOUR: Slot(self.tour, lambda s: s.tour),

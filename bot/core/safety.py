@@ -7,11 +7,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
-from bot.core.content.models import Safety
+from bot.core.content.models import Content, Safety
+from bot.core.faq import Examples, FaqMatcher
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 GAP = 3  # the most words a "*" in a phrase stands for
+ORDINARY = "ordinary"  # the classifier's class for messages with no risk in them
 
 # A phrase written about one person reads the same about another: "watch your back" is also
 # "watch his back", "hurt myself" also "hurting himself". Both the phrases and the message are
@@ -83,7 +86,10 @@ class Alarm:
 class SafetyNet:
     """Phrases indexed by the words they can start at, so a message costs one look per word."""
 
-    def __init__(self, safety: Safety) -> None:
+    def __init__(self, safety: Safety, model: FaqMatcher | None = None) -> None:
+        self.model = model
+        self.threshold = safety.classifier.threshold if safety.classifier else 0.0
+        self.names = {c.id: c.name for c in safety.categories}
         self.order = {c.id: n for n, c in enumerate(safety.categories)}
         self.by_first: dict[str, list[tuple[Alarm, tuple[str, ...]]]] = defaultdict(list)
         for category in safety.categories:
@@ -92,7 +98,37 @@ class SafetyNet:
                 for first in _ACCEPTS.get(words[0], (words[0],)):
                     self.by_first[first].append((alarm, words))
 
+    @classmethod
+    def from_content(cls, content: Content, *, cache: Path | None = None) -> SafetyNet:
+        """The phrases and, where content gives examples, a classifier trained on them (kept in
+        ``cache`` like the FAQ matcher's weights). The FAQ's ways of asking, the out-of-scope
+        questions and the walk's triggers are ordinary examples too."""
+        classifier = content.safety.classifier
+        if classifier is None:
+            return cls(content.safety)
+        by_class = {kind: tuple(texts) for kind, texts in classifier.examples.items()}
+        ordinary = [*by_class.get(ORDINARY, ()), *content.out_of_scope.questions, *content.flowchart.triggers]
+        ordinary += [a for e in content.faq.entries for a in e.asked]
+        by_class[ORDINARY] = (*ordinary, *content.safety.must_not_match)
+        model = FaqMatcher.train(Examples(by_class), content.matching, cache=cache)
+        return cls(content.safety, model)
+
     def check(self, text: str) -> Alarm | None:
+        """The phrase alarm of the first category (in content order) whose language the text
+        holds; failing that, the classifier's kind if it scores at least the threshold."""
+        return self.phrases(text) or self.classify(text)
+
+    def classify(self, text: str) -> Alarm | None:
+        if self.model is None:
+            return None
+        scores = self.model.scores(text)
+        best = int(scores.argmax())
+        kind = self.model.classes[best]
+        if kind == ORDINARY or float(scores[best]) < self.threshold:
+            return None
+        return Alarm(kind, self.names.get(kind, kind), "")
+
+    def phrases(self, text: str) -> Alarm | None:
         """The alarm of the first category (in content order) whose language the text holds."""
         words = normal(text)
         found = [

@@ -431,12 +431,21 @@ class SafetyCategory(Strict):
         return phrases
 
 
+class SafetyClassifier(Strict):
+    """Example messages per kind of risk (ids of ``categories``) and ``ordinary`` ones; a kind
+    whose score reaches ``threshold`` raises the alarm."""
+
+    threshold: float = 0.0
+    examples: dict[Id, list[Text]]
+
+
 class Safety(Strict):
     """Language that means someone may be at risk: any message containing it gets the urgent
     guidance first, in or out of a walk."""
 
     categories: list[SafetyCategory] = Field(min_length=1)
     must_not_match: list[Text] = Field(default_factory=list)
+    classifier: SafetyClassifier | None = None
 
 
 class Content(Strict):

@@ -17,6 +17,7 @@ from bot.core.content.models import Content
 from bot.core.engine import ConversationEngine
 from bot.core.faq import FaqMatcher
 from bot.core.messages import Incoming
+from bot.core.safety import SafetyNet
 from bot.core.storage import conversation_key
 from bot.core.storage.relational import RelationalStore
 from bot.settings import Settings
@@ -152,6 +153,7 @@ async def run_bench(
         footprint.later_start(big_dir, entries, kept, runs=min(runs, 3))
         bench_match(big, kept)
     FaqMatcher.from_content(content, cache=settings.cache_dir)  # as an earlier start kept them
+    SafetyNet.from_content(content, cache=settings.cache_dir)
     with tempfile.TemporaryDirectory() as folder:
         env = {"CACHE_DIR": str(settings.cache_dir), "DATABASE_URL": f"sqlite:///{Path(folder) / 'ask.db'}"}
         footprint.cold_start(env, runs=runs)

@@ -15,18 +15,18 @@ import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from statemachine import State, StateMachine
 from statemachine.transition_list import TransitionList
 
-from bot.core.choices import ChoiceValue, Stamp
+from bot.core.choices import ChoiceValue
 from bot.core.content.models import Content, Flowchart
 from bot.core.messages import DecisionRecord, Reply, timestamp
 from bot.core.present import Presenter
-from bot.core.text import clean, first_link
+from bot.core.text import clean, first_link, plain_words
 from bot.core.turn import Turn
 from bot.core.vocabulary import Intent, Verb
-from dialogs.machine import Runner
+from dialogs.machine import FlowRun, Runner
 
 ANSWERS = ("yes", "no")  # the flowchart's own branches
 REPLIES = (*ANSWERS, "unsure")  # what an officer may answer: "unsure" means what content says
@@ -36,25 +36,15 @@ ENDED = "ended"
 NOTE_LIMIT = 2000
 
 
-class WalkState(BaseModel):
-    """One walk, as stored; its machine reads and writes ``at``."""
+class WalkState(FlowRun):
+    """One walk, as stored; its machine reads and writes ``at``: a question, an outcome,
+    ``note`` or ``ended``."""
 
-    model_config = ConfigDict(extra="forbid")
+    LAST = ENDED
 
-    run: str  # a random id per walk: a button from another walk is refused
-    at: str  # a question, an outcome, ``note`` or ``ended``
     path: list[tuple[str, str]] = Field(default_factory=list)  # (question, answer) so far
     outcome: str | None = None  # the outcome reached, kept while at ``note``
     hinted: str | None = None  # the question whose "not sure" hint was just given
-    moves: int = 0  # grows with every transition, so each message's buttons are distinct
-
-    @property
-    def stamp(self) -> Stamp:
-        return Stamp(self.run, self.moves)
-
-    @property
-    def finished(self) -> bool:
-        return self.at == ENDED
 
 
 def build_machine(chart: Flowchart) -> type[StateMachine]:
@@ -143,9 +133,7 @@ REPLY_WORDS = 8  # the longest message still read as a yes, no or unsure in the 
 
 
 def _normal(text: str) -> str:
-    """Lower case, apostrophes dropped, anything else that is not a letter or digit a space."""
-    text = text.lower().replace("’", "'").replace("'", "")
-    return " ".join("".join(c if c.isalnum() or c == "/" else " " for c in text).split())
+    return " ".join(plain_words(text))
 
 
 def _phrases(words: Iterable[str]) -> tuple[str, ...]:

@@ -11,16 +11,16 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from statemachine import State, StateMachine
 
-from bot.core.choices import ChoiceValue, Stamp
+from bot.core.choices import ChoiceValue
 from bot.core.content.models import Chapter, Content
 from bot.core.messages import Choice, InductionRecord, Reply, timestamp
 from bot.core.present import Presenter
 from bot.core.turn import Turn
 from bot.core.vocabulary import Intent, Verb
-from dialogs.machine import Runner
+from dialogs.machine import FlowRun, Runner
 
 
 class InductionTour(StateMachine):
@@ -78,26 +78,16 @@ MOVES = {
 }
 
 
-class TourState(BaseModel):
+class TourState(FlowRun):
     """One attempt at the tour, as stored; its machine reads and writes ``at``."""
 
-    model_config = ConfigDict(extra="forbid")
+    LAST = DONE
 
-    run: str  # a random id per attempt: a button from another attempt is refused
     at: str = str(InductionTour.reading.value)
     chapter: int = 0
     results: dict[str, bool] = Field(default_factory=dict)  # chapter id: right first time
     started_at: str
     resume: str | None = None  # the phase a paused tour returns to
-    moves: int = 0
-
-    @property
-    def stamp(self) -> Stamp:
-        return Stamp(self.run, self.moves)
-
-    @property
-    def finished(self) -> bool:
-        return self.at == DONE
 
 
 class TourDialog:
@@ -288,7 +278,7 @@ class TourDialog:
             turn.say(self._summary(state))
 
     def _button(self, label: str, verb: Verb, state: TourState, arg: str = "") -> Choice:
-        return Choice(label, ChoiceValue(verb, arg, state.stamp).encode())
+        return self.present.step_choice(label, verb, state.stamp, arg)
 
     def _reading(self, state: TourState) -> Reply:
         chapter = self._chapter(state)

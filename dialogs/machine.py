@@ -9,14 +9,37 @@ switches inside ``send``), so one machine per dialog is safe.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
+from pydantic import BaseModel, ConfigDict
 from statemachine import StateMachine
 from statemachine.exceptions import TransitionNotAllowed
+
+from bot.core.choices import Stamp
 
 
 class FlowState(Protocol):
     at: str
+
+
+class FlowRun(BaseModel):
+    """What every flow stores: which run it is, the machine's state and how many moves it has
+    made; a step button is stamped with the run and the move, so an older one is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+    LAST: ClassVar[str]  # the state in which the run is over and is dropped
+
+    run: str  # a random id per run
+    at: str
+    moves: int = 0  # grows with every transition, so each message's buttons are distinct
+
+    @property
+    def stamp(self) -> Stamp:
+        return Stamp(self.run, self.moves)
+
+    @property
+    def finished(self) -> bool:
+        return self.at == self.LAST
 
 
 class Slot:

@@ -18,6 +18,17 @@ from bot.core.training import svm, vectorize
 from tests.conftest import FIXTURE_CONTENT, ROOT
 from tools.large_content import write_large_content
 
+SCIKIT_LEARN_LOADED = "print(sorted(k for k in sys.modules if k.split('.')[0] in ('sklearn', 'scipy')))"
+
+
+def printed_by(script: str) -> str:
+    """What a fresh Python process running ``script`` prints (imports start from nothing)."""
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
 QUESTIONS = [
     "can i use my council email for twitter",
     "Someone left an abusive comment on our Facebook page, what do I do?",
@@ -115,13 +126,9 @@ def test_answering_from_kept_weights_imports_no_scikit_learn(content: Content, t
         "from bot.core.faq import FaqMatcher;"
         f"content = load_content(Path({str(FIXTURE_CONTENT)!r}));"
         f"m = FaqMatcher.from_content(content, cache=Path({str(tmp_path)!r}));"
-        "m.match('can i use my council email for twitter');"
-        "print(sorted(k for k in sys.modules if k.split('.')[0] in ('sklearn', 'scipy')))"
+        "m.match('can i use my council email for twitter');" + SCIKIT_LEARN_LOADED
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    assert done.stdout.strip() == "[]"
+    assert printed_by(script) == "[]"
 
 
 def test_a_described_post_goes_to_the_flowchart(real_matcher: FaqMatcher) -> None:
@@ -152,10 +159,6 @@ def test_a_thousand_entries_train_then_load_from_the_cache_without_scikit_learn(
         "from bot.core.faq import FaqMatcher;"
         f"found = {found.best.id!r}; cache = Path({str(tmp_path / 'cache')!r});"
         f"m = FaqMatcher.from_content(load_content(Path({str(folder)!r})), cache=cache);"
-        "print(m.match('can i use my council email for twitter').best.id == found);"
-        "print(sorted(k for k in sys.modules if k.split('.')[0] in ('sklearn', 'scipy')))"
+        "print(m.match('can i use my council email for twitter').best.id == found);" + SCIKIT_LEARN_LOADED
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    assert done.stdout.split("\n")[:2] == ["True", "[]"]
+    assert printed_by(script).split("\n")[:2] == ["True", "[]"]

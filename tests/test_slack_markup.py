@@ -3,7 +3,6 @@ Slack's escapes are decoded once, and nothing an officer typed can come back as 
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from bot.channels.slack import render
 from bot.channels.slack.incoming import command, words, written
 from bot.core.messages import Choice, Quote, Reply
 from tests import slack_helpers as s
+from tests.conftest import fastest_of_three
 from tests.slack_helpers import Slack
 
 
@@ -59,11 +59,7 @@ HUGE = {
 def test_huge_or_unclosed_markup_is_read_in_one_scan(kind: str, size: int) -> None:
     """A guard against patterns that backtrack once per "<" (seconds at 40,000 characters)."""
     text = (HUGE[kind] * 2)[:size]
-    fastest = 1.0
-    for _ in range(3):  # the fastest of three, so a busy machine does not fail it
-        started = time.perf_counter()
-        words(text)
-        fastest = min(fastest, time.perf_counter() - started)
+    fastest = fastest_of_three(lambda: words(text))
     assert fastest < 0.05, f"{kind} at {size} characters took {fastest * 1000:.0f} ms"
 
 

@@ -99,7 +99,8 @@ class Presenter:
     # --- the flowchart walk -------------------------------------------------------------
 
     @staticmethod
-    def _step_choice(label: str, verb: Verb, stamp: Stamp, arg: str = "") -> Choice:
+    def step_choice(label: str, verb: Verb, stamp: Stamp, arg: str = "") -> Choice:
+        """A button for one step of a flow, stamped with its run and move (see ``choices``)."""
         return Choice(label, ChoiceValue(verb, arg, stamp).encode())
 
     def question(self, question_id: str, *, number: int, stamp: Stamp) -> Reply:
@@ -107,14 +108,14 @@ class Presenter:
         question = self.questions[question_id]
         text = self.texts.question.format(number=number, text=question.text)
         choices = [
-            self._step_choice(self.labels.yes, Verb.ANSWER, stamp, "yes"),
-            self._step_choice(self.labels.no, Verb.ANSWER, stamp, "no"),
-            self._step_choice(self.labels.unsure, Verb.ANSWER, stamp, "unsure"),
+            self.step_choice(self.labels.yes, Verb.ANSWER, stamp, "yes"),
+            self.step_choice(self.labels.no, Verb.ANSWER, stamp, "no"),
+            self.step_choice(self.labels.unsure, Verb.ANSWER, stamp, "unsure"),
         ]
         if number > 1:
-            choices.append(self._step_choice(self.labels.back, Verb.BACK, stamp))
-        choices.append(self._step_choice(self.labels.why, Verb.WHY, stamp))
-        choices.append(self._step_choice(self.labels.stop, Verb.STOP, stamp))
+            choices.append(self.step_choice(self.labels.back, Verb.BACK, stamp))
+        choices.append(self.step_choice(self.labels.why, Verb.WHY, stamp))
+        choices.append(self.step_choice(self.labels.stop, Verb.STOP, stamp))
         return Reply(text=text, choices=tuple(choices))
 
     def why(self, question_id: str) -> Reply:
@@ -160,8 +161,8 @@ class Presenter:
     def _outcome_choices(self, outcome: Outcome, stamp: Stamp) -> tuple[Choice, ...]:
         choices = []
         if outcome.escalate != "no":
-            choices.append(self._step_choice(self.labels.send_record, Verb.RECORD, stamp))
-        choices.append(self._step_choice(self.labels.back, Verb.BACK, stamp))
+            choices.append(self.step_choice(self.labels.send_record, Verb.RECORD, stamp))
+        choices.append(self.step_choice(self.labels.back, Verb.BACK, stamp))
         choices.append(Choice(self.labels.start_again, ChoiceValue(Verb.WALK, "start").encode()))
         choices.append(Choice(self.labels.ask_question, ChoiceValue(Verb.ASK).encode()))
         return tuple(choices)
@@ -169,8 +170,8 @@ class Presenter:
     def record_prompt(self, stamp: Stamp) -> Reply:
         text = self.texts.record_prompt.format(comms_team=self.about.comms_team)
         choices = (
-            self._step_choice(self.labels.send_without_note, Verb.RECORD, stamp, "send"),
-            self._step_choice(self.labels.cancel, Verb.RECORD, stamp, "cancel"),
+            self.step_choice(self.labels.send_without_note, Verb.RECORD, stamp, "send"),
+            self.step_choice(self.labels.cancel, Verb.RECORD, stamp, "cancel"),
         )
         return Reply(text=text, choices=choices)
 

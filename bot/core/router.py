@@ -4,7 +4,6 @@ table."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -16,14 +15,13 @@ from bot.core.messages import Choice, Incoming, Reply
 from bot.core.present import Presenter
 from bot.core.safety import Alarm, SafetyNet
 from bot.core.state import ConversationState
-from bot.core.text import clean, command_word, looks_unreadable
+from bot.core.text import clean, command_word, looks_unreadable, plain_words
 from bot.core.turn import Turn
 from bot.core.vocabulary import STEP_VERBS, FlowId, Intent, Verb
 from dialogs.flowchart import WalkDialog
 from dialogs.induction import TourDialog
 
 INPUT_LIMIT = 4000
-_CHAT_WORD = re.compile(r"[a-z0-9]+")
 COMMAND_LENGTH = 100  # longer than any command word: such text is only ever a question
 URGENT = "urgent"  # the argument of the button that goes straight to the urgent outcome
 ASIDES = (Intent.HELP, Intent.MENU, Intent.ASK)  # answered mid-flow, then the step again
@@ -213,7 +211,7 @@ class Router:
     def small_talk(self, text: str) -> bool:
         """Pleasantries only ("hi there, thanks for the info!"): every word is small talk and
         one of them a greeting or thanks, so no policy question hides in it."""
-        words = _CHAT_WORD.findall(text.lower().replace("’", "").replace("'", ""))
+        words = plain_words(text)
         return bool(words) and set(words) <= self.chat_words and not self.chat_markers.isdisjoint(words)
 
     def ask_prompt(self) -> Reply:

@@ -4,15 +4,14 @@ of a walk, because missing it is the worst error the bot can make."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.content.models import Content, Safety
 from bot.core.faq import Examples, FaqMatcher
+from bot.core.text import plain_words
 
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
 GAP = 3  # the most words a "*" in a phrase stands for
 ORDINARY = "ordinary"  # the classifier's class for messages with no risk in them
 
@@ -55,8 +54,7 @@ def word(token: str) -> str:
 def normal(text: str) -> list[str]:
     """The message as the net reads it: lower case, apostrophes dropped, split at anything else
     that is not a letter or digit, each word as ``word`` reads it."""
-    text = text.lower().replace("’", "").replace("'", "").replace("‘", "")
-    return [word(t) for t in _NOT_WORD.sub(" ", text).split()]
+    return [word(t) for t in plain_words(text)]
 
 
 def tokens(phrase: str) -> tuple[str, ...]:

@@ -43,8 +43,8 @@ class ConversationState(BaseModel):
         return self.walk is None and self.tour is None
 
     def saved(self) -> Saved:
-        flows = self.model_dump_json(include={"walk", "tour"}, exclude_none=True)
-        data = f'{{"schema":{SCHEMA}{"," if flows != "{}" else ""}{flows[1:]}'
+        flows = self.model_dump(mode="json", include={"walk", "tour"}, exclude_none=True)
+        data = json.dumps({"schema": SCHEMA, **flows}, separators=(",", ":"))
         return Saved(data=data, version=self.version, updated_at=self.updated_at)
 
     @classmethod

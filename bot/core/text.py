@@ -53,3 +53,12 @@ def first_link(text: str) -> str | None:
 def command_word(text: str) -> str:
     """The text as a command candidate: lower case, no trailing punctuation or slash."""
     return text.strip().lower().strip("!?.,;:/ ").replace("’", "'")
+
+
+_PLAIN_WORD = re.compile(r"[0-9a-z]+")
+
+
+def plain_words(text: str) -> list[str]:
+    """The words of a message as short-answer, small-talk and safety phrases compare them: lower
+    case, apostrophes dropped ("can't" is "cant"), split at anything not a letter or digit."""
+    return _PLAIN_WORD.findall(text.lower().replace("’", "").replace("‘", "").replace("'", ""))

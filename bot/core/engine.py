@@ -116,7 +116,7 @@ class ConversationEngine:
         the message to the Communications Team."""
         incoming = turn.incoming
         if turn.alarm:
-            log.warning(
+            log.info(
                 "safety alarm channel=%s user=%s category=%s", incoming.channel, incoming.user, turn.alarm
             )
         if turn.outcome_logged:

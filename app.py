@@ -45,6 +45,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     sub.add_parser("check", help="validate the content folder")
     ev = sub.add_parser("eval", help="measure answer quality")
     ev.add_argument("--file", type=Path, default=None, help="evaluation set (YAML)")
+    ev.add_argument(
+        "--hurried",
+        type=Path,
+        action="append",
+        default=[],
+        help="also score this set in the hurried set's format (e.g. a held-out set); repeatable",
+    )
     ev.add_argument("--verbose", action="store_true", help="list every miss")
     bench = sub.add_parser("bench", help="measure turn and match latency, start-up time and memory")
     bench.add_argument("--turns", type=int, default=2000)
@@ -143,7 +150,13 @@ async def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from tools.evaluate import run_eval
 
-    return run_eval(content_of(settings), args.file, verbose=args.verbose, cache=settings.cache_dir)
+    return run_eval(
+        content_of(settings),
+        args.file,
+        verbose=args.verbose,
+        cache=settings.cache_dir,
+        hurried=tuple(args.hurried),
+    )
 
 
 async def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:

@@ -37,11 +37,42 @@ async def test_an_unclear_question_offers_the_close_entries_and_a_press_answers_
 async def test_an_uncovered_question_says_so_and_is_logged_without_the_user(
     officer: Officer, store: RelationalStore
 ) -> None:
-    out = await officer.say("How do I claim mileage for a site visit?")
+    out = await officer.say("What is the capital of Spain?")
     assert "has nothing on that" in text_of(out)
     (logged,) = await store.unanswered()
-    assert logged.text == "How do I claim mileage for a site visit?"
+    assert logged.text == "What is the capital of Spain?"
     assert "U1" not in repr(logged)
+
+
+async def test_another_teams_question_names_that_team_and_is_not_logged_as_a_gap(
+    officer: Officer, store: RelationalStore
+) -> None:
+    out = await officer.say("How do I claim mileage for a site visit?")
+    assert text_of(out).strip() == "Fixture referral: a question for Fixture HR, via the fixture HR desk."
+    assert await store.unanswered() == []
+
+
+async def test_a_near_miss_says_the_policy_does_not_settle_it_instead_of_borrowing_an_answer(
+    officer: Officer, store: RelationalStore
+) -> None:
+    out = await officer.say("what's the best time of day to post?")
+    assert "does not settle that" in text_of(out)
+    assert len(await store.unanswered()) == 1
+
+
+async def test_two_questions_in_one_message_get_both_answers(officer: Officer) -> None:
+    out = await officer.say(
+        "Can I put the Testshire logo on my own profile, and can I use my work email there?"
+    )
+    titles = [r.title for r in out.replies]
+    assert "The Testshire logo on personal accounts" in " ".join(t or "" for t in titles)
+    assert any(t and t.startswith("Fixture second part:") for t in titles)
+
+
+async def test_chatter_in_other_words_gets_a_friendly_line_and_the_menu(officer: Officer) -> None:
+    out = await officer.say("you're a star")
+    assert out.replies[0].text.startswith("Fixture small talk reply.")
+    assert labels(out)[0] == "Check a post or comment" or len(labels(out)) == 4
 
 
 async def test_help_and_greeting_show_the_menu(officer: Officer) -> None:

@@ -17,7 +17,7 @@ def test_ask_json_answers_a_policy_question_with_its_source(cli: CliRunner) -> N
     data = json.loads(run.stdout)
     assert data["answered"] is True
     assert data["source"] and "Part B" in data["source"]
-    assert set(data) == {"answered", "id", "score", "answer", "source", "suggestions"}
+    assert set(data) == {"answered", "id", "score", "answer", "source", "suggestions", "also", "declined"}
 
 
 def test_ask_json_says_unanswered_for_a_question_the_policy_does_not_cover(cli: CliRunner) -> None:

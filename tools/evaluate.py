@@ -11,10 +11,11 @@ import yaml
 
 from bot.core.ask import decide
 from bot.core.content.models import Content
-from bot.core.faq import FaqMatcher
+from bot.core.faq import REFER, Decision, FaqMatcher
 from bot.core.present import Presenter
 from bot.core.router import Router
 from bot.core.safety import SafetyNet
+from bot.core.vocabulary import Intent
 from bot.settings import ROOT
 from dialogs.flowchart import WalkDialog
 
@@ -40,7 +41,14 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
-def run_eval(content: Content, path: Path | None, *, verbose: bool = False, cache: Path | None = None) -> int:
+def run_eval(
+    content: Content,
+    path: Path | None,
+    *,
+    verbose: bool = False,
+    cache: Path | None = None,
+    hurried: tuple[Path, ...] = (),
+) -> int:
     """Print top-1 accuracy, out-of-scope rejection and match latency; 0 whatever the figures."""
     questions = load_set(path or DEFAULT_SET)
     matcher, presenter = FaqMatcher.from_content(content, cache=cache), Presenter(content)
@@ -80,11 +88,30 @@ def run_eval(content: Content, path: Path | None, *, verbose: bool = False, cach
         print("\n".join(misses))
     if path is None:
         run_hurried(content, matcher, presenter, HURRIED_SET, cache)
+    for extra in hurried:  # e.g. a held-out set kept outside the repository, scored once
+        print(f"\n{extra}:")
+        run_hurried(content, matcher, presenter, extra, cache, label="held-out")
     return 0
 
 
+# How evaluation sets name the team that owns a question, and the content's referral ids.
+OWNERS = {
+    "hr": "hr",
+    "it": "it",
+    "facilities": "facilities",
+    "information governance": "information_governance",
+    "information_governance": "information_governance",
+    "legal": "legal",
+}
+
+
 def run_hurried(
-    content: Content, matcher: FaqMatcher, presenter: Presenter, path: Path, cache: Path | None
+    content: Content,
+    matcher: FaqMatcher,
+    presenter: Presenter,
+    path: Path,
+    cache: Path | None,
+    label: str = "hurried set",
 ) -> None:
     """The second development set, in the hurried style, and how the bot understands it:
     answers (either part of a two-part question counts), declines, safety language, hedges at a
@@ -93,41 +120,56 @@ def run_hurried(
     right = offered = 0
     labelled = [i for i in data["in_scope"] if {i.get("expect"), i.get("expect2")} - {None, "none"}]
     for item in labelled:
-        expected = {item.get("expect"), item.get("expect2")} - {None, "none"}
+        named = [item.get("expect"), item.get("expect2"), *item.get("also_ok", ()), *item.get("also_ok2", ())]
+        expected = set(named) - {None, "none"}
         result = decide(matcher, presenter, str(item["q"]))
-        right += result.answered and result.id in expected
-        offered += not (result.answered and result.id in expected) and bool(
-            expected & set(result.suggestions)
-        )
-    declined = sum(not decide(matcher, presenter, str(i["q"])).answered for i in data["out_of_scope"])
-    n, n_out = len(labelled), len(data["out_of_scope"])
-    print(f"hurried set:   {n} in scope, top-1 {right / n:.1%} ({right}/{n}); {offered} more as a suggestion")
-    print(f"hurried set:   {n_out} out of scope, declined {declined / n_out:.1%} ({declined}/{n_out})")
+        hit = result.answered and bool({result.id, result.also} & expected)
+        right += hit
+        offered += not hit and bool(expected & set(result.suggestions))
+    n, n_out = len(labelled), max(1, len(data.get("out_of_scope", [])))
+    head = f"{label}:".ljust(15)
+    print(f"{head}{n} in scope, top-1 {right / n:.1%} ({right}/{n}); {offered} more as a suggestion")
+    declined, referred, owned = 0, 0, 0
+    for item in data.get("out_of_scope", []):
+        item = item if isinstance(item, dict) else {"q": item}
+        result = decide(matcher, presenter, str(item["q"]))
+        declined += not result.answered
+        team = OWNERS.get(str(item.get("owner", "")).lower())
+        if team is not None:
+            owned += 1
+            referred += result.declined == REFER + team
+    print(
+        f"{head}{n_out} out of scope, declined {declined / n_out:.1%} ({declined}/{n_out});"
+        f" {referred}/{owned} of another team's questions sent to that team"
+    )
     net = SafetyNet.from_content(content, cache=cache)
-    caught = sum(net.check(str(i["q"])) is not None for i in data["safety"])
-    by_model = sum(net.classify(str(i["q"])) is not None for i in data["safety"])
+    risky = [_text(i) for i in data.get("safety", [])]
+    caught = sum(net.check(t) is not None for t in risky)
+    by_model = sum(net.classify(t) is not None for t in risky)
     ordinary = [
-        str(i["q"])
-        for part in ("in_scope", "out_of_scope", "hedges", "walk_requests", "small_talk")
-        for i in data[part]
+        _text(i)
+        for part in ("in_scope", "out_of_scope", "hedges", "walk_requests", "small_talk", "ordinary_posts")
+        for i in data.get(part, [])
     ]
     alarmed = sum(net.check(t) is not None for t in ordinary)
     print(
-        f"safety language: {caught}/{len(data['safety'])} caught ({by_model} by the classifier alone);"
+        f"safety language: {caught}/{len(risky)} caught ({by_model} by the classifier alone);"
         f" {alarmed}/{len(ordinary)} of the set's other messages alarmed"
     )
     walk = WalkDialog(content, presenter)
-    read = [walk.read_reply(str(i["q"])) for i in data["hedges"]]
+    read = [walk.read_reply(_text(i)) for i in data.get("hedges", [])]
     print(
         f"hedged answers: {read.count('unsure')}/{len(read)} read as not sure, {read.count('yes')} as yes,"
         f" {read.count('no')} as no, {read.count(None)} not read as an answer"
     )
-    walks = [decide(matcher, presenter, str(i["q"])).id == "flowchart" for i in data["walk_requests"]]
+    walks = [decide(matcher, presenter, _text(i)).id == "flowchart" for i in data.get("walk_requests", [])]
     print(f"walk requests: {sum(walks)}/{len(walks)} start the walk")
     router = Router(content=content, matcher=matcher)
-    chat = [str(i["q"]) for i in data["small_talk"]]
-    known = [t for t in chat if router.small_talk(t)]
-    rest = [decide(matcher, presenter, t) for t in chat if not router.small_talk(t)]
+    chat = [_text(i) for i in data.get("small_talk", [])]
+    if not chat:
+        return
+    known = [t for t in chat if _chatter(router, matcher, t)]
+    rest = [decide(matcher, presenter, t) for t in chat if not _chatter(router, matcher, t)]
     started = sum(r.id == "flowchart" for r in rest)
     answered = sum(r.answered for r in rest) - started
     print(
@@ -136,3 +178,19 @@ def run_hurried(
     )
     bare = sum(BARE.match(e.answer) is not None for e in content.faq.entries)
     print(f"answers opening with a bare Yes or No: {bare} of {len(content.faq.entries)}")
+
+
+def _chatter(router: Router, matcher: FaqMatcher, text: str) -> bool:
+    """Whether the bot treats the message as small talk or a request for help, as the router
+    would when no flow is under way."""
+    intent = router.intent(text)
+    return (
+        router.small_talk(text)
+        or intent in (Intent.HELP, Intent.MENU)
+        or matcher.read(text).first.decision is Decision.SMALL_TALK
+    )
+
+
+def _text(item: object) -> str:
+    """A set's item: a plain string, or a mapping with the message under ``q``."""
+    return str(item["q"]) if isinstance(item, dict) else str(item)

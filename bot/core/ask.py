@@ -11,6 +11,7 @@ from bot.core.faq import FLOWCHART, Decision, FaqMatcher
 from bot.core.present import Presenter
 
 WALK_ID = "flowchart"  # how the evaluation and ``ask --json`` name the flowchart walk
+SMALL_TALK_ID = "small_talk"
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ class AskResult:
     answer: str
     source: str | None
     suggestions: tuple[str, ...]
+    also: str | None = None  # the entry answering the second part of a two-part question
+    declined: str | None = None  # why it was declined: whose subject, or a near miss
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -30,6 +33,8 @@ class AskResult:
             "answer": self.answer,
             "source": self.source,
             "suggestions": list(self.suggestions),
+            "also": self.also,
+            "declined": self.declined,
         }
 
     def as_text(self) -> str:
@@ -43,7 +48,8 @@ def decide(matcher: FaqMatcher, present: Presenter, question: str) -> AskResult:
     """The decision and reply a conversation would give (the router uses the same
     ``MatchResult.decision`` and ``Presenter.matched``), for a question asked outside any
     conversation; the walk counts as an answer with id ``flowchart``."""
-    result = matcher.match(question)
+    reading = matcher.read(question)
+    result = reading.first
     decision = result.decision
     score = result.best.score if result.best else 0.0
     suggestions = tuple(WALK_ID if m.id == FLOWCHART else m.id for m in result.suggestions)
@@ -53,10 +59,12 @@ def decide(matcher: FaqMatcher, present: Presenter, question: str) -> AskResult:
     reply = present.matched(result)
     if decision is Decision.ANSWER and result.best is not None:
         entry = present.entries[result.best.id]
-        return AskResult(True, entry.id, score, entry.answer, reply.quotes[0].cite, suggestions)
-    return AskResult(
-        False, None, score, reply.text, None, suggestions if decision is Decision.SUGGEST else ()
-    )
+        also = reading.second.answered if reading.second is not None else None
+        return AskResult(True, entry.id, score, entry.answer, reply.quotes[0].cite, suggestions, also)
+    offered = suggestions if decision is Decision.SUGGEST else ()
+    if decision is Decision.SMALL_TALK:
+        return AskResult(False, SMALL_TALK_ID, score, reply.text, None, ())
+    return AskResult(False, None, score, reply.text, None, offered, declined=result.declined)
 
 
 def answer_once(content: Content, question: str, *, cache: Path | None = None) -> AskResult:

@@ -25,12 +25,26 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from bot.core.content.models import Content, Matching
+from bot.core.content.models import Content, Matching, Parts
 from bot.core.model import Trained, char_ngrams, load_or_train
 
 FLOWCHART = "__flowchart__"
-NOT_COVERED = "__not_covered__"
+NOT_COVERED = "__not_covered__"  # another subject altogether
+NEAR_MISS = "__near_miss__"  # the policy's words, but a question it does not settle
+REFER = "__refer__:"  # + a referral's id: another team's subject (HR, IT service desk...)
+SMALL_TALK = "__small_talk__"  # pleasantries and chatter about the bot
 _WORD = re.compile(r"[a-z0-9]+")
+
+
+def declines(class_id: str) -> bool:
+    """Whether winning this class means the policy does not answer the question."""
+    return class_id in (NOT_COVERED, NEAR_MISS) or class_id.startswith(REFER)
+
+
+def offered(class_id: str) -> bool:
+    """Whether this class may be offered as "did you mean": an entry or the walk."""
+    return not declines(class_id) and class_id != SMALL_TALK
+
 
 Kind = Literal["answer", "suggest", "unknown"]
 Vector = npt.NDArray[np.floating[Any]]
@@ -41,6 +55,7 @@ class Decision(StrEnum):
     WALK = "walk"  # the officer has a post to deal with: the flowchart walk
     SUGGEST = "suggest"  # "did you mean" close matches
     UNKNOWN = "unknown"  # the policy does not say
+    SMALL_TALK = "small_talk"  # chatter: a friendly line and the menu
 
 
 @dataclass(frozen=True)
@@ -51,18 +66,35 @@ class Match:
 
 @dataclass(frozen=True)
 class MatchResult:
-    """The decision for one question: answer ``best``, offer ``suggestions``, or say unknown."""
+    """The decision for one question: answer ``best``, offer ``suggestions``, or say unknown
+    (``declined`` names the class that said so: whose subject it is, or a near miss)."""
 
     kind: Kind
     best: Match | None
     suggestions: tuple[Match, ...]
+    declined: str | None = None
 
     @property
     def decision(self) -> Decision:
         """What the bot does with it: answer an entry, start the walk, suggest, or decline."""
         if self.kind == "answer" and self.best is not None:
-            return Decision.WALK if self.best.id == FLOWCHART else Decision.ANSWER
+            special = {FLOWCHART: Decision.WALK, SMALL_TALK: Decision.SMALL_TALK}
+            return special.get(self.best.id, Decision.ANSWER)
         return Decision.SUGGEST if self.kind == "suggest" else Decision.UNKNOWN
+
+    @property
+    def answered(self) -> str | None:
+        """The FAQ entry answered, if any."""
+        return self.best.id if self.decision is Decision.ANSWER and self.best is not None else None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a message asks: one decision, and a ``second`` answer when it asks two things
+    ("can I post X, and do I need to sign it?")."""
+
+    first: MatchResult
+    second: MatchResult | None = None
 
 
 class Analyzer:
@@ -114,8 +146,38 @@ class Examples:
     def from_content(cls, content: Content) -> Examples:
         by_class = {e.id: (e.title, *e.asked, e.answer) for e in content.faq.entries}
         by_class[FLOWCHART] = tuple(content.flowchart.triggers)
-        by_class[NOT_COVERED] = tuple(content.out_of_scope.questions)
+        scope = content.out_of_scope
+        by_class[NOT_COVERED] = tuple(scope.questions)
+        by_class |= {REFER + team: tuple(r.questions) for team, r in scope.referrals.items()}
+        if scope.near_misses:
+            by_class[NEAR_MISS] = tuple(scope.near_misses)
+        if content.messages.small_talk.examples:
+            by_class[SMALL_TALK] = tuple(content.messages.small_talk.examples)
         return cls(by_class)
+
+
+class Splitter:
+    """Cuts a message into the questions it asks: sentences, and questions joined by "and",
+    "also"... Only parts that read as questions (a question mark, or a cue such as "can" or
+    "should" first) count, so context ("we had a storm last night.") is never matched alone."""
+
+    def __init__(self, parts: Parts) -> None:
+        cues = "|".join(re.escape(c) for c in sorted(parts.cues, key=len, reverse=True)) or "(?!)"
+        joins = "|".join(re.escape(j) for j in sorted(parts.joins, key=len, reverse=True)) or "(?!)"
+        self._split = re.compile(
+            rf"(?<=[.?!])\s+|\n+|\s*;\s*|,?\s+(?:{joins})\s+(?=(?:{cues})\b)", re.IGNORECASE
+        )
+        self._asks = re.compile(rf"^(?:(?:{joins})\s+)*(?:{cues})\b", re.IGNORECASE)
+        self._min_words = parts.min_words
+
+    def questions(self, text: str) -> list[str]:
+        """The parts of ``text`` that ask something, in order."""
+        pieces = (p.strip() for p in self._split.split(text) if p)
+        return [
+            p
+            for p in pieces
+            if len(p.split()) >= self._min_words and (p.endswith("?") or self._asks.match(p))
+        ]
 
 
 class FaqMatcher:
@@ -125,6 +187,7 @@ class FaqMatcher:
     def __init__(self, trained: Trained, matching: Matching) -> None:
         self._matching = matching
         self._analyzer = Analyzer(matching)
+        self._splitter = Splitter(matching.parts)
         self.classes: list[str] = list(trained.classes)
         self._low, self._high = matching.ngrams
         self._columns: dict[str, int] = {gram: i for i, gram in enumerate(trained.vocabulary)}
@@ -167,19 +230,37 @@ class FaqMatcher:
         """Answer when one class clearly wins; suggest close ones; else unknown."""
         scores = self.scores(text)
         limit = self._matching.max_suggestions
-        ranked = [Match(self.classes[i], float(scores[i])) for i in np.argsort(-scores)[: limit + 2]]
+        ranked = [Match(self.classes[i], float(scores[i])) for i in np.argsort(-scores)[: limit + 4]]
         best = ranked[0]
-        if best.id == NOT_COVERED:
-            return MatchResult("unknown", None, ())
-        others = [m for m in ranked[1:] if m.id != NOT_COVERED][:limit]
+        if declines(best.id):
+            return MatchResult("unknown", None, (), declined=best.id)
+        others = [m for m in ranked[1:] if offered(m.id)][:limit]
         limits = self._matching.thresholds
         runner_up = others[0].score if others else -math.inf
         if best.score >= limits.answer and best.score - runner_up >= limits.margin:
             return MatchResult("answer", best, tuple(others))
-        close = tuple(m for m in [best, *others] if m.score >= limits.suggest)
+        if best.id == SMALL_TALK:
+            return MatchResult("unknown", best, ())  # not clearly chatter: never offered
+        close = tuple(m for m in [best, *others] if m.score >= limits.suggest and offered(m.id))
         if close:
             return MatchResult("suggest", best, close[:limit])
         return MatchResult("unknown", best, ())
+
+    def read(self, text: str) -> Reading:
+        """The decision for the whole message and, when it asks two things that each clearly
+        match a different entry, the second answer too. The first is the one the whole message
+        matches, when it is one of them."""
+        whole = self.match(text)
+        asks = self._splitter.questions(text)
+        if len(asks) < 2:
+            return Reading(whole)
+        sure = [r for r in map(self.match, asks) if r.answered is not None]
+        ids = list(dict.fromkeys(r.answered for r in sure))
+        if len(ids) < 2:
+            return Reading(whole)
+        first = whole if whole.answered in ids else sure[0]
+        second = next(r for r in sure if r.answered != first.answered)
+        return Reading(first, second)
 
 
 def _train(

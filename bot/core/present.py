@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from bot.core.choices import ChoiceValue, Stamp
 from bot.core.content.models import Content, FaqEntry, Outcome
-from bot.core.faq import FLOWCHART, Decision, Match, MatchResult
+from bot.core.faq import FLOWCHART, NEAR_MISS, REFER, Decision, Match, MatchResult, Reading
 from bot.core.messages import Choice, DecisionRecord, Quote, Reply
 from bot.core.vocabulary import Verb
 
@@ -56,8 +57,18 @@ class Presenter:
         greeting = self.texts.greeting.format(bot_name=self.about.bot_name, council=self.about.council)
         return Reply(title=self.about.bot_name, text=f"{greeting}\n\n{body}", choices=self.menu())
 
-    def unknown(self) -> Reply:
-        return Reply(text=self.texts.unknown.format(comms_team=self.about.comms_team))
+    def unknown(self, declined: str | None = None) -> Reply:
+        """The honest decline: another team's subject names that team; a near miss says the
+        policy does not settle it; anything else points to the policy's owners."""
+        comms_team = self.about.comms_team
+        if declined is not None and declined.startswith(REFER):
+            referral = self.content.out_of_scope.referrals.get(declined.removeprefix(REFER))
+            if referral is not None:
+                how = referral.how or referral.team
+                return Reply(text=self.texts.referral.format(team=referral.team, how=how))
+        if declined == NEAR_MISS:
+            return Reply(text=self.texts.near_miss.format(comms_team=comms_team))
+        return Reply(text=self.texts.unknown.format(comms_team=comms_team))
 
     def cite(self, section_id: str, passage: str | None = None) -> Quote:
         """A section (or a ``passage`` of it) with its source, marked verbatim or summary."""
@@ -80,7 +91,20 @@ class Presenter:
             return self.answer(self.entries[result.best.id])
         if result.decision is Decision.SUGGEST:
             return self.suggestions(result.suggestions)
-        return self.unknown()
+        if result.decision is Decision.SMALL_TALK:
+            return self.small_talk()
+        return self.unknown(result.declined)
+
+    def second(self, reading: Reading) -> Reply | None:
+        """The answer to the second thing a message asked, headed so it reads as its own."""
+        second = reading.second.answered if reading.second is not None else None
+        if second is None:
+            return None
+        entry = self.entries[second]
+        return replace(self.answer(entry), title=self.texts.second_answer.format(title=entry.title))
+
+    def small_talk(self) -> Reply:
+        return Reply(text=self.texts.small_talk, choices=self.menu())
 
     def suggestions(self, matches: Iterable[Match]) -> Reply:
         choices = [self._suggestion(m.id) for m in matches]

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from bot.core.choices import ChoiceValue, decode
 from bot.core.content.models import Content
-from bot.core.faq import Decision, FaqMatcher
+from bot.core.faq import REFER, Decision, FaqMatcher
 from bot.core.messages import Choice, Incoming, Reply
 from bot.core.present import Presenter
 from bot.core.safety import Alarm, SafetyNet
@@ -195,7 +195,7 @@ class Router:
         if action is not None:
             action()
         elif self.small_talk(text):
-            turn.say(Reply(text=self.present.texts.small_talk, choices=self.present.menu()))
+            turn.say(self.present.small_talk())
         else:
             self.question(turn, state, text, in_flow=False)
 
@@ -231,16 +231,21 @@ class Router:
 
     def question(self, turn: Turn, state: ConversationState, text: str, *, in_flow: bool) -> None:
         """Answer a policy question, offer close matches, or say honestly that it's not covered."""
-        result = self.matcher.match(text)
+        reading = self.matcher.read(text)
+        result = reading.first
         decision = result.decision
         if decision is Decision.WALK and in_flow:
             turn.say(self.present.text("not_an_answer"))
         elif decision is Decision.WALK:
             self.start_walk(turn, state)
+        elif decision is Decision.SMALL_TALK and in_flow:
+            turn.say(self.present.text("small_talk"))
         else:
             turn.say(self.present.matched(result))
-            if decision is Decision.UNKNOWN:
-                turn.unanswered.append(text)
+            if (second := self.present.second(reading)) is not None:
+                turn.say(second)
+            if decision is Decision.UNKNOWN and not (result.declined or "").startswith(REFER):
+                turn.unanswered.append(text)  # another team's subject is not a gap in the policy
 
     # --- buttons ------------------------------------------------------------------------
 

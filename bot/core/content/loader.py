@@ -142,9 +142,19 @@ def _check_out_of_scope(content: Content, file: YamlFile) -> None:
     """A question both answered and "not covered" would teach the matcher a contradiction."""
     answered = {_plain(q) for e in content.faq.entries for q in (e.title, *e.asked)}
     answered |= {_plain(q) for q in content.flowchart.triggers}
-    for index, question in enumerate(content.out_of_scope.questions):
+    scope = content.out_of_scope
+    places: list[tuple[tuple[str | int, ...], str]] = [
+        (("questions", i), q) for i, q in enumerate(scope.questions)
+    ]
+    places += [(("near_misses", i), q) for i, q in enumerate(scope.near_misses)]
+    places += [
+        (("referrals", team, "questions", i), q)
+        for team, referral in scope.referrals.items()
+        for i, q in enumerate(referral.questions)
+    ]
+    for where, question in places:
         if _plain(question) in answered:
-            raise file.error(("questions", index), "is also a way of asking an FAQ entry or a trigger")
+            raise file.error(where, "is also a way of asking an FAQ entry or a trigger")
 
 
 _WORDS = re.compile(r"[a-z0-9]+")

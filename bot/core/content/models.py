@@ -73,10 +73,32 @@ class Faq(Strict):
     entries: list[FaqEntry] = Field(min_length=1)
 
 
-class OutOfScope(Strict):
-    """Questions the policy does not answer: the matcher learns from them what to decline."""
+class Referral(Strict):
+    """Questions that belong to another team: the decline names the team and how to reach it."""
 
-    questions: list[Text] = Field(min_length=10)
+    team: Text
+    how: Text | None = None  # how to reach them, e.g. "the IT service desk portal"
+    questions: list[Text] = Field(min_length=1)
+
+
+class OutOfScope(Strict):
+    """Questions the policy does not answer: the matcher learns from them what to decline, and
+    from ``referrals`` whose they are; ``near_misses`` use the policy's words but ask what it
+    does not settle, and get a plain "the policy doesn't say" rather than a nearby rule."""
+
+    questions: list[Text] = Field(min_length=1)
+    referrals: dict[Id, Referral] = Field(default_factory=dict)
+    near_misses: list[Text] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _enough(self) -> OutOfScope:
+        if len(self.all_questions()) < 10:
+            raise ValueError("at least 10 questions in all are needed to learn what to decline")
+        return self
+
+    def all_questions(self) -> list[str]:
+        referred = [q for r in self.referrals.values() for q in r.questions]
+        return [*self.questions, *referred, *self.near_misses]
 
 
 # --- induction.yaml --------------------------------------------------------------------
@@ -196,8 +218,18 @@ class Thresholds(Strict):
     margin: float = Field(ge=0)
 
 
+class Parts(Strict):
+    """How a message is cut into the questions it asks: ``cues`` open a question ("can",
+    "should", "how"), ``joins`` link two of them ("and", "also"). Lower case, whole words."""
+
+    cues: list[Text] = Field(default_factory=list)
+    joins: list[Text] = Field(default_factory=list)
+    min_words: int = Field(default=3, ge=1)
+
+
 class Matching(Strict):
     synonyms: dict[Text, list[Text]] = Field(default_factory=dict)
+    parts: Parts = Parts()
     ngrams: tuple[int, int] = (2, 5)
     c: float = Field(default=3.0, gt=0)
     thresholds: Thresholds
@@ -296,6 +328,9 @@ class Texts(Templates):
     allowed: ClassVar[dict[str, frozenset[str]]] = {
         "greeting": frozenset({"bot_name", "council"}),
         "unknown": frozenset({"comms_team"}),
+        "referral": frozenset({"team", "how"}),
+        "near_miss": frozenset({"comms_team"}),
+        "second_answer": frozenset({"title"}),
         "idle_expired": frozenset({"minutes"}),
         "question": frozenset({"number", "text"}),
         "cite": frozenset({"source", "title"}),
@@ -329,6 +364,9 @@ class Texts(Templates):
     safety_alert: Text
     ask_prompt: Text
     unknown: Text
+    referral: Text
+    near_miss: Text
+    second_answer: Text
     did_you_mean: Text
     related: Text
     empty: Text
@@ -399,6 +437,9 @@ class SmallTalk(Strict):
 
     markers: list[Text] = Field(min_length=1)
     words: list[Text] = Field(default_factory=list)
+    # Whole messages of chatter the matcher learns as its own class, so that pleasantries in
+    # other words ("you're a star", "happy friday") are recognised too.
+    examples: list[Text] = Field(default_factory=list)
 
 
 class Messages(Strict):

@@ -89,3 +89,18 @@ async def test_help_and_greeting_show_the_menu(officer: Officer) -> None:
 async def test_none_of_these_gives_the_honest_unknown(officer: Officer) -> None:
     out = await officer.press("none")
     assert "has nothing on that" in text_of(out)
+
+
+async def test_a_question_that_names_its_side_gets_that_neighbour(officer: Officer) -> None:
+    out = await officer.say("Do I have to be polite on my own account?")
+    assert out.replies[0].title == "Politeness on your own account"
+    out = await officer.say("How polite do I have to be on our page?")
+    assert out.replies[0].title == "How to word a reply"
+
+
+async def test_neighbours_with_no_side_named_are_asked_which_with_two_buttons(officer: Officer) -> None:
+    out = await officer.say("How polite do I have to be?")
+    assert out.replies[0].text == "Fixture which one?"
+    assert set(labels(out)[:2]) == {"Politeness on your own account", "How to word a reply"}
+    follow = await officer.press_label("Politeness on your own account")
+    assert follow.replies[0].title == "Politeness on your own account"

@@ -73,6 +73,7 @@ class MatchResult:
     best: Match | None
     suggestions: tuple[Match, ...]
     declined: str | None = None
+    which: bool = False  # the suggestions are two neighbours: "which do you mean?"
 
     @property
     def decision(self) -> Decision:
@@ -156,6 +157,34 @@ class Examples:
         return cls(by_class)
 
 
+class Facets:
+    """Neighbouring entries differ by a side of one axis: a personal account or a Council one,
+    your business or your campaign. The words of a question can name a side ("on my own
+    Facebook"); ``matching.yaml`` lists the words, each entry its sides."""
+
+    def __init__(self, matching: Matching, sides: Mapping[str, Sequence[str]], analyzer: Analyzer) -> None:
+        self._axis = {side: axis for axis, named in matching.facets.items() for side in named}
+        self._cues = {
+            side: [f" {' '.join(analyzer.words(cue))} " for cue in cues]
+            for named in matching.facets.values()
+            for side, cues in named.items()
+        }
+        self._sides = {entry: {self._axis[s]: s for s in found} for entry, found in sides.items()}
+
+    def named(self, words: Sequence[str]) -> frozenset[str]:
+        """The sides the question's words name."""
+        padded = f" {' '.join(words)} "
+        return frozenset(side for side, cues in self._cues.items() if any(c in padded for c in cues))
+
+    def apart(self, a: str, b: str) -> str | None:
+        """The axis on which two entries are on different sides, if any."""
+        mine, theirs = self._sides.get(a, {}), self._sides.get(b, {})
+        return next((axis for axis, side in mine.items() if theirs.get(axis, side) != side), None)
+
+    def side(self, entry: str, axis: str) -> str | None:
+        return self._sides.get(entry, {}).get(axis)
+
+
 class Splitter:
     """Cuts a message into the questions it asks: sentences, and questions joined by "and",
     "also"... Only parts that read as questions (a question mark, or a cue such as "can" or
@@ -184,9 +213,12 @@ class FaqMatcher:
     """Built from trained weights; ``match`` is a few dictionary look-ups and one small matrix
     product, so it stays well under a millisecond."""
 
-    def __init__(self, trained: Trained, matching: Matching) -> None:
+    def __init__(
+        self, trained: Trained, matching: Matching, sides: Mapping[str, Sequence[str]] | None = None
+    ) -> None:
         self._matching = matching
         self._analyzer = Analyzer(matching)
+        self._facets = Facets(matching, sides or {}, self._analyzer)
         self._splitter = Splitter(matching.parts)
         self.classes: list[str] = list(trained.classes)
         self._low, self._high = matching.ngrams
@@ -196,15 +228,23 @@ class FaqMatcher:
         self._bias: Vector = trained.bias
 
     @classmethod
-    def train(cls, examples: Examples, matching: Matching, *, cache: Path | None = None) -> FaqMatcher:
+    def train(
+        cls,
+        examples: Examples,
+        matching: Matching,
+        *,
+        cache: Path | None = None,
+        sides: Mapping[str, Sequence[str]] | None = None,
+    ) -> FaqMatcher:
         """Load the weights kept for exactly these examples, or train and keep them."""
         analyzer = Analyzer(matching)
         trained = load_or_train(examples.by_class, matching, analyzer.normal, cache=cache, train=_train)
-        return cls(trained, matching)
+        return cls(trained, matching, sides)
 
     @classmethod
     def from_content(cls, content: Content, *, cache: Path | None = None) -> FaqMatcher:
-        return cls.train(Examples.from_content(content), content.matching, cache=cache)
+        sides = {e.id: e.facets for e in content.faq.entries if e.facets}
+        return cls.train(Examples.from_content(content), content.matching, cache=cache, sides=sides)
 
     def ngrams(self, text: str) -> list[str]:
         """The character n-grams the classifier reads, as scikit-learn's ``char_wb`` makes them."""
@@ -214,8 +254,12 @@ class FaqMatcher:
         """The classifier's score for each class, computed as scikit-learn's
         ``decision_function(vectorizer.transform([text]))`` does (a test proves it), without
         its per-call overhead of about half a millisecond."""
+        return self._scores(self._analyzer.words(text))
+
+    def _scores(self, words: list[str]) -> Vector:
         lookup = self._columns.get
-        found = [c for c in map(lookup, self.ngrams(text)) if c is not None]
+        grams = char_ngrams(" ".join(words), self._low, self._high)
+        found = [c for c in map(lookup, grams) if c is not None]
         if not found:
             return self._bias.copy()
         counted = Counter(found)  # cheaper than np.unique for the hundred or so n-grams of a question
@@ -226,9 +270,12 @@ class FaqMatcher:
         result: Vector = weights @ self._weights[columns] + self._bias
         return result
 
-    def match(self, text: str) -> MatchResult:
-        """Answer when one class clearly wins; suggest close ones; else unknown."""
-        scores = self.scores(text)
+    def match(self, text: str, context: frozenset[str] = frozenset()) -> MatchResult:
+        """Answer when one class clearly wins; suggest close ones; else unknown. ``context``
+        names sides the conversation already implies (a question asked during a check of a
+        post on a Council page is about the Council's account)."""
+        words = self._analyzer.words(text)
+        scores = self._scores(words)
         limit = self._matching.max_suggestions
         ranked = [Match(self.classes[i], float(scores[i])) for i in np.argsort(-scores)[: limit + 4]]
         best = ranked[0]
@@ -236,25 +283,67 @@ class FaqMatcher:
             return MatchResult("unknown", None, (), declined=best.id)
         others = [m for m in ranked[1:] if offered(m.id)][:limit]
         limits = self._matching.thresholds
+        if best.id == SMALL_TALK:
+            return self._small_talk(best, others)
+        named = self._facets.named(words) | context
+        steered = self._steer(best, others, named)
+        if steered is not None:
+            return MatchResult("answer", steered, tuple(m for m in [best, *others] if m != steered))
         runner_up = others[0].score if others else -math.inf
         if best.score >= limits.answer and best.score - runner_up >= limits.margin:
+            if self._ask_which(best, others, named):
+                return MatchResult("suggest", best, (best, others[0]), which=True)
             return MatchResult("answer", best, tuple(others))
-        if best.id == SMALL_TALK:
-            return MatchResult("unknown", best, ())  # not clearly chatter: never offered
         close = tuple(m for m in [best, *others] if m.score >= limits.suggest and offered(m.id))
+        if len(close) >= 2 and self._neighbours(best, close[1], named):
+            return MatchResult("suggest", best, close[:2], which=True)
         if close:
             return MatchResult("suggest", best, close[:limit])
         return MatchResult("unknown", best, ())
 
-    def read(self, text: str) -> Reading:
+    def _small_talk(self, best: Match, others: list[Match]) -> MatchResult:
+        """Chatter is answered only when it clearly wins; it is never offered as a suggestion."""
+        limits = self._matching.thresholds
+        runner_up = others[0].score if others else -math.inf
+        if best.score >= limits.answer and best.score - runner_up >= limits.margin:
+            return MatchResult("answer", best, ())
+        return MatchResult("unknown", best, ())
+
+    def _steer(self, best: Match, others: list[Match], named: frozenset[str]) -> Match | None:
+        """A close neighbour on the side the question names, when the best is on the other."""
+        floor = self._matching.thresholds.suggest
+        for other in others:
+            axis = self._facets.apart(best.id, other.id)
+            if axis is None or other.score < floor:
+                continue
+            if self._facets.side(other.id, axis) in named and self._facets.side(best.id, axis) not in named:
+                return other
+        return None
+
+    def _ask_which(self, best: Match, others: list[Match], named: frozenset[str]) -> bool:
+        """Two neighbours nearly tied, and the question names neither side: ask which."""
+        if not others or best.score - others[0].score >= self._matching.thresholds.which:
+            return False
+        return others[0].score >= self._matching.thresholds.suggest and self._neighbours(
+            best, others[0], named
+        )
+
+    def _neighbours(self, best: Match, other: Match, named: frozenset[str]) -> bool:
+        """Two entries on different sides of one axis, neither side named by the question."""
+        axis = self._facets.apart(best.id, other.id)
+        if axis is None:
+            return False
+        return not {self._facets.side(best.id, axis), self._facets.side(other.id, axis)} & named
+
+    def read(self, text: str, context: frozenset[str] = frozenset()) -> Reading:
         """The decision for the whole message and, when it asks two things that each clearly
         match a different entry, the second answer too. The first is the one the whole message
         matches, when it is one of them."""
-        whole = self.match(text)
+        whole = self.match(text, context)
         asks = self._splitter.questions(text)
         if len(asks) < 2:
             return Reading(whole)
-        sure = [r for r in map(self.match, asks) if r.answered is not None]
+        sure = [r for r in (self.match(a, context) for a in asks) if r.answered is not None]
         ids = list(dict.fromkeys(r.answered for r in sure))
         if len(ids) < 2:
             return Reading(whole)

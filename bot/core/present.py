@@ -90,7 +90,7 @@ class Presenter:
         if result.decision is Decision.ANSWER and result.best is not None:
             return self.answer(self.entries[result.best.id])
         if result.decision is Decision.SUGGEST:
-            return self.suggestions(result.suggestions)
+            return self.suggestions(result.suggestions, which=result.which)
         if result.decision is Decision.SMALL_TALK:
             return self.small_talk()
         return self.unknown(result.declined)
@@ -106,10 +106,12 @@ class Presenter:
     def small_talk(self) -> Reply:
         return Reply(text=self.texts.small_talk, choices=self.menu())
 
-    def suggestions(self, matches: Iterable[Match]) -> Reply:
+    def suggestions(self, matches: Iterable[Match], *, which: bool = False) -> Reply:
+        """Close matches as buttons; two neighbours ("on your own account" or "on a Council
+        page") are asked as "which of these?"."""
         choices = [self._suggestion(m.id) for m in matches]
         choices.append(Choice(self.labels.none_of_these, ChoiceValue(Verb.NONE).encode()))
-        return Reply(text=self.texts.did_you_mean, choices=tuple(choices))
+        return Reply(text=self.texts.which_one if which else self.texts.did_you_mean, choices=tuple(choices))
 
     def _suggestion(self, entry_id: str) -> Choice:
         if entry_id == FLOWCHART:

@@ -57,6 +57,7 @@ class Router:
             FlowId.WALK: Slot(self.walk, lambda s: s.walk),
             FlowId.TOUR: Slot(self.tour, lambda s: s.tour),
         }
+        self.walk_context = frozenset(content.flowchart.facets)
         chat = content.messages.small_talk
         self.chat_markers = frozenset(chat.markers)
         self.chat_words = self.chat_markers | frozenset(chat.words)
@@ -231,7 +232,8 @@ class Router:
 
     def question(self, turn: Turn, state: ConversationState, text: str, *, in_flow: bool) -> None:
         """Answer a policy question, offer close matches, or say honestly that it's not covered."""
-        reading = self.matcher.read(text)
+        walking = in_flow and state.active is FlowId.WALK
+        reading = self.matcher.read(text, self.walk_context if walking else frozenset())
         result = reading.first
         decision = result.decision
         if decision is Decision.WALK and in_flow:

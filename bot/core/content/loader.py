@@ -48,6 +48,7 @@ def load_content(directory: Path, *, cache: Path | None = None) -> Content:
     _check_faq(content.faq, sections, files["faq"])
     _check_flowchart(content.flowchart, set(sections), files["flowchart"])
     _check_out_of_scope(content, files["out_of_scope"])
+    _check_facets(content, files["faq"], files["flowchart"])
     _check_induction(content.induction, set(sections), files["induction"])
     _check_safety(content.safety, files["safety"])
     _check_urgent_start(content.flowchart, files["flowchart"])
@@ -88,6 +89,25 @@ def _check_faq(faq: Faq, sections: Mapping[str, Section], file: YamlFile) -> Non
     missing = [s for s in sections if s not in cited]
     if missing:
         raise file.error(("entries",), f"no entry cites section '{missing[0]}'")
+
+
+def _check_facets(content: Content, file: YamlFile, chart_file: YamlFile) -> None:
+    """An entry's facets must be sides that matching.yaml names, one per axis at most."""
+    axis_of = {side: axis for axis, sides in content.matching.facets.items() for side in sides}
+    for n, facet in enumerate(content.flowchart.facets):
+        if facet not in axis_of:
+            raise chart_file.error(("facets", n), f"'{facet}' is not a facet in matching.yaml")
+    for index, entry in enumerate(content.faq.entries):
+        axes: set[str] = set()
+        for n, facet in enumerate(entry.facets):
+            axis = axis_of.get(facet)
+            if axis is None:
+                raise file.error(
+                    ("entries", index, "facets", n), f"'{facet}' is not a facet in matching.yaml"
+                )
+            if axis in axes:
+                raise file.error(("entries", index, "facets", n), f"two sides of the axis '{axis}'")
+            axes.add(axis)
 
 
 def _check_flowchart(chart: Flowchart, sections: set[str], file: YamlFile) -> None:

@@ -54,6 +54,9 @@ class FaqEntry(Strict):
     quote: Text
     asked: list[Text] = Field(min_length=5)
     related: list[Id] = Field(default_factory=list)
+    # Which side of a neighbouring pair it is on ("personal" or "official" account...), from
+    # matching.yaml's facets: the words of a question pick the side, or the officer is asked.
+    facets: list[Id] = Field(default_factory=list)
 
     @field_validator("answer")
     @classmethod
@@ -204,6 +207,9 @@ class Flowchart(Strict):
     outcomes: list[Outcome] = Field(min_length=1)
     considerations: Considerations
     triggers: list[Text] = Field(min_length=5)
+    # The side (matching.yaml facets) a policy question asked during a check is about: the
+    # post is about the Council, so "can I delete it?" means from the Council's page.
+    facets: list[Id] = Field(default_factory=list)
 
 
 # --- matching.yaml -------------------------------------------------------------------------
@@ -216,6 +222,9 @@ class Thresholds(Strict):
     answer: float
     suggest: float
     margin: float = Field(ge=0)
+    # Two neighbours (other sides of one axis) this close, with neither side named, are both
+    # offered with "which do you mean?" instead of answering the first.
+    which: float = Field(default=0.0, ge=0)
 
 
 class Parts(Strict):
@@ -230,6 +239,8 @@ class Parts(Strict):
 class Matching(Strict):
     synonyms: dict[Text, list[Text]] = Field(default_factory=dict)
     parts: Parts = Parts()
+    # axis -> side -> words that name it, e.g. where: {personal: [my own], official: [our page]}
+    facets: dict[Id, dict[Id, list[Text]]] = Field(default_factory=dict)
     ngrams: tuple[int, int] = (2, 5)
     c: float = Field(default=3.0, gt=0)
     thresholds: Thresholds
@@ -367,6 +378,7 @@ class Texts(Templates):
     referral: Text
     near_miss: Text
     second_answer: Text
+    which_one: Text
     did_you_mean: Text
     related: Text
     empty: Text

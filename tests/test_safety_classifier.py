@@ -6,9 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core.content import Content
+from bot.core.engine import ConversationEngine
+from bot.core.faq import FaqMatcher
 from bot.core.safety import SafetyNet
+from bot.core.storage.relational import RelationalStore
 from bot.settings import Settings
 from bot.wiring import build_engine
+from tests.conftest import Clock, Officer
 
 
 def test_a_veiled_message_no_phrase_names_is_caught_and_an_ordinary_one_is_not(
@@ -27,3 +31,25 @@ async def test_the_wired_bot_uses_the_classifier(tmp_path: Path) -> None:
         assert engine.router.safety.model is not None
     finally:
         await engine.store.close()
+
+
+def test_risk_the_classifier_thinks_only_possible_is_a_caution_not_an_alert(
+    content: Content, tmp_path: Path
+) -> None:
+    net = SafetyNet.from_content(content, cache=tmp_path)
+    possible = net.check("he keeps saying the warden should watch where she parks")
+    assert possible is not None and possible.category == "threat" and not possible.sure
+    sure = net.check("she says she won't be needing her flat much longer")
+    assert sure is not None and sure.sure
+
+
+async def test_a_caution_shows_the_urgent_route_and_the_turn_goes_on_as_usual(
+    content: Content, store: RelationalStore, clock: Clock, matcher: FaqMatcher, tmp_path: Path
+) -> None:
+    net = SafetyNet.from_content(content, cache=tmp_path)
+    engine = ConversationEngine(content=content, store=store, clock=clock, matcher=matcher, safety=net)
+    out = await Officer(engine).say("he keeps saying the warden should watch where she parks")
+    first = out.replies[0]
+    assert first.text.startswith("Fixture caution: fixture threat.")
+    assert [c.label for c in first.choices] == ["Urgent record now"]
+    assert len(out.replies) > 1  # then the usual reply: an answer, suggestions or a decline

@@ -118,7 +118,7 @@ def run_hurried(
     flowchart question, requests for the walk and small talk."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     right = offered = 0
-    labelled = [i for i in data["in_scope"] if {i.get("expect"), i.get("expect2")} - {None, "none"}]
+    labelled = [i for i in data.get("in_scope", []) if {i.get("expect"), i.get("expect2")} - {None, "none"}]
     for item in labelled:
         named = [item.get("expect"), item.get("expect2"), *item.get("also_ok", ()), *item.get("also_ok2", ())]
         expected = set(named) - {None, "none"}
@@ -144,17 +144,24 @@ def run_hurried(
     )
     net = SafetyNet.from_content(content, cache=cache)
     risky = [_text(i) for i in data.get("safety", [])]
-    caught = sum(net.check(t) is not None for t in risky)
+    alarms = [net.check(t) for t in risky]
+    caught = sum(a is not None for a in alarms)
+    sure = sum(a is not None and a.sure for a in alarms)
     by_model = sum(net.classify(t) is not None for t in risky)
     ordinary = [
         _text(i)
         for part in ("in_scope", "out_of_scope", "hedges", "walk_requests", "small_talk", "ordinary_posts")
         for i in data.get(part, [])
     ]
-    alarmed = sum(net.check(t) is not None for t in ordinary)
+    false = [a for a in map(net.check, ordinary) if a is not None]
     print(
-        f"safety language: {caught}/{len(risky)} caught ({by_model} by the classifier alone);"
-        f" {alarmed}/{len(ordinary)} of the set's other messages alarmed"
+        f"safety language: {caught}/{len(risky)} caught ({sure} with the full alert, the rest with"
+        f" the caution;"
+        f" {by_model} by the classifier alone)"
+    )
+    print(
+        f"false alarms:  {len(false)}/{len(ordinary)} of the set's other messages"
+        f" ({sum(a.sure for a in false)} full alerts, {sum(not a.sure for a in false)} cautions)"
     )
     walk = WalkDialog(content, presenter)
     read = [walk.read_reply(_text(i)) for i in data.get("hedges", [])]

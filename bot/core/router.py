@@ -108,6 +108,9 @@ class Router:
             alarm = self.safety.check(text)
             if alarm is None or self._urgent_already(state):
                 self.typed(turn, state, text)
+            elif not alarm.sure:
+                self.caution(turn, alarm)
+                self.typed(turn, state, text)
             else:
                 self.alert(turn, state, alarm)
                 if state.active is None:
@@ -137,6 +140,16 @@ class Router:
             risk=alarm.name, comms_team=self.present.about.comms_team
         )
         self.aside(turn, state, Reply(text=text, choices=tuple(choices)))
+
+    def caution(self, turn: Turn, alarm: Alarm) -> None:
+        """Risk the classifier thinks possible, not likely: the urgent route one press away,
+        then the turn goes on as usual, so an ordinary question still gets its answer."""
+        turn.alarm = f"{alarm.category} (possible)"
+        choices = (Choice(self.present.labels.urgent_record, ChoiceValue(Verb.WALK, URGENT).encode()),)
+        text = self.present.texts.safety_caution.format(
+            risk=alarm.name, comms_team=self.present.about.comms_team
+        )
+        turn.say(Reply(text=text, choices=choices))
 
     def where_now(self, turn: Turn, state: ConversationState) -> None:
         """Repeat where the officer is, so a flow is never lost behind another reply."""

@@ -79,6 +79,7 @@ class Alarm:
     category: str
     name: str
     phrase: str
+    sure: bool = True  # False: the classifier thinks it possible, not likely
 
 
 class SafetyNet:
@@ -87,6 +88,8 @@ class SafetyNet:
     def __init__(self, safety: Safety, model: FaqMatcher | None = None) -> None:
         self.model = model
         self.threshold = safety.classifier.threshold if safety.classifier else 0.0
+        possible = safety.classifier.possible if safety.classifier else None
+        self.possible = self.threshold if possible is None else possible
         self.names = {c.id: c.name for c in safety.categories}
         self.order = {c.id: n for n, c in enumerate(safety.categories)}
         self.by_first: dict[str, list[tuple[Alarm, tuple[str, ...]]]] = defaultdict(list)
@@ -105,7 +108,8 @@ class SafetyNet:
         if classifier is None:
             return cls(content.safety)
         by_class = {kind: tuple(texts) for kind, texts in classifier.examples.items()}
-        ordinary = [*by_class.get(ORDINARY, ()), *content.out_of_scope.questions, *content.flowchart.triggers]
+        scope = content.out_of_scope.all_questions()
+        ordinary = [*by_class.get(ORDINARY, ()), *scope, *content.flowchart.triggers]
         ordinary += [a for e in content.faq.entries for a in e.asked]
         by_class[ORDINARY] = (*ordinary, *content.safety.must_not_match)
         model = FaqMatcher.train(Examples(by_class), content.matching, cache=cache)
@@ -117,14 +121,18 @@ class SafetyNet:
         return self.phrases(text) or self.classify(text)
 
     def classify(self, text: str) -> Alarm | None:
+        """The likeliest kind of risk: sure when it outscores ordinary and reaches the
+        threshold, possible when it reaches ``possible`` however ordinary scores."""
         if self.model is None:
             return None
         scores = self.model.scores(text)
-        best = int(scores.argmax())
-        kind = self.model.classes[best]
-        if kind == ORDINARY or float(scores[best]) < self.threshold:
+        risky = [i for i, kind in enumerate(self.model.classes) if kind != ORDINARY]
+        best = max(risky, key=lambda i: float(scores[i]), default=None)
+        if best is None or float(scores[best]) < self.possible:
             return None
-        return Alarm(kind, self.names.get(kind, kind), "")
+        kind = self.model.classes[best]
+        sure = int(scores.argmax()) == best and float(scores[best]) >= self.threshold
+        return Alarm(kind, self.names.get(kind, kind), "", sure=sure)
 
     def phrases(self, text: str) -> Alarm | None:
         """The alarm of the first category (in content order) whose language the text holds."""

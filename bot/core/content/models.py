@@ -367,12 +367,14 @@ class Texts(Templates):
         "escalate_optional": frozenset({"comms_team"}),
         "escalate_urgent": frozenset({"comms_team"}),
         "safety_alert": frozenset({"comms_team", "risk"}),
+        "safety_caution": frozenset({"comms_team", "risk"}),
     }
 
     greeting: Text
     help: Text
     small_talk: Text
     safety_alert: Text
+    safety_caution: Text
     ask_prompt: Text
     unknown: Text
     referral: Text
@@ -489,7 +491,16 @@ class SafetyClassifier(Strict):
     whose score reaches ``threshold`` raises the alarm."""
 
     threshold: float = 0.0
+    # A kind scoring at least this, but under ``threshold``, gets the gentler "in case someone
+    # is at risk" guidance before the usual answer: a miss costs far more than a caution.
+    possible: float | None = None
     examples: dict[Id, list[Text]]
+
+    @model_validator(mode="after")
+    def _possible_below(self) -> SafetyClassifier:
+        if self.possible is not None and self.possible > self.threshold:
+            raise ValueError("possible must not be above threshold")
+        return self
 
 
 class Safety(Strict):

@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "bot.core.faq",
             "bot.core.safety",
             "bot.core.present",
+            "bot.core.contacts",
             "bot.core.storage",
             "bot.core.turn",
         ),

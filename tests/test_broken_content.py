@@ -127,6 +127,16 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
         "chapters[1].cites[0]",
         "unknown section",
     ),
+    "missing contact": (
+        edit("contacts.yaml", drop(["contacts", "safeguarding"])),
+        "contacts.yaml:",
+        "contact 'safeguarding' is missing",
+    ),
+    "contact with no way to reach it": (
+        edit("contacts.yaml", set_(["contacts", "hr"], {"name": "HR", "hours": "weekdays"})),
+        "contacts.hr",
+        "at least one way to reach them",
+    ),
     "missing file": (lambda folder: (folder / "matching.yaml").unlink(), "matching.yaml", "file not found"),
     "not a mapping": (write("about.yaml", "- just\n- a list\n"), "about.yaml", "mapping"),
 }

@@ -30,6 +30,8 @@ def test_check_reports_the_content_it_validated(cli: CliRunner) -> None:
     run = cli("check", env=REAL)
     assert run.returncode == 0
     assert run.stdout.startswith("content OK")
+    warnings = run.stderr.strip().splitlines()
+    assert all(w.startswith("warning: contacts.yaml: contacts.") for w in warnings), run.stderr
 
 
 def test_readme_embeds_the_current_generated_diagram(cli: CliRunner) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.core.content.models import (
     About,
+    Contacts,
     Content,
     Faq,
     Flowchart,
@@ -23,7 +24,18 @@ from bot.core.content.yamlfile import Loc, YamlFile
 from bot.core.errors import ContentError
 from bot.core.safety import SafetyNet
 
-FILES = ("about", "policy", "faq", "out_of_scope", "flowchart", "induction", "matching", "messages", "safety")
+FILES = (
+    "about",
+    "policy",
+    "faq",
+    "out_of_scope",
+    "flowchart",
+    "induction",
+    "matching",
+    "messages",
+    "safety",
+    "contacts",
+)
 
 
 def load_content(directory: Path, *, cache: Path | None = None) -> Content:
@@ -42,6 +54,7 @@ def load_content(directory: Path, *, cache: Path | None = None) -> Content:
         matching=files["matching"].parse(Matching),
         messages=files["messages"].parse(Messages),
         safety=files["safety"].parse(Safety),
+        contacts=files["contacts"].parse(Contacts),
     )
     _check_policy(content.policy, files["policy"])
     sections = {s.id: s for s in content.policy.sections}

@@ -264,6 +264,44 @@ class About(Strict):
     version: Text
 
 
+# --- contacts.yaml -------------------------------------------------------------------------
+
+# The contacts the bot's own words refer to; a council may add more.
+REQUIRED_CONTACTS = ("comms", "safeguarding", "legal", "it", "hr", "information_governance")
+
+
+class Contact(Strict):
+    """One team an officer can be sent to, and how to reach it."""
+
+    name: Text
+    phone: Text | None = None
+    email: Text | None = None
+    channel: Text | None = None
+    link: Text | None = None
+    hours: Text | None = None
+    out_of_hours: Text | None = None
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Contact:
+        if not (self.phone or self.email or self.channel or self.link):
+            raise ValueError("give at least one way to reach them: phone, email, channel or link")
+        return self
+
+
+class Contacts(Strict):
+    """The council's contacts by id: outcomes and declines name one of them."""
+
+    contacts: dict[Id, Contact]
+
+    @field_validator("contacts")
+    @classmethod
+    def _required(cls, contacts: dict[str, Contact]) -> dict[str, Contact]:
+        missing = [c for c in REQUIRED_CONTACTS if c not in contacts]
+        if missing:
+            raise ValueError(f"contact '{missing[0]}' is missing (needed: {', '.join(REQUIRED_CONTACTS)})")
+        return contacts
+
+
 # --- messages.yaml -------------------------------------------------------------------------
 
 
@@ -368,6 +406,13 @@ class Texts(Templates):
         "escalate_urgent": frozenset({"comms_team"}),
         "safety_alert": frozenset({"comms_team", "risk"}),
         "safety_caution": frozenset({"comms_team", "risk"}),
+        "contact": frozenset({"name", "ways"}),
+        "contact_phone": frozenset({"phone"}),
+        "contact_email": frozenset({"email"}),
+        "contact_channel": frozenset({"channel"}),
+        "contact_link": frozenset({"link"}),
+        "contact_hours": frozenset({"hours"}),
+        "contact_out_of_hours": frozenset({"out_of_hours"}),
     }
 
     greeting: Text
@@ -443,6 +488,13 @@ class Texts(Templates):
     induction_resume: Text
     induction_already_done: Text
     induction_first_chapter: Text
+    contact: Text
+    contact_phone: Text
+    contact_email: Text
+    contact_channel: Text
+    contact_link: Text
+    contact_hours: Text
+    contact_out_of_hours: Text
 
 
 class SmallTalk(Strict):
@@ -524,3 +576,4 @@ class Content(Strict):
     matching: Matching
     messages: Messages
     safety: Safety
+    contacts: Contacts

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from bot.core.choices import ChoiceValue, Stamp
+from bot.core.contacts import contact_line
 from bot.core.content.models import Content, FaqEntry, Outcome
 from bot.core.faq import FLOWCHART, NEAR_MISS, REFER, Decision, Match, MatchResult, Reading
 from bot.core.messages import Choice, DecisionRecord, Quote, Reply
@@ -64,8 +65,9 @@ class Presenter:
         if declined is not None and declined.startswith(REFER):
             referral = self.content.out_of_scope.referrals.get(declined.removeprefix(REFER))
             if referral is not None:
-                how = referral.how or referral.team
-                return Reply(text=self.texts.referral.format(team=referral.team, how=how))
+                team = self.content.contacts.contacts[referral.contact].name
+                line = contact_line(self.content, referral.contact)
+                return Reply(text=self.texts.referral.format(team=team, contact=line))
         if declined == NEAR_MISS:
             return Reply(text=self.texts.near_miss.format(comms_team=comms_team))
         return Reply(text=self.texts.unknown.format(comms_team=comms_team))

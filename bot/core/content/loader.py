@@ -185,6 +185,9 @@ def _check_out_of_scope(content: Content, file: YamlFile) -> None:
         for team, referral in scope.referrals.items()
         for i, q in enumerate(referral.questions)
     ]
+    for team, referral in scope.referrals.items():
+        if referral.contact not in content.contacts.contacts:
+            raise file.error(("referrals", team, "contact"), f"unknown contact '{referral.contact}'")
     for where, question in places:
         if _plain(question) in answered:
             raise file.error(where, "is also a way of asking an FAQ entry or a trigger")

@@ -77,10 +77,10 @@ class Faq(Strict):
 
 
 class Referral(Strict):
-    """Questions that belong to another team: the decline names the team and how to reach it."""
+    """Questions that belong to another team: the decline names the team and how to reach it
+    (``contact``: an id in contacts.yaml)."""
 
-    team: Text
-    how: Text | None = None  # how to reach them, e.g. "the IT service desk portal"
+    contact: Id
     questions: list[Text] = Field(min_length=1)
 
 
@@ -377,7 +377,7 @@ class Texts(Templates):
     allowed: ClassVar[dict[str, frozenset[str]]] = {
         "greeting": frozenset({"bot_name", "council"}),
         "unknown": frozenset({"comms_team"}),
-        "referral": frozenset({"team", "how"}),
+        "referral": frozenset({"team", "contact"}),
         "near_miss": frozenset({"comms_team"}),
         "second_answer": frozenset({"title"}),
         "idle_expired": frozenset({"minutes"}),

@@ -49,7 +49,8 @@ async def test_another_teams_question_names_that_team_and_is_not_logged_as_a_gap
 ) -> None:
     out = await officer.say("How do I claim mileage for a site visit?")
     assert text_of(out).strip() == (
-        "Fixture referral: a question for People Services. Reach People Services by mail to people@testshire.example"
+        "Fixture referral: a question for People Services."
+        " Reach People Services by mail to people@testshire.example"
     )
     assert await store.unanswered() == []
 

@@ -44,7 +44,7 @@ def scikit_learn(content: Content) -> tuple[TfidfVectorizer, LinearSVC]:
     """The recipe as scikit-learn alone runs it: its vectorizer, one-vs-rest over every example."""
     by_class = Examples.from_content(content).by_class
     vectorizer = TfidfVectorizer(
-        analyzer="char_wb",
+        analyzer=content.matching.analyzer,
         ngram_range=tuple(content.matching.ngrams),
         sublinear_tf=True,
         preprocessor=Analyzer(content.matching).normal,
@@ -76,7 +76,8 @@ def test_training_features_are_scikit_learns_tfidf(
     vectorizer, _ = fitted
     content = real_content
     texts = [t for texts in Examples.from_content(content).by_class.values() for t in texts]
-    ours = vectorize(texts, *content.matching.ngrams, Analyzer(content.matching).normal)
+    within = content.matching.analyzer == "char_wb"
+    ours = vectorize(texts, *content.matching.ngrams, Analyzer(content.matching).normal, within_words=within)
     theirs = vectorizer.transform(texts)
     assert ours.vocabulary == tuple(vectorizer.get_feature_names_out())
     assert np.array_equal(ours.idf, vectorizer.idf_)

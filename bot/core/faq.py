@@ -222,6 +222,7 @@ class FaqMatcher:
         self._splitter = Splitter(matching.parts)
         self.classes: list[str] = list(trained.classes)
         self._low, self._high = matching.ngrams
+        self._within_words = matching.analyzer == "char_wb"
         self._columns: dict[str, int] = {gram: i for i, gram in enumerate(trained.vocabulary)}
         self._idf: Vector = trained.idf
         self._weights: Vector = trained.weights
@@ -247,8 +248,10 @@ class FaqMatcher:
         return cls.train(Examples.from_content(content), content.matching, cache=cache, sides=sides)
 
     def ngrams(self, text: str) -> list[str]:
-        """The character n-grams the classifier reads, as scikit-learn's ``char_wb`` makes them."""
-        return char_ngrams(self._analyzer.normal(text), self._low, self._high)
+        """The character n-grams the classifier reads, as scikit-learn's analyzer makes them."""
+        return char_ngrams(
+            self._analyzer.normal(text), self._low, self._high, within_words=self._within_words
+        )
 
     def scores(self, text: str) -> Vector:
         """The classifier's score for each class, computed as scikit-learn's
@@ -258,7 +261,7 @@ class FaqMatcher:
 
     def _scores(self, words: list[str]) -> Vector:
         lookup = self._columns.get
-        grams = char_ngrams(" ".join(words), self._low, self._high)
+        grams = char_ngrams(" ".join(words), self._low, self._high, within_words=self._within_words)
         found = [c for c in map(lookup, grams) if c is not None]
         if not found:
             return self._bias.copy()

@@ -40,9 +40,14 @@ class Trained:
 Train = Callable[[Mapping[str, Sequence[str]], Matching, Normalise], Trained]
 
 
-def char_ngrams(text: str, low: int, high: int) -> list[str]:
-    """scikit-learn's ``char_wb`` analyzer: n-grams inside each space-padded word; a word
-    shorter than ``n`` counts once. A test proves the two agree."""
+def char_ngrams(text: str, low: int, high: int, *, within_words: bool = True) -> list[str]:
+    """scikit-learn's ``char_wb`` analyzer: n-grams inside each space-padded word, a word
+    shorter than ``n`` counting once; or, not ``within_words``, its ``char`` analyzer: n-grams
+    across the whole text, so that "my own" and "our page" are features too. Tests prove
+    both agree with scikit-learn."""
+    if not within_words:
+        size = len(text)
+        return [text[i : i + n] for n in range(low, min(high, size) + 1) for i in range(size - n + 1)]
     grams: list[str] = []
     for word in text.split():
         padded = f" {word} "
@@ -62,6 +67,7 @@ def digest(by_class: Mapping[str, Sequence[str]], matching: Matching) -> str:
         "examples": {k: list(v) for k, v in by_class.items()},
         "synonyms": matching.synonyms,
         "ngrams": list(matching.ngrams),
+        "analyzer": matching.analyzer,
         "c": matching.c,
     }
     return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:24]

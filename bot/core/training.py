@@ -53,17 +53,23 @@ class Tfidf:
     idf: npt.NDArray[np.float32]
 
 
-def vectorize(texts: Sequence[str], low: int, high: int, normal: Normalise) -> Tfidf:
-    """Sublinear tf x smoothed idf, rows of unit length, columns in n-gram order."""
+def vectorize(
+    texts: Sequence[str], low: int, high: int, normal: Normalise, *, within_words: bool = True
+) -> Tfidf:
+    """Sublinear tf x smoothed idf, rows of unit length, columns in n-gram order. Each distinct
+    word (or, with n-grams across words, each distinct text) is cut into n-grams once."""
     words: dict[str, int] = {}
     tokens: list[int] = []
     per_text: list[int] = []
     for text in texts:
-        split = normal(text).split()
+        split = normal(text).split() if within_words else [normal(text)]
         tokens.extend(words.setdefault(word, len(words)) for word in split)
         per_text.append(len(split))
     grams: dict[str, int] = {}
-    by_word = [[grams.setdefault(g, len(grams)) for g in char_ngrams(w, low, high)] for w in words]
+    by_word = [
+        [grams.setdefault(g, len(grams)) for g in char_ngrams(w, low, high, within_words=within_words)]
+        for w in words
+    ]
     vocabulary = sorted(grams)
     column = np.empty(len(grams), dtype=np.int64)
     column[[grams[g] for g in vocabulary]] = np.arange(len(vocabulary))
@@ -94,7 +100,7 @@ def train(by_class: Mapping[str, Sequence[str]], matching: Matching, normal: Nor
     index = {c: i for i, c in enumerate(classes)}
     texts = [t for texts in by_class.values() for t in texts]
     labels = np.asarray([index[c] for c, texts in by_class.items() for _ in texts], dtype=np.int64)
-    tfidf = vectorize(texts, *matching.ngrams, normal)
+    tfidf = vectorize(texts, *matching.ngrams, normal, within_words=matching.analyzer == "char_wb")
     features = tfidf.matrix.astype(np.float64)  # liblinear reads float64; convert once, not per entry
     if len(classes) * len(texts) <= EXACT_PAIRS:
         weights, bias = _one_vs_rest(features, labels, matching.c)

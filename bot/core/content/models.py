@@ -239,6 +239,9 @@ class Parts(Strict):
 class Matching(Strict):
     synonyms: dict[Text, list[Text]] = Field(default_factory=dict)
     parts: Parts = Parts()
+    # "char": character n-grams across the whole question, word pairs included; "char_wb":
+    # n-grams within each word only.
+    analyzer: Literal["char", "char_wb"] = "char_wb"
     # axis -> side -> words that name it, e.g. where: {personal: [my own], official: [our page]}
     facets: dict[Id, dict[Id, list[Text]]] = Field(default_factory=dict)
     ngrams: tuple[int, int] = (2, 5)

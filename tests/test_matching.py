@@ -164,3 +164,23 @@ def test_a_thousand_entries_train_then_load_from_the_cache_without_scikit_learn(
         "print(m.match('can i use my council email for twitter').best.id == found);" + SCIKIT_LEARN_LOADED
     )
     assert printed_by(script).split("\n")[:2] == ["True", "[]"]
+
+
+@pytest.mark.parametrize("analyzer", ["char", "char_wb"])
+def test_training_features_are_scikit_learns_with_either_analyzer(content: Content, analyzer: str) -> None:
+    """Cutting texts into recurring pieces (words, and the letters around each space) gives
+    exactly scikit-learn's n-grams, within words or across them."""
+    matching = content.matching.model_copy(update={"analyzer": analyzer})
+    content = content.model_copy(update={"matching": matching})
+    texts = [t for texts in Examples.from_content(content).by_class.values() for t in texts]
+    texts += ["a b c d", "I'm new   here", "x", "an ox at a do"]
+    vectorizer = TfidfVectorizer(
+        analyzer=analyzer,
+        ngram_range=tuple(matching.ngrams),
+        sublinear_tf=True,
+        preprocessor=Analyzer(matching).normal,
+        dtype=np.float32,
+    ).fit(texts)
+    ours = vectorize(texts, *matching.ngrams, Analyzer(matching).normal, within_words=analyzer == "char_wb")
+    assert ours.vocabulary == tuple(vectorizer.get_feature_names_out())
+    assert abs(ours.matrix - vectorizer.transform(texts)).max() < 1e-6

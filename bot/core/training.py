@@ -56,19 +56,19 @@ class Tfidf:
 def vectorize(
     texts: Sequence[str], low: int, high: int, normal: Normalise, *, within_words: bool = True
 ) -> Tfidf:
-    """Sublinear tf x smoothed idf, rows of unit length, columns in n-gram order. Each distinct
-    word (or, with n-grams across words, each distinct text) is cut into n-grams once."""
-    words: dict[str, int] = {}
+    """Sublinear tf x smoothed idf, rows of unit length, columns in n-gram order. A text is cut
+    into pieces that recur across texts, each cut into n-grams once: its words and, with
+    n-grams across words, the few letters either side of each space (``_pieces``)."""
+    pieces: dict[tuple[str, int], int] = {}
     tokens: list[int] = []
     per_text: list[int] = []
     for text in texts:
-        split = normal(text).split() if within_words else [normal(text)]
-        tokens.extend(words.setdefault(word, len(words)) for word in split)
-        per_text.append(len(split))
+        found = _pieces(normal(text), high, within_words)
+        tokens.extend(pieces.setdefault(piece, len(pieces)) for piece in found)
+        per_text.append(len(found))
     grams: dict[str, int] = {}
     by_word = [
-        [grams.setdefault(g, len(grams)) for g in char_ngrams(w, low, high, within_words=within_words)]
-        for w in words
+        [grams.setdefault(g, len(grams)) for g in _piece_grams(p, low, high, within_words)] for p in pieces
     ]
     vocabulary = sorted(grams)
     column = np.empty(len(grams), dtype=np.int64)
@@ -77,6 +77,34 @@ def vectorize(
     transformer = TfidfTransformer(sublinear_tf=True)
     matrix = transformer.fit_transform(counts)
     return Tfidf(matrix, tuple(vocabulary), np.asarray(transformer.idf_, dtype=np.float32))
+
+
+Piece = tuple[str, int]  # text, and the place of its space (-1: a whole word)
+
+
+def _pieces(text: str, high: int, within_words: bool) -> list[Piece]:
+    """The words of ``text`` and, across words, each space with up to ``high - 1`` letters
+    either side: every n-gram of the text lies inside one word or holds a first space, so the
+    pieces' n-grams are exactly the text's."""
+    words: list[Piece] = [(word, -1) for word in text.split()]
+    if within_words:
+        return words
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    return words + [(text[max(0, p - high + 1) : p + high], min(p, high - 1)) for p in spaces]
+
+
+def _piece_grams(piece: Piece, low: int, high: int, within_words: bool) -> list[str]:
+    """A word's n-grams (``char_wb``: padded with spaces), or those holding the piece's space
+    as their first."""
+    text, space = piece
+    if space < 0:
+        return char_ngrams(text, low, high, within_words=within_words)
+    return [
+        text[i : i + n]
+        for n in range(low, high + 1)
+        for i in range(max(0, space - n + 1), space + 1)
+        if i + n <= len(text) and " " not in text[i:space]
+    ]
 
 
 def _counts(by_word: list[list[int]], tokens: Ints, per_text: Ints, column: Ints) -> sp.csr_matrix:

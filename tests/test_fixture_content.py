@@ -20,7 +20,7 @@ INTEGRITY = {
     "test_matching.py",
     "test_cli.py",
     "test_fixture_content.py",
-    "test_outcome_length.py",
+    "test_outcome_content.py",
 }
 READS_CONTENT = re.compile(
     r"\breal_(content|matcher)\b|(?<!FIXTURE_)\bCONTENT\b|(ROOT\s*/\s*|Path\()[\"']content[\"'/]"

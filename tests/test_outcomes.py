@@ -51,7 +51,9 @@ async def test_an_outcome_that_is_not_urgent_gives_office_hours_only(officer: Of
     assert "By: Same day." in text
 
 
-async def test_the_record_keeps_every_question_of_the_path_in_full(officer: Officer, content: Content) -> None:
+async def test_the_record_keeps_every_question_of_the_path_in_full(
+    officer: Officer, content: Content
+) -> None:
     await walk_to(officer, "no", "yes")
     await officer.press_label("Send to the Press Desk")
     sent = await officer.press_label("Send as it is")

@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "bot.core.present",
             "bot.core.contacts",
             "bot.core.drafts",
+            "bot.core.adoption",
             "bot.core.storage",
             "bot.core.turn",
         ),

@@ -6,7 +6,6 @@ names its contacts and when to act; the drafted replies follow the response cons
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 from bot.channels.console import render_text
 from bot.channels.slack.render import reply_blocks
 from bot.channels.teams.cards import card
+from bot.core.adoption import paths
 from bot.core.choices import Stamp
 from bot.core.content import Content
 from bot.core.drafts import draft
@@ -45,23 +45,6 @@ def teams_text(reply: Reply) -> str:
     return "\n".join(b["text"] for b in body)
 
 
-def longest_paths(content: Content) -> Iterator[tuple[str, list[tuple[str, str]]]]:
-    """Every outcome with every path to it, "not sure" standing for the branch it takes (its
-    label is the longest of the three)."""
-    questions = {q.id: q for q in content.flowchart.questions}
-
-    def walk(node: str, path: list[tuple[str, str]]) -> Iterator[tuple[str, list[tuple[str, str]]]]:
-        if node not in questions:
-            yield node, path
-            return
-        question = questions[node]
-        for answer in ("yes", "no"):
-            said = "unsure" if question.unsure.branch == answer else answer
-            yield from walk(getattr(question, answer), [*path, (node, said)])
-
-    yield from walk(content.flowchart.start, [])
-
-
 RENDER = {"console": console_text, "slack": slack_text, "teams": teams_text}
 
 
@@ -73,7 +56,7 @@ def test_every_outcome_fits_before_its_first_button(
     chosen = content if which == "fixture" else real_content
     present = Presenter(chosen)
     reached = set()
-    for outcome, path in longest_paths(chosen):
+    for outcome, path in paths(chosen):  # every path, "not sure" standing for its branch
         reply = present.outcome(outcome, path=path, stamp=Stamp("abc123", 12))
         size = len(RENDER[channel](reply))
         assert size <= LIMIT, f"{outcome} on {channel}: {size} characters\n{RENDER[channel](reply)}"

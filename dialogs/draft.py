@@ -47,9 +47,9 @@ class DraftSteps:
         self, turn: Turn, state: DraftState | None, outcome: str, arg: str, stamp: Stamp
     ) -> DraftState | None:
         """The draft after a press; ``None`` where the press does not fit (stale)."""
-        if arg == "":
+        if arg == "":  # a new draft; a sign-off typed earlier in this walk still stands
             turn.say(self._where(stamp))
-            return DraftState()
+            return DraftState(signature=state.signature if state else None)
         if state is None:
             return None
         if arg in (COUNCIL, OTHER):
@@ -59,16 +59,13 @@ class DraftSteps:
             state.awaiting = "comment"
             turn.say(self.present.text("draft_comment_prompt"))
             return state
-        return self._signature_press(turn, state, outcome, arg, stamp)
+        return self._signature_press(turn, state, arg, stamp)
 
-    def _signature_press(
-        self, turn: Turn, state: DraftState, outcome: str, arg: str, stamp: Stamp
-    ) -> DraftState | None:
+    def _signature_press(self, turn: Turn, state: DraftState, arg: str, stamp: Stamp) -> DraftState | None:
+        """Keep the sign-off typed in this walk, change it, or forget the one kept."""
         if arg == "keep" and state.signature:
             turn.keep_signature = turn.signature = state.signature
-            turn.say(
-                Reply(text=self.texts.signature_kept, choices=self._choices(turn, state, outcome, stamp))
-            )
+            turn.say(Reply(text=self.texts.signature_kept, choices=self._choices(turn, state, stamp)))
             return state
         if arg == "change" and state.site == OTHER:
             state.awaiting = "signature"
@@ -76,9 +73,7 @@ class DraftSteps:
             return state
         if arg == "forget" and turn.signature:
             turn.keep_signature, turn.signature, state.signature = "", None, None
-            turn.say(
-                Reply(text=self.texts.signature_forgotten, choices=self._choices(turn, state, outcome, stamp))
-            )
+            turn.say(Reply(text=self.texts.signature_forgotten, choices=self._choices(turn, state, stamp)))
             return state
         return None
 
@@ -106,7 +101,7 @@ class DraftSteps:
         made = draft(self.content, outcome, signature=sign, comment=comment)
         if made.withheld:
             turn.say(self.present.text("draft_comment_withheld"))
-        choices = self._choices(turn, state, outcome, stamp, referred=comment is not None)
+        choices = self._choices(turn, state, stamp, referred=comment is not None)
         turn.say(
             Reply(title=self.texts.draft_title, text=made.text, prompt=self.texts.draft_note, choices=choices)
         )
@@ -119,7 +114,7 @@ class DraftSteps:
         return Reply(text=self.texts.draft_where, choices=choices)
 
     def _choices(
-        self, turn: Turn, state: DraftState, outcome: str, stamp: Stamp, *, referred: bool = False
+        self, turn: Turn, state: DraftState, stamp: Stamp, *, referred: bool = False
     ) -> tuple[Choice, ...]:
         """Refer to the comment, the sign-off's own buttons, the policy and starting again:
         at most six, as a Teams card shows."""

@@ -137,10 +137,10 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.core.contacts import placeholder_warnings
+    from bot.core.adoption import warnings
 
     content = content_of(settings)
-    for warning in placeholder_warnings(content):
+    for warning in warnings(content):
         print(f"warning: {warning}", file=sys.stderr)
     print(
         f"content OK: {len(content.policy.sections)} policy sections, "

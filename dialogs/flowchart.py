@@ -26,6 +26,7 @@ from bot.core.present import Presenter
 from bot.core.text import clean, first_link, plain_words
 from bot.core.turn import Turn
 from bot.core.vocabulary import Intent, Verb
+from dialogs.draft import DraftState, DraftSteps
 from dialogs.machine import FlowRun, Runner
 
 ANSWERS = ("yes", "no")  # the flowchart's own branches
@@ -45,6 +46,7 @@ class WalkState(FlowRun):
     path: list[tuple[str, str]] = Field(default_factory=list)  # (question, answer) so far
     outcome: str | None = None  # the outcome reached, kept while at ``note``
     hinted: str | None = None  # the question whose "not sure" hint was just given
+    draft: DraftState | None = None  # a suggested reply under way at the outcome
 
 
 def build_machine(chart: Flowchart) -> type[StateMachine]:
@@ -166,6 +168,7 @@ class WalkDialog:
         self.outcomes = {o.id: o for o in content.flowchart.outcomes}
         self.questions = frozenset(q.id for q in content.flowchart.questions)
         self.chart_questions = {q.id: q for q in content.flowchart.questions}
+        self.drafts = DraftSteps(content, present)
         words = content.messages.words
         self.replies = {
             "yes": _phrases(words.yes),
@@ -200,7 +203,7 @@ class WalkDialog:
 
     def before_transition(self, flow: WalkState) -> None:
         flow.moves += 1
-        flow.hinted = None
+        flow.hinted, flow.draft = None, None
 
     def give_hint(self, flow: WalkState, source: State, turn: Turn) -> None:
         flow.hinted = source.id
@@ -253,11 +256,7 @@ class WalkDialog:
             self.typed_note(turn, state, intent, text)
             return True
         if state.at in self.outcomes:
-            moves = {Intent.STOP: "stop", Intent.BACK: "back"}
-            if intent is Intent.WHY:
-                self.where_now(turn, state)
-            event = moves.get(intent) if intent is not None else None
-            return self._move(turn, state, event) or intent is Intent.WHY
+            return self.typed_at_outcome(turn, state, intent, text)
         if intent in (Intent.YES, Intent.NO, Intent.UNSURE):
             return self._send(turn, state, str(intent))
         if intent is None and (reply := self.read_reply(text)) is not None:
@@ -273,6 +272,20 @@ class WalkDialog:
         elif intent in (Intent.BACK, Intent.STOP, Intent.RESTART):
             self.move_or_explain(turn, state, str(intent))
         return intent in (Intent.WHY, Intent.START_WALK, Intent.BACK, Intent.STOP, Intent.RESTART)
+
+    def typed_at_outcome(self, turn: Turn, state: WalkState, intent: Intent | None, text: str) -> bool:
+        """The sign-off or comment a draft waits for; "policy" (or "why"), "draft", stop and
+        back. False for anything else: the officer has moved on."""
+        if intent is None and state.draft is not None and state.draft.awaiting:
+            self.drafts.typed(turn, state.draft, state.at, text, state.stamp)
+            return True
+        if intent in (Intent.POLICY, Intent.WHY):
+            turn.say(self.present.policy(state.at, stamp=state.stamp))
+            return True
+        if intent is Intent.DRAFT and self.drafts.offers(state.at):
+            return self.pressed_draft(turn, state, "")
+        moves = {Intent.STOP: "stop", Intent.BACK: "back"}
+        return self._move(turn, state, moves.get(intent) if intent is not None else None)
 
     def read_reply(self, text: str) -> str | None:
         """A short answer in the officer's own words: a hedge anywhere in it ("yes probably",
@@ -328,7 +341,20 @@ class WalkDialog:
             return self._send(turn, state, "stop")
         if value.verb is Verb.RECORD:
             return self.pressed_record(turn, state, value.arg)
+        if value.verb is Verb.POLICY and not value.arg and state.at in self.outcomes:
+            turn.say(self.present.policy(state.at, stamp=state.stamp))
+            return True
+        if value.verb is Verb.DRAFT and self.drafts.offers(state.at):
+            return self.pressed_draft(turn, state, value.arg)
         return False
+
+    def pressed_draft(self, turn: Turn, state: WalkState, arg: str) -> bool:
+        """A step of "Draft a reply"; the walk stays at its outcome."""
+        made = self.drafts.pressed(turn, state.draft, state.at, arg, state.stamp)
+        if made is None:
+            return False
+        state.draft = made
+        return True
 
     def pressed_record(self, turn: Turn, state: WalkState, arg: str) -> bool:
         outcome = self.outcomes.get(state.outcome or "")

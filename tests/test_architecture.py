@@ -30,6 +30,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "bot.core.safety",
             "bot.core.present",
             "bot.core.contacts",
+            "bot.core.drafts",
+            "bot.core.adoption",
             "bot.core.storage",
             "bot.core.turn",
         ),

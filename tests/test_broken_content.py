@@ -137,6 +137,36 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
         "contacts.hr",
         "at least one way to reach them",
     ),
+    "outcome names an unknown contact": (
+        edit("flowchart.yaml", set_(["outcomes", 1, "contacts"], ["comms", "nobody"])),
+        "outcomes[1].contacts[1]",
+        "unknown contact 'nobody'",
+    ),
+    "outcome with five steps": (
+        edit("flowchart.yaml", set_(["outcomes", 0, "steps"], ["a", "b", "c", "d", "e"])),
+        "outcomes[0].steps",
+        "at most 4",
+    ),
+    "outcome without a response time": (
+        edit("flowchart.yaml", drop(["outcomes", 2, "when"])),
+        "outcomes[2].when",
+        "required key is missing",
+    ),
+    "question without a short name": (
+        edit("flowchart.yaml", drop(["path_names", "troll"])),
+        "path_names",
+        "no short name for question 'troll'",
+    ),
+    "draft says a word it must never say": (
+        edit("drafts.yaml", set_(["replies", "join_in"], "Thanks! Remember to vote on Thursday.")),
+        "replies.join_in",
+        "never_say",
+    ),
+    "draft for an outcome that does not exist": (
+        edit("drafts.yaml", set_(["replies", "nowhere"], "Hello.")),
+        "replies.nowhere",
+        "unknown outcome",
+    ),
     "missing file": (lambda folder: (folder / "matching.yaml").unlink(), "matching.yaml", "file not found"),
     "not a mapping": (write("about.yaml", "- just\n- a list\n"), "about.yaml", "mapping"),
 }

@@ -61,7 +61,7 @@ def test_typed_answers_walk_to_an_outcome_in_one_run(cli: CliRunner) -> None:
     out = [json.loads(line) for line in run.stdout.splitlines()]
     assert len(out) == len(lines)
     assert out[-1]["state"]["outcome"] == "fix_the_facts"
-    assert "Your answers" in out[-1]["replies"][-1]["text"]
+    assert "Route: Danger=No · Rule-breaking=No" in out[-1]["replies"][-1]["text"]
 
 
 def test_jsonl_gives_exactly_one_line_per_input_line_even_for_junk(cli: CliRunner) -> None:

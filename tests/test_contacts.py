@@ -67,3 +67,24 @@ def test_check_warns_once_per_placeholder_field_and_still_passes(cli: CliRunner,
         " 'call [out-of-hours number]'",
         "warning: contacts.yaml: contacts.it.link: fill in the placeholder '[link to the portal]'",
     ]
+
+
+def test_check_warns_when_the_contacts_make_an_outcome_too_long_and_still_passes(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    folder = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, folder)
+    path = folder / "contacts.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["contacts"]["comms"]["hours"] = "weekdays " + "and some weekends " * 30
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+    run = cli("check", env={"CONTENT_DIR": str(folder)})
+
+    assert run.returncode == 0, run.stderr
+    warnings = run.stderr.strip().splitlines()
+    assert len(warnings) == 10, "every outcome names the Press Desk"
+    assert warnings[0].startswith("warning: flowchart.yaml: outcomes[0]: 'urgent_escalation' says ")
+    assert warnings[0].endswith(
+        "characters before its buttons (target 700): shorten its steps or its contacts"
+    )

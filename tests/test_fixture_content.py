@@ -14,7 +14,14 @@ from bot.core.content import Content, load_content
 from tests.conftest import CONTENT, ROOT, CliRunner
 
 # Modules that may read content/: they check the council's own words, not the bot's behaviour.
-INTEGRITY = {"conftest.py", "test_content.py", "test_matching.py", "test_cli.py", "test_fixture_content.py"}
+INTEGRITY = {
+    "conftest.py",
+    "test_content.py",
+    "test_matching.py",
+    "test_cli.py",
+    "test_fixture_content.py",
+    "test_outcome_content.py",
+}
 READS_CONTENT = re.compile(
     r"\breal_(content|matcher)\b|(?<!FIXTURE_)\bCONTENT\b|(ROOT\s*/\s*|Path\()[\"']content[\"'/]"
 )

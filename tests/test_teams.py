@@ -101,7 +101,7 @@ async def test_a_walk_by_card_submits_reaches_an_outcome_and_a_stale_submit_is_r
     stale = await say(teams, activity(value=first["Yes"]))
     assert "out of date" in card_texts(stale[0]) and "Step 2" in card_texts(stale[-1])
     replies = await say(teams, activity(value=card_buttons(replies[-1])["Yes"]))
-    assert "Do this" in card_texts(replies[-1])
+    assert "Route: Danger=No · Rule-breaking=Yes" in card_texts(replies[-1])
 
 
 async def test_a_burst_of_identical_submits_moves_the_walk_once(teams: TestClient[Any, Any]) -> None:

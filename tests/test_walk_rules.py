@@ -114,20 +114,26 @@ async def test_a_forged_button_value_is_refused_politely(officer: Officer) -> No
         assert out.replies
 
 
-async def test_the_outcome_shows_path_steps_considerations_citations_and_options(
+async def test_the_outcome_shows_its_title_path_in_one_line_steps_contact_and_when(
     officer: Officer, content: Content
 ) -> None:
     await officer.say("check")
     for answer in ["no", "no", "no", "yes"]:
         out = await officer.say(answer)
     assert out.state.outcome == "answer_or_signpost"
-    body = text_of(out)
+    reply = out.replies[-1]
     outcome = next(o for o in content.flowchart.outcomes if o.id == "answer_or_signpost")
-    assert "Your answers" in body
-    assert all(step in body for step in outcome.steps)
-    assert content.flowchart.considerations.title in body
-    assert out.replies[-1].quotes
-    assert labels(out) == ["Previous", "Begin again", "Ask about the policy"]
+    assert reply.title == outcome.title
+    assert reply.text.splitlines() == [
+        "Route: Danger=No · Rule-breaking=No · Politics=No · Asking=Yes",
+        "1. Answer with checked facts.",
+        "2. Move personal details to a private message.",
+        "Who: Reach the Press Desk by phone on 01632 960001, mail to press@testshire.example,"
+        " channel #press-desk - open weekdays 8am to 6pm",
+        "By: Within 4 working hours.",
+    ]
+    assert not reply.quotes, "the policy is one button away, not in the first message"
+    assert labels(out) == ["Suggest wording", "The rules", "Previous", "Begin again", "Ask about the policy"]
 
 
 async def test_an_escalating_outcome_sends_a_record_without_comment_text(officer: Officer, store) -> None:

@@ -21,6 +21,7 @@ CHANNEL, CONVERSATION = "fuzz", "C-fuzz"
 USERS = ("U1", "U2", "U3")
 VERBS = [*(str(v) for v in Verb), "bogus", ""]
 ARGS = ["yes", "no", "next", "back", "stop", "acknowledge", "again", "send", "cancel", "start"]
+ARGS += ["council", "other", "refer", "keep", "change", "forget"]
 ARGS += ["0", "1", "2", "3", "9", "-1", "²", "፩", "١", "01", "1.5"]
 ARGS += ["", "x" * 50]
 ODD_TEXT = ["1", "2", "3", "4", "፩", "²", "١", "", " ", "<@U1", "<http:", "\ud83d", "😀" * 30]

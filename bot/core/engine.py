@@ -97,6 +97,8 @@ class ConversationEngine:
             turn.say(self.router.present.text("idle_expired", minutes=round(self.idle_seconds / 60)))
         if self.router.may_start_tour(incoming, state):
             turn.attempts = await self.store.attempts(channel=incoming.channel, user=incoming.user)
+        if self.router.may_draft(state):
+            turn.signature = await self.store.recall(signature_key(incoming)) or None
         was_empty = state.empty
         self.router.route(turn, state)
         state.updated_at = now.timestamp()
@@ -115,6 +117,8 @@ class ConversationEngine:
         """Once the state and its records are safely saved: logs (ids and outcomes only) and
         the message to the Communications Team."""
         incoming = turn.incoming
+        if turn.keep_signature is not None:  # asked for by the officer, so kept or forgotten
+            await self.store.remember(signature_key(incoming), turn.keep_signature)
         if turn.alarm:
             log.info(
                 "safety alarm channel=%s user=%s category=%s", incoming.channel, incoming.user, turn.alarm
@@ -166,6 +170,11 @@ class ConversationEngine:
         """The greeting with the menu, for a channel the bot has just arrived in (a Teams
         install, say): not a turn, so no state is read or written."""
         return self.router.present.greeting()
+
+
+def signature_key(incoming: Incoming) -> str:
+    """Where an officer's sign-off for drafted replies is kept: per officer, not per conversation."""
+    return f"officer/{incoming.channel}/{incoming.user}/signature"
 
 
 def scrubbed(incoming: Incoming) -> Incoming:

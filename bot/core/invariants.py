@@ -23,6 +23,7 @@ class Invariants:
         self.questions = {q.id for q in chart.questions}
         self.outcomes = {o.id for o in chart.outcomes}
         self.escalating = {o.id for o in chart.outcomes if o.escalate != "no"}
+        self.drafting = set(content.drafts.replies)
         self.chapters = [c.id for c in content.induction.chapters]
 
     def problems(self, state: ConversationState) -> list[str]:
@@ -44,6 +45,8 @@ class Invariants:
             found.append(f"at outcome {walk.at!r} but the outcome reached is {walk.outcome!r}")
         if walk.at in self.questions and walk.outcome is not None:
             found.append("at a question with an outcome reached")
+        if walk.draft is not None and (walk.at not in self.drafting or walk.outcome != walk.at):
+            found.append(f"a draft under way at {walk.at!r}, where none is offered")
         if walk.hinted is not None and walk.hinted != walk.at:
             found.append(f"a hint given at {walk.hinted!r} while the walk is at {walk.at!r}")
         return found + self._path(walk)

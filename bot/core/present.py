@@ -159,37 +159,66 @@ class Presenter:
             for node, answer in path
         ]
 
+    def path_line(self, path: Iterable[tuple[str, str]]) -> str:
+        """The answers so far in one line ("Safety: No · Unlawful: Yes"); records keep them in full."""
+        names = self.content.flowchart.path_names
+        steps = (
+            self.texts.path_step.format(question=names[node], answer=getattr(self.labels, answer))
+            for node, answer in path
+        )
+        return self.texts.outcome_path.format(path=" · ".join(steps))
+
     def outcome(self, outcome_id: str, *, path: Iterable[tuple[str, str]], stamp: Stamp) -> Reply:
-        """The end of a walk: path, steps, considerations, citations and what next."""
+        """The end of a walk, short enough to act on: title, path in one line, the steps, whom
+        to contact and when; the policy behind it is one button away (``policy``)."""
         outcome = self.outcomes[outcome_id]
-        parts = [outcome.summary, self.texts.outcome_path, *self.path_lines(path)]
-        parts += ["", self.texts.outcome_steps, *(f"{n}. {s}" for n, s in enumerate(outcome.steps, 1))]
-        if outcome.considerations:
-            items = self.content.flowchart.considerations
-            parts += ["", items.title, *(f"• {c.name}: {c.text}" for c in items.items)]
+        parts = [self.path_line(path), *(f"{n}. {s}" for n, s in enumerate(outcome.steps, 1))]
+        urgent = outcome.escalate == "urgent"
+        parts += [
+            self.texts.outcome_contact.format(contact=contact_line(self.content, c, out_of_hours=urgent))
+            for c in outcome.contacts
+        ]
+        parts.append(self.texts.outcome_when.format(when=outcome.when))
         notice = self._escalation_notice(outcome)
-        parts += ["", notice] if notice else []
-        parts += ["", self.texts.outcome_policy]
+        parts += [notice] if notice else []
         return Reply(
             title=outcome.title,
             text="\n".join(parts),
+            choices=self.outcome_choices(outcome, stamp),
+            prompt=self.texts.outcome_next,
+        )
+
+    def policy(self, outcome_id: str, *, stamp: Stamp) -> Reply:
+        """What an outcome rests on: its summary, the response considerations where it is a
+        reply, and the policy passages with their citations; then the outcome's buttons again."""
+        outcome = self.outcomes[outcome_id]
+        parts = [outcome.summary]
+        if outcome.considerations:
+            items = self.content.flowchart.considerations
+            parts += ["", items.title, *(f"• {c.name}: {c.text}" for c in items.items)]
+        return Reply(
+            title=self.texts.outcome_policy,
+            text="\n".join(parts),
             quotes=tuple(self.cite(c) for c in outcome.cites),
-            choices=self._outcome_choices(outcome, stamp),
+            choices=self.outcome_choices(outcome, stamp, policy=False),
             prompt=self.texts.outcome_next,
         )
 
     def _escalation_notice(self, outcome: Outcome) -> str | None:
-        team = self.about.comms_team
-        if outcome.escalate == "urgent":
-            return self.texts.escalate_urgent.format(comms_team=team)
+        """Where a record is optional, when to send one (the urgent outcome's steps say it)."""
         if outcome.escalate == "optional":
-            return self.texts.escalate_optional.format(comms_team=team)
+            return self.texts.escalate_optional.format(comms_team=self.about.comms_team)
         return None
 
-    def _outcome_choices(self, outcome: Outcome, stamp: Stamp) -> tuple[Choice, ...]:
+    def outcome_choices(self, outcome: Outcome, stamp: Stamp, *, policy: bool = True) -> tuple[Choice, ...]:
+        """At most six (what a Teams card shows): the record first where there is one."""
         choices = []
         if outcome.escalate != "no":
             choices.append(self.step_choice(self.labels.send_record, Verb.RECORD, stamp))
+        if outcome.id in self.content.drafts.replies:
+            choices.append(self.step_choice(self.labels.draft, Verb.DRAFT, stamp))
+        if policy:
+            choices.append(self.step_choice(self.labels.policy, Verb.POLICY, stamp))
         choices.append(self.step_choice(self.labels.back, Verb.BACK, stamp))
         choices.append(Choice(self.labels.start_again, ChoiceValue(Verb.WALK, "start").encode()))
         choices.append(Choice(self.labels.ask_question, ChoiceValue(Verb.ASK).encode()))

@@ -84,6 +84,12 @@ class Router:
             is Intent.INDUCTION
         )
 
+    def may_draft(self, state: ConversationState) -> bool:
+        """Whether this turn may draft a reply, so the engine loads the officer's remembered
+        sign-off first (only at an outcome that offers a draft: other turns read nothing more)."""
+        walk = state.walk
+        return walk is not None and walk.at == walk.outcome and self.walk.drafts.offers(walk.outcome)
+
     def route(self, turn: Turn, state: ConversationState) -> None:
         if turn.incoming.choice is not None:
             self.press(turn, state, turn.incoming.choice)

@@ -24,6 +24,8 @@ class Turn:
     induction: InductionRecord | None = None
     attempts: list[InductionRecord] = field(default_factory=list)  # loaded when the tour may start
     refused: bool = False  # a button press that was not taken (expired, forged, lost a race)
+    signature: str | None = None  # the officer's remembered sign-off, loaded where a draft may need it
+    keep_signature: str | None = None  # to remember once the turn is saved ("" forgets it)
 
     def say(self, *replies: Reply) -> None:
         self.replies.extend(replies)

@@ -32,6 +32,8 @@ class Verb(StrEnum):
     WHY = "why"
     STOP = "stop"
     RECORD = "record"
+    POLICY = "policy"  # at an outcome: the policy behind it
+    DRAFT = "draft"  # at an outcome: a suggested reply, and its steps
     # Tour steps, likewise.
     TOUR = "tour"
     OPTION = "option"
@@ -44,6 +46,8 @@ STEP_VERBS: dict[Verb, FlowId] = {
     Verb.WHY: FlowId.WALK,
     Verb.STOP: FlowId.WALK,
     Verb.RECORD: FlowId.WALK,
+    Verb.POLICY: FlowId.WALK,
+    Verb.DRAFT: FlowId.WALK,
     Verb.TOUR: FlowId.TOUR,
     Verb.OPTION: FlowId.TOUR,
 }
@@ -66,3 +70,5 @@ class Intent(StrEnum):
     SKIP = "skip"
     INDUCTION = "induction"
     NEXT = "next"
+    POLICY = "policy"
+    DRAFT = "draft"

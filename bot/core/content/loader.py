@@ -10,6 +10,7 @@ from bot.core.content.models import (
     About,
     Contacts,
     Content,
+    Drafts,
     Faq,
     Flowchart,
     Induction,
@@ -35,6 +36,7 @@ FILES = (
     "messages",
     "safety",
     "contacts",
+    "drafts",
 )
 
 
@@ -55,6 +57,7 @@ def load_content(directory: Path, *, cache: Path | None = None) -> Content:
         messages=files["messages"].parse(Messages),
         safety=files["safety"].parse(Safety),
         contacts=files["contacts"].parse(Contacts),
+        drafts=files["drafts"].parse(Drafts),
     )
     _check_policy(content.policy, files["policy"])
     sections = {s.id: s for s in content.policy.sections}
@@ -65,6 +68,7 @@ def load_content(directory: Path, *, cache: Path | None = None) -> Content:
     _check_induction(content.induction, set(sections), files["induction"])
     _check_safety(content.safety, files["safety"])
     _check_urgent_start(content.flowchart, files["flowchart"])
+    _check_outcome_extras(content, files["flowchart"], files["drafts"])
     return content
 
 
@@ -229,3 +233,23 @@ def _check_urgent_start(chart: Flowchart, file: YamlFile) -> None:
         index = chart.questions.index(start)
         reason = "the first question's yes must lead to an outcome with escalate: urgent"
         raise file.error(("questions", index, "yes"), reason)
+
+
+def _check_outcome_extras(content: Content, chart_file: YamlFile, drafts_file: YamlFile) -> None:
+    """Every outcome's contacts exist, every question has its short name for the path line,
+    and every draft belongs to an outcome."""
+    chart = content.flowchart
+    for index, outcome in enumerate(chart.outcomes):
+        for n, contact in enumerate(outcome.contacts):
+            if contact not in content.contacts.contacts:
+                raise chart_file.error(("outcomes", index, "contacts", n), f"unknown contact '{contact}'")
+    for question in chart.questions:
+        if question.id not in chart.path_names:
+            raise chart_file.error(("path_names",), f"no short name for question '{question.id}'")
+    for name in chart.path_names:
+        if name not in {q.id for q in chart.questions}:
+            raise chart_file.error(("path_names", name), f"unknown question '{name}'")
+    outcomes = {o.id for o in chart.outcomes}
+    for outcome_id in content.drafts.replies:
+        if outcome_id not in outcomes:
+            raise drafts_file.error(("replies", outcome_id), f"unknown outcome '{outcome_id}'")

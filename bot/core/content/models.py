@@ -181,10 +181,15 @@ class Question(Strict):
 
 
 class Outcome(Strict):
+    """``steps`` are what the first message shows, so at most four; ``contacts`` (ids in
+    contacts.yaml) say whom to reach and ``when`` how soon to act."""
+
     id: Id
     title: Text
     summary: Text
-    steps: list[Text] = Field(min_length=1)
+    steps: list[Text] = Field(min_length=1, max_length=4)
+    contacts: list[Id] = Field(min_length=1, max_length=2)
+    when: Text
     cites: list[Id] = Field(min_length=1)
     escalate: Literal["urgent", "yes", "optional", "no"]
     considerations: bool
@@ -210,6 +215,7 @@ class Flowchart(Strict):
     # The side (matching.yaml facets) a policy question asked during a check is about: the
     # post is about the Council, so "can I delete it?" means from the Council's page.
     facets: list[Id] = Field(default_factory=list)
+    path_names: dict[Id, Text]  # each question's short name in an outcome's one-line path
 
 
 # --- matching.yaml -------------------------------------------------------------------------
@@ -305,6 +311,37 @@ class Contacts(Strict):
         return contacts
 
 
+# --- drafts.yaml ---------------------------------------------------------------------------
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(re.findall(r"[a-z0-9']+", text.lower())) + " "
+
+
+class Drafts(Strict):
+    """Suggested replies by outcome id, for the officer to copy and edit; ``signoff`` signs
+    one on a site not branded as the Council's; ``refer`` names a comment the officer pasted.
+    No draft may say a word of ``never_say`` (politics, asking for personal details)."""
+
+    replies: dict[Id, Text] = Field(min_length=1)
+    signoff: Text
+    refer: Text
+    never_say: list[Text] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _placeholders_and_words(self) -> Drafts:
+        texts = {f"replies.{k}": (v, {"council"}) for k, v in self.replies.items()}
+        texts |= {"signoff": (self.signoff, {"signature", "council"}), "refer": (self.refer, {"comment"})}
+        for where, (text, allowed) in texts.items():
+            unknown = _placeholders(text) - allowed
+            if unknown:
+                raise ValueError(f"{where}: unknown placeholder {{{sorted(unknown)[0]}}}")
+            said = next((w for w in self.never_say if _words(w) in _words(text)), None)
+            if said is not None:
+                raise ValueError(f"{where}: says '{said}', which never_say forbids in a public reply")
+        return self
+
+
 # --- messages.yaml -------------------------------------------------------------------------
 
 
@@ -351,6 +388,8 @@ class Words(Strict):
     skip: list[Text] = Field(min_length=1)
     induction: list[Text] = Field(min_length=1)
     next: list[Text] = Field(min_length=1)
+    policy: list[Text] = Field(min_length=1)
+    draft: list[Text] = Field(min_length=1)
 
 
 class Labels(Strict):
@@ -374,6 +413,14 @@ class Labels(Strict):
     acknowledge: Text
     take_again: Text
     urgent_record: Text
+    policy: Text
+    draft: Text
+    draft_council_site: Text
+    draft_other_site: Text
+    draft_refer: Text
+    signature_keep: Text
+    signature_change: Text
+    signature_forget: Text
 
 
 class Texts(Templates):
@@ -406,9 +453,12 @@ class Texts(Templates):
         "induction_done": frozenset({"comms_team"}),
         "induction_already_done": frozenset({"date", "score", "total"}),
         "escalate_optional": frozenset({"comms_team"}),
-        "escalate_urgent": frozenset({"comms_team"}),
         "safety_alert": frozenset({"comms_team", "risk"}),
         "safety_caution": frozenset({"comms_team", "risk"}),
+        "outcome_path": frozenset({"path"}),
+        "path_step": frozenset({"question", "answer"}),
+        "outcome_contact": frozenset({"contact"}),
+        "outcome_when": frozenset({"when"}),
         "contact": frozenset({"name", "ways"}),
         "contact_phone": frozenset({"phone"}),
         "contact_email": frozenset({"email"}),
@@ -454,9 +504,7 @@ class Texts(Templates):
     side_answer_back: Text
     outcome_path: Text
     path_line: Text
-    outcome_steps: Text
     outcome_policy: Text
-    escalate_urgent: Text
     escalate_optional: Text
     outcome_next: Text
     record_prompt: Text
@@ -491,6 +539,17 @@ class Texts(Templates):
     induction_resume: Text
     induction_already_done: Text
     induction_first_chapter: Text
+    path_step: Text
+    outcome_contact: Text
+    outcome_when: Text
+    draft_where: Text
+    draft_title: Text
+    draft_note: Text
+    draft_signature_prompt: Text
+    draft_comment_prompt: Text
+    draft_comment_withheld: Text
+    signature_kept: Text
+    signature_forgotten: Text
     contact: Text
     contact_phone: Text
     contact_email: Text
@@ -580,3 +639,4 @@ class Content(Strict):
     messages: Messages
     safety: Safety
     contacts: Contacts
+    drafts: Drafts

@@ -37,6 +37,7 @@ GROUP = 16
 HARD = 300
 SAMPLED = 150
 GROUP_ITERATIONS = 10
+OWN = 24  # examples of each class a group learns from, drawn evenly when it has more
 TOP = 64  # n-grams of each class's mean kept to find its neighbours
 Normalise = Callable[[str], str]
 Floats = npt.NDArray[np.float64]
@@ -164,9 +165,9 @@ def _grouped(features: sp.csr_matrix, labels: Ints, c: float) -> tuple[Floats, F
     those weighted by how many it stands for: the same loss as one-vs-rest over everything,
     estimated where it matters most, in one scikit-learn call per group."""
     count = int(labels.max()) + 1
-    members = [np.flatnonzero(labels == k) for k in range(count)]
-    similarity = _similarity(features, labels, count)
     rng = np.random.default_rng(0)
+    members = [_at_most(np.flatnonzero(labels == k), OWN, rng) for k in range(count)]
+    similarity = _similarity(features, labels, count)
     weights = np.zeros((count, features.shape[1]))
     bias = np.zeros(count)
     with warnings.catch_warnings():
@@ -179,6 +180,14 @@ def _grouped(features: sp.csr_matrix, labels: Ints, c: float) -> tuple[Floats, F
                 if k >= 0:
                     weights[k], bias[k] = model.coef_[line], model.intercept_[line]
     return weights, bias
+
+
+def _at_most(rows: Ints, size: int, rng: np.random.Generator) -> Ints:
+    """``size`` of the rows, drawn evenly, in their order: a class with many ways of asking
+    costs a large FAQ's training no more than one with ``size``."""
+    if len(rows) <= size:
+        return rows
+    return np.sort(rng.choice(rows, size=size, replace=False))
 
 
 def _similarity(features: sp.csr_matrix, labels: Ints, count: int) -> npt.NDArray[np.float32]:
@@ -230,7 +239,9 @@ def _examples_for(
         hard.append(members[j])
         size += len(members[j])
     near = np.concatenate(hard) if hard else own[:0]
-    left = np.ones(int(max(m[-1] for m in members)) + 1, dtype=bool)
+    every = np.concatenate(members)  # the rows training uses, each class's at most OWN
+    left = np.zeros(int(every.max()) + 1, dtype=bool)
+    left[every] = True
     left[own] = left[near] = False
     rest = np.flatnonzero(left)
     drawn = rng.choice(rest, size=min(SAMPLED, len(rest)), replace=False)

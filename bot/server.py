@@ -13,6 +13,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.channels.slack import SlackChannel
 from bot.channels.teams import TeamsChannel
+from bot.core.desk import Desk
 from bot.core.engine import ConversationEngine
 from bot.core.errors import AdvisorError, StorageError
 from bot.core.messages import Escalation
@@ -20,7 +21,7 @@ from bot.core.storage import Store
 from bot.core.storage.relational import shown_url
 from bot.records import retention_cutoff
 from bot.settings import Settings
-from bot.wiring import build_engine
+from bot.wiring import build_desk, build_engine
 
 if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("advisor.server")
 
 ENGINE = web.AppKey("engine", ConversationEngine)
+DESK = web.AppKey("desk", Desk)
 SLACK = web.AppKey("slack", SlackChannel)
 
 PURGE_EVERY_SECONDS = 24 * 3600
@@ -92,6 +94,7 @@ async def build_app(settings: Settings) -> web.Application:
     engine = await build_engine(settings, notify=notifiers)
     app = web.Application(client_max_size=1024 * 1024, middlewares=[body_in_time])
     app[ENGINE] = engine
+    desk = app[DESK] = build_desk(settings, engine)
     app[BODY_TIMEOUT] = BODY_SECONDS
     app.router.add_get("/healthz", healthz)
     if settings.slack_enabled and settings.slack_bot_token:
@@ -102,8 +105,12 @@ async def build_app(settings: Settings) -> web.Application:
             api_url=settings.slack_api_url,
             command=settings.slack_command,
             comms_channel=settings.slack_comms_channel,
+            desk=desk,
+            mention=settings.comms_mention,
         )
         notifiers.targets.append(slack.notify)
+        if slack.desk is not None:
+            desk.channels.append(slack.desk)
         app[SLACK] = slack
         if slack.route is not None:
             app.router.add_post("/slack/events", slack.route.handle)
@@ -116,9 +123,12 @@ async def build_app(settings: Settings) -> web.Application:
             tenant_id=settings.microsoft_app_tenant_id or "",
             comms_conversation=settings.teams_comms_channel,
             comms_service_url=settings.teams_service_url,
+            desk=desk,
         )
         if settings.teams_comms_channel:
             notifiers.targets.append(teams.notify)
+        if teams.desk is not None:
+            desk.channels.append(teams.desk)
         app.router.add_post("/api/messages", teams.handle)
     app.on_cleanup.append(_close_store)
     return app

@@ -189,3 +189,19 @@ async def test_a_teams_officers_record_taken_in_slack_is_told_in_their_teams_cha
         == f"Person U7 from the Press Desk is on it ({record}, Hand it to the Press Desk now)."
     )
     assert [c for c in both.api.of("chat.postMessage") if c["channel"] == "29:officer"] == []
+
+
+async def test_a_reminder_in_teams_is_card_text_that_mentions_nobody(
+    both: Slack, connector: Connector
+) -> None:
+    await send_urgent_record(both)
+    record = await only_record(both)
+    await teams_post(both, record)
+    desk = desk_of(both)
+    desk.ack_minutes = 0  # due at once: the two-server timing is proved with Slack in test_reminders
+    assert [d.id for d in await desk.remind_due()] == [record]
+    (reminder,) = [
+        c for c in calls_to(connector, "POST", COMMS) if "Press Desk, please look" in card_texts(c.body)
+    ]
+    assert f"Still nobody on URGENT {record}" in card_texts(reminder.body)
+    assert not reminder.body.get("entities")

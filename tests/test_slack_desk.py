@@ -211,3 +211,24 @@ async def test_a_press_on_a_record_no_longer_kept_is_answered_politely(slack: Sl
     assert s.texts(ephemeral["blocks"]) == "No such record any more."
     await s.settle()
     assert [u for u in slack.api.of("chat.update") if u["channel"] == "CCOMMS"] == []
+
+
+async def test_a_desk_button_pressed_outside_the_comms_channel_changes_nothing(slack: Slack) -> None:
+    post = await send_urgent_record(slack)
+    record = await record_id(slack)
+    payload = s.press_payload(
+        s.buttons(post["blocks"])["Mine"],
+        "Mine",
+        response_url="http://127.0.0.1:9/x",
+        user="U1",
+        channel="C9",
+    )
+    body = urlencode({"payload": json.dumps(payload)})
+    await slack.send((body, {"Content-Type": "application/x-www-form-urlencoded", **s.sign(body)}))
+    (ephemeral,) = await slack.api.wait_for("chat.postEphemeral")
+    assert (
+        ephemeral["channel"] == "C9"
+        and s.texts(ephemeral["blocks"]) == "Only the Press Desk's channel can do that."
+    )
+    desk = await desk_of(slack).record(record)
+    assert desk is not None and desk.lifecycle.state == "new"

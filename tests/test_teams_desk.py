@@ -205,3 +205,17 @@ async def test_a_reminder_in_teams_is_card_text_that_mentions_nobody(
     ]
     assert f"Still nobody on URGENT {record}" in card_texts(reminder.body)
     assert not reminder.body.get("entities")
+
+
+async def test_a_desk_button_sent_from_another_conversation_changes_nothing(
+    both: Slack, connector: Connector
+) -> None:
+    await send_urgent_record(both)
+    record = await only_record(both)
+    await teams_post(both, record)
+    mine = actions(calls_to(connector, "POST", COMMS)[0].body)["Mine"]
+    await deliver(both, teams_activity(connector, value=mine, conversation={"id": "a:someone"}))
+    (answer,) = calls_to(connector, "POST", "a:someone")
+    assert card_texts(answer.body) == "Only the Press Desk's channel can do that."
+    desk = await desk_of(both).record(record)
+    assert desk is not None and desk.lifecycle.state == "new"

@@ -135,6 +135,10 @@ class SlackDesk:
         alone who has it."""
         user = str((body.get("user") or {}).get("id"))
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        if channel != self.comms_channel:
+            log.info("slack desk press outside the comms channel user=%s channel=%s", user, channel)
+            await self._tell_presser(str(channel or ""), user, self.desk.texts.not_from_desk)
+            return
         if press.verb == CLOSE:
             await self._open_close(press.record_id, body, str(channel or ""))
             return

@@ -54,7 +54,13 @@ class TeamsChannel:
         self.desk = (
             None
             if desk is None
-            else TeamsDesk(desk=desk, adapter=self.adapter, app_id=app_id, comms=self.comms_reference)
+            else TeamsDesk(
+                desk=desk,
+                adapter=self.adapter,
+                app_id=app_id,
+                comms=self.comms_reference,
+                comms_conversation=comms_conversation,
+            )
         )
         self.bot.desk = self.desk
 

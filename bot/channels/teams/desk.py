@@ -36,8 +36,17 @@ class TeamsDesk:
 
     name = CHANNEL
 
-    def __init__(self, *, desk: Desk, adapter: BotAdapter, app_id: str, comms: References) -> None:
+    def __init__(
+        self,
+        *,
+        desk: Desk,
+        adapter: BotAdapter,
+        app_id: str,
+        comms: References,
+        comms_conversation: str | None,
+    ) -> None:
         self.desk = desk
+        self.comms_conversation = comms_conversation
         self.adapter = adapter
         self.app_id = app_id
         self.comms = comms
@@ -155,6 +164,11 @@ class TeamsDesk:
         """A desk button on a record's card. A press that changes nothing refreshes the pressed
         card and says, in its thread and naming nobody, who has the record."""
         activity = turn_context.activity
+        conversation = str(activity.conversation.id if activity.conversation else "")
+        if conversation.split(";")[0] != self.comms_conversation:  # a channel thread adds ";messageid=..."
+            log.info("teams desk press outside the comms channel conversation=%s", conversation)
+            await self._reply(turn_context, self.desk.texts.not_from_desk)
+            return
         sender = activity.from_property
         actor = Actor(str(sender.id), getattr(sender, "name", None) or None)
         if press.verb == ACKNOWLEDGE:

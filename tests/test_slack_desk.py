@@ -10,9 +10,12 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
+import yaml
+
 from bot.core.desk import Desk
 from bot.server import DESK
 from tests import slack_helpers as s
+from tests.conftest import ROOT
 from tests.slack_helpers import Slack
 
 
@@ -232,3 +235,9 @@ async def test_a_desk_button_pressed_outside_the_comms_channel_changes_nothing(s
     )
     desk = await desk_of(slack).record(record)
     assert desk is not None and desk.lifecycle.state == "new"
+
+
+def test_both_manifests_let_the_bot_read_the_name_of_whoever_presses() -> None:
+    for name in ("manifest.yml", "manifest-socket-mode.yml"):
+        manifest = yaml.safe_load((ROOT / "slack" / name).read_text(encoding="utf-8"))
+        assert "users:read" in manifest["oauth_config"]["scopes"]["bot"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -15,6 +16,8 @@ from bot.core.errors import AdvisorError
 ROOT = Path(__file__).resolve().parent.parent
 
 
+MENTION_ALIASES = {"@here": "<!here>", "@channel": "<!channel>"}
+SLACK_MENTION = re.compile(r"<!here>|<!channel>|<!subteam\^[A-Z0-9]{2,30}(\|@?[\w.-]{1,80})?>")
 DATABASE_SCHEMES = ("sqlite:///", "postgresql://", "postgres://", "postgresql+asyncpg://")
 
 
@@ -56,6 +59,10 @@ class Settings(BaseSettings):
     teams_comms_channel: str | None = Field(default=None, description="TEAMS_COMMS_CHANNEL")
     teams_service_url: str | None = Field(default=None, description="TEAMS_SERVICE_URL")
     teams_local_testing: bool = Field(default=False, description="TEAMS_LOCAL_TESTING")
+
+    urgent_ack_minutes: float = Field(default=15, gt=0, description="URGENT_ACK_MINUTES")
+    reminder_check_seconds: float = Field(default=60, gt=0, description="REMINDER_CHECK_SECONDS")
+    comms_mention: str | None = Field(default=None, description="COMMS_MENTION")
 
     @model_validator(mode="after")
     def _teams_complete(self) -> Settings:
@@ -115,6 +122,17 @@ class Settings(BaseSettings):
     @property
     def slack_socket_mode(self) -> bool:
         return bool(self.slack_bot_token and self.slack_app_token)
+
+    @field_validator("comms_mention")
+    @classmethod
+    def _one_deliberate_mention(cls, value: str | None) -> str | None:
+        """The one mention the bot ever sends: @here, @channel or one Slack user group."""
+        if not value:
+            return None
+        value = MENTION_ALIASES.get(value.strip(), value.strip())
+        if not SLACK_MENTION.fullmatch(value):
+            raise ValueError("use @here, @channel or a Slack user group as <!subteam^ID>")
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod

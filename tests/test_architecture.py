@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "bot.core.contacts",
             "bot.core.drafts",
             "bot.core.adoption",
+            "bot.core.lifecycle",
             "bot.core.storage",
             "bot.core.turn",
         ),
@@ -39,7 +40,14 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("dialogs", ("dialogs",)),
     (
         "conversation",
-        ("bot.core.state", "bot.core.router", "bot.core.engine", "bot.core.ask", "bot.core.invariants"),
+        (
+            "bot.core.state",
+            "bot.core.router",
+            "bot.core.engine",
+            "bot.core.ask",
+            "bot.core.invariants",
+            "bot.core.desk",
+        ),
     ),
     ("channels", ("bot.channels",)),
     (

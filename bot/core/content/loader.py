@@ -10,6 +10,7 @@ from bot.core.content.models import (
     About,
     Contacts,
     Content,
+    Desk,
     Drafts,
     Faq,
     Flowchart,
@@ -37,6 +38,7 @@ FILES = (
     "safety",
     "contacts",
     "drafts",
+    "desk",
 )
 
 
@@ -58,6 +60,7 @@ def load_content(directory: Path, *, cache: Path | None = None) -> Content:
         safety=files["safety"].parse(Safety),
         contacts=files["contacts"].parse(Contacts),
         drafts=files["drafts"].parse(Drafts),
+        desk=files["desk"].parse(Desk),
     )
     _check_policy(content.policy, files["policy"])
     sections = {s.id: s for s in content.policy.sections}
@@ -69,6 +72,7 @@ def load_content(directory: Path, *, cache: Path | None = None) -> Content:
     _check_safety(content.safety, files["safety"])
     _check_urgent_start(content.flowchart, files["flowchart"])
     _check_outcome_extras(content, files["flowchart"], files["drafts"])
+    _unique((r.id for r in content.desk.resolutions), "resolutions", files["desk"])
     return content
 
 

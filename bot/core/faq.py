@@ -283,7 +283,10 @@ class FaqMatcher:
         ranked = [Match(self.classes[i], float(scores[i])) for i in np.argsort(-scores)[: limit + 4]]
         best = ranked[0]
         if declines(best.id):
-            return MatchResult("unknown", None, (), declined=best.id)
+            # another team's, or a near miss, only when the classifier is fairly sure of it;
+            # otherwise (gibberish, say) it is simply not covered, and logged for the owners
+            sure = best.score >= self._matching.thresholds.suggest
+            return MatchResult("unknown", None, (), declined=best.id if sure else NOT_COVERED)
         others = [m for m in ranked[1:] if offered(m.id)][:limit]
         limits = self._matching.thresholds
         if best.id == SMALL_TALK:

@@ -131,7 +131,10 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
+    from bot.dashboard.templates import Pages
+
     content = content_of(settings)
+    Pages(settings.content_dir)  # the dashboard's pages compile
     print(
         f"content OK: {len(content.policy.sections)} policy sections, "
         f"{len(content.faq.entries)} FAQ entries, {len(content.flowchart.questions)} questions, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -15,6 +16,8 @@ from bot.core.errors import AdvisorError
 ROOT = Path(__file__).resolve().parent.parent
 
 
+MENTION_ALIASES = {"@here": "<!here>", "@channel": "<!channel>"}
+SLACK_MENTION = re.compile(r"<!here>|<!channel>|<!subteam\^[A-Z0-9]{2,30}(\|@?[\w.-]{1,80})?>")
 DATABASE_SCHEMES = ("sqlite:///", "postgresql://", "postgres://", "postgresql+asyncpg://")
 
 
@@ -68,6 +71,10 @@ class Settings(BaseSettings):
     session_secret: str | None = Field(default=None, description="SESSION_SECRET")
     session_hours: float = Field(default=8, gt=0, le=24 * 30, description="SESSION_HOURS")
     dashboard_local: bool = Field(default=False, description="DASHBOARD_LOCAL")
+
+    urgent_ack_minutes: float = Field(default=15, gt=0, description="URGENT_ACK_MINUTES")
+    reminder_check_seconds: float = Field(default=60, gt=0, description="REMINDER_CHECK_SECONDS")
+    comms_mention: str | None = Field(default=None, description="COMMS_MENTION")
 
     @model_validator(mode="after")
     def _teams_complete(self) -> Settings:
@@ -170,6 +177,17 @@ class Settings(BaseSettings):
         if self.dashboard_local and self.loopback:
             return "local"
         return "off"
+
+    @field_validator("comms_mention")
+    @classmethod
+    def _one_deliberate_mention(cls, value: str | None) -> str | None:
+        """The one mention the bot ever sends: @here, @channel or one Slack user group."""
+        if not value:
+            return None
+        value = MENTION_ALIASES.get(value.strip(), value.strip())
+        if not SLACK_MENTION.fullmatch(value):
+            raise ValueError("use @here, @channel or a Slack user group as <!subteam^ID>")
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod

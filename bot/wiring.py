@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bot.core.content import Content, load_content
+from bot.core.desk import Desk
 from bot.core.engine import ConversationEngine, Notify
 from bot.core.faq import FaqMatcher
 from bot.core.safety import SafetyNet
@@ -26,6 +27,16 @@ async def build_engine(
         notify=notify,
         matcher=FaqMatcher.from_content(content, cache=settings.cache_dir),
         safety=SafetyNet.from_content(content, cache=settings.cache_dir),
+    )
+
+
+def build_desk(settings: Settings, engine: ConversationEngine) -> Desk:
+    """The Communications Team's desk on the engine's store, content and clock."""
+    store = engine.store
+    if not isinstance(store, RelationalStore):
+        raise TypeError("the desk needs the relational store")
+    return Desk(
+        store=store, content=engine.content, clock=engine.clock, ack_minutes=settings.urgent_ack_minutes
     )
 
 

@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "bot.core.faq",
             "bot.core.safety",
             "bot.core.present",
+            "bot.core.lifecycle",
             "bot.core.storage",
             "bot.core.turn",
         ),
@@ -36,7 +37,14 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("dialogs", ("dialogs",)),
     (
         "conversation",
-        ("bot.core.state", "bot.core.router", "bot.core.engine", "bot.core.ask", "bot.core.invariants"),
+        (
+            "bot.core.state",
+            "bot.core.router",
+            "bot.core.engine",
+            "bot.core.ask",
+            "bot.core.invariants",
+            "bot.core.desk",
+        ),
     ),
     ("channels", ("bot.channels",)),
     (

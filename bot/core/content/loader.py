@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.core.content.models import (
     About,
     Content,
+    Desk,
     Faq,
     Flowchart,
     Induction,
@@ -23,7 +24,18 @@ from bot.core.content.yamlfile import Loc, YamlFile
 from bot.core.errors import ContentError
 from bot.core.safety import SafetyNet
 
-FILES = ("about", "policy", "faq", "out_of_scope", "flowchart", "induction", "matching", "messages", "safety")
+FILES = (
+    "about",
+    "policy",
+    "faq",
+    "out_of_scope",
+    "flowchart",
+    "induction",
+    "matching",
+    "messages",
+    "safety",
+    "desk",
+)
 
 
 def load_content(directory: Path, *, cache: Path | None = None) -> Content:
@@ -42,6 +54,7 @@ def load_content(directory: Path, *, cache: Path | None = None) -> Content:
         matching=files["matching"].parse(Matching),
         messages=files["messages"].parse(Messages),
         safety=files["safety"].parse(Safety),
+        desk=files["desk"].parse(Desk),
     )
     _check_policy(content.policy, files["policy"])
     sections = {s.id: s for s in content.policy.sections}
@@ -51,6 +64,7 @@ def load_content(directory: Path, *, cache: Path | None = None) -> Content:
     _check_induction(content.induction, set(sections), files["induction"])
     _check_safety(content.safety, files["safety"])
     _check_urgent_start(content.flowchart, files["flowchart"])
+    _unique((r.id for r in content.desk.resolutions), "resolutions", files["desk"])
     return content
 
 

@@ -448,6 +448,60 @@ class Safety(Strict):
     classifier: SafetyClassifier | None = None
 
 
+# --- desk.yaml -----------------------------------------------------------------------------
+
+
+class Resolution(Strict):
+    """How the Communications Team may close a record; the id is what records and exports keep."""
+
+    id: Id
+    label: Annotated[str, StringConstraints(min_length=1, max_length=75, strip_whitespace=True)]
+
+
+class DeskTexts(Templates):
+    """The desk's words: on the record's post, to the officer, to whoever presses, reminders."""
+
+    allowed: ClassVar[dict[str, frozenset[str]]] = {
+        "status_acknowledged": frozenset({"name", "time"}),
+        "status_closed": frozenset({"name", "time", "resolution"}),
+        "status_note": frozenset({"note"}),
+        "officer_acknowledged": frozenset({"name", "comms_team", "id", "outcome"}),
+        "officer_closed": frozenset({"name", "comms_team", "id", "outcome", "resolution"}),
+        "already_acknowledged": frozenset({"name", "time", "id"}),
+        "already_closed": frozenset({"name", "time", "id"}),
+        "acknowledged": frozenset({"id"}),
+        "closed": frozenset({"id", "resolution"}),
+        "reminder": frozenset({"id", "outcome", "officer", "minutes"}),
+    }
+
+    acknowledge: Annotated[str, StringConstraints(min_length=1, max_length=75, strip_whitespace=True)]
+    close: Annotated[str, StringConstraints(min_length=1, max_length=24, strip_whitespace=True)]
+    status_new: Text
+    status_acknowledged: Text
+    status_closed: Text
+    status_note: Text
+    officer_acknowledged: Text
+    officer_closed: Text
+    acknowledged: Text
+    closed: Text
+    already_acknowledged: Text
+    already_closed: Text
+    no_such_record: Text
+    close_title: Annotated[str, StringConstraints(min_length=1, max_length=24, strip_whitespace=True)]
+    close_resolution: Text
+    close_note: Text
+    close_submit: Annotated[str, StringConstraints(min_length=1, max_length=24, strip_whitespace=True)]
+    reminder: Text
+    reminder_attention: Text
+
+
+class Desk(Strict):
+    """The Communications Team's desk: how a record may be closed, and what the desk says."""
+
+    resolutions: list[Resolution] = Field(min_length=1, max_length=100)
+    texts: DeskTexts
+
+
 class Content(Strict):
     """All content, cross-checked: what the engine, matcher and machines are built from."""
 
@@ -460,3 +514,4 @@ class Content(Strict):
     matching: Matching
     messages: Messages
     safety: Safety
+    desk: Desk

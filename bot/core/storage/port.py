@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from bot.core.lifecycle import Actor, AuditEntry, Change, DeskRecord, Lifecycle, Post, State
 from bot.core.messages import DecisionRecord, InductionRecord
 
 
@@ -36,6 +38,7 @@ class StoredRecord:
 
     record: DecisionRecord
     content_version: str
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
 
     @property
     def comment_attached(self) -> bool:
@@ -125,3 +128,41 @@ class Store(Protocol):
 
     async def close(self) -> None:
         """Release the connection."""
+
+
+class DeskStore(Protocol):
+    """The Communications Team's desk: a record's state, its audit trail and its posts. Every
+    change is atomic across servers; see ``bot/core/lifecycle.py`` for the values."""
+
+    async def desk_record(self, record_id: str) -> DeskRecord | None:
+        """One record with where it stands, or ``None``."""
+
+    async def acknowledge_record(self, record_id: str, actor: Actor, at: str) -> Change | None:
+        """Take a new record (audited); a record past new is left as it is, ``changed`` False.
+        ``None`` when there is no such record."""
+
+    async def close_record(
+        self, record_id: str, actor: Actor, at: str, *, resolution: str, note: str | None = None
+    ) -> Change | None:
+        """Close a new or acknowledged record (audited); a closed one is left as it is."""
+
+    async def queue(
+        self, *, states: Sequence[State] = (), urgency: str | None = None, limit: int = 100
+    ) -> list[DeskRecord]:
+        """Records newest first, optionally only in some states or of one urgency."""
+
+    async def trail(self, record_id: str) -> list[AuditEntry]:
+        """Every action on a record, oldest first."""
+
+    async def add_event(self, entry: AuditEntry) -> None:
+        """Add a line to a record's audit trail."""
+
+    async def claim_reminders(self, *, now: str, due: str) -> list[DeskRecord]:
+        """URGENT records still new and last raised at or before ``due``, marked raised at
+        ``now``: each is returned to exactly one caller across every server."""
+
+    async def add_post(self, post: Post) -> None:
+        """Remember where a record was posted, so the post can be updated."""
+
+    async def posts(self, record_id: str) -> list[Post]:
+        """Where a record was posted."""

@@ -28,6 +28,7 @@ from sqlalchemy.sql import Executable
 
 from bot.core.errors import ConflictError, StorageError
 from bot.core.messages import DecisionRecord, InductionRecord, timestamp
+from bot.core.storage.desk import LIFECYCLE_COLUMNS, DeskTables, lifecycle_of, sent_event, stored_record
 from bot.core.storage.drivers import Done, Driver, PostgresDriver, SqliteDriver, Step, Unchanged
 from bot.core.storage.migrate import NewerSchemaError
 from bot.core.storage.port import Effects, Purged, Saved, StoredRecord, UnansweredQuestion
@@ -37,6 +38,8 @@ from bot.core.storage.schema import (
     induction_attempts,
     inductions,
     kept,
+    record_events,
+    record_posts,
     records,
     unanswered,
 )
@@ -72,8 +75,9 @@ def shown_url(url: str) -> str:
         return "(not a database URL)"
 
 
-class RelationalStore:
-    """The ``Store`` port on SQLAlchemy Core; statements are built once and reused."""
+class RelationalStore(DeskTables):
+    """The ``Store`` and ``DeskStore`` ports on SQLAlchemy Core; statements are built once and
+    reused."""
 
     def __init__(self, driver: Driver) -> None:
         self._driver = driver
@@ -186,6 +190,7 @@ class RelationalStore:
             first = Step(self._update_state, {"k": key, "seen": state.version, **values}, must_change=True)
         steps = [first]
         steps += [Step(records.insert(), _record_row(r, effects.content_version)) for r in effects.records]
+        steps += [Step(record_events.insert(), sent_event(r)) for r in effects.records]
         if effects.induction is not None:
             steps.append(Step(self._save_induction, _induction_row(effects.induction)))
         steps += [Step(unanswered.insert(), asdict(q)) for q in effects.unanswered]
@@ -198,7 +203,8 @@ class RelationalStore:
     # Records -------------------------------------------------------------------------------
 
     async def add_record(self, record: DecisionRecord, content_version: str) -> None:
-        await self._run(records.insert(), _record_row(record, content_version))
+        steps = [Step(records.insert(), _record_row(record, content_version))]
+        await self._transaction([*steps, Step(record_events.insert(), sent_event(record))])
 
     _newest = select(records.c.data, records.c.comment).order_by(records.c.created_at.desc())
 
@@ -209,12 +215,12 @@ class RelationalStore:
 
     async def export(self, *, since: str | None = None) -> list[StoredRecord]:
         query = (
-            select(records.c.data, records.c.comment, records.c.content_version)
+            select(records.c.data, records.c.comment, records.c.content_version, *LIFECYCLE_COLUMNS)
             .where(records.c.created_at >= (since or ""))
             .order_by(records.c.created_at, records.c.id)
         )
         rows = (await self._run(query)).rows
-        return [StoredRecord(_record(r.data, r.comment), r.content_version) for r in rows]
+        return [StoredRecord(_record(r.data, r.comment), r.content_version, lifecycle_of(r)) for r in rows]
 
     async def save_induction(self, record: InductionRecord) -> None:
         await self._run(self._save_induction, _induction_row(record))
@@ -279,6 +285,9 @@ class RelationalStore:
         attempt_time = func.coalesce(induction_attempts.c.finished_at, induction_attempts.c.started_at)
         old_time = func.coalesce(inductions.c.finished_at, inductions.c.started_at)
         await self._run(delete(inductions).where(old_time < cutoff))  # copied into attempts by 0004
+        old_records = select(records.c.id).where(records.c.created_at < cutoff)
+        for kept_with_record in (record_events, record_posts):  # a record's trail goes with it
+            await self._run(delete(kept_with_record).where(kept_with_record.c.record_id.in_(old_records)))
         counts = [
             (await self._run(statement)).rowcount
             for statement in (
@@ -311,6 +320,8 @@ def _record_row(record: DecisionRecord, content_version: str) -> dict[str, Any]:
         "data": json.dumps(data),
         "comment": comment,
         "comment_attached": comment is not None,
+        "urgency": record.urgency,
+        "remind": record.urgency == "urgent",
     }
 
 
@@ -323,10 +334,7 @@ def _inductions(rows: Sequence[Any]) -> list[InductionRecord]:
 
 
 def _record(data: str, comment: str | None) -> DecisionRecord:
-    fields = json.loads(data)
-    fields.pop("comment", None)
-    fields["path"] = tuple((str(node), str(answer)) for node, answer in fields.get("path") or [])
-    return DecisionRecord(**fields, comment=comment)
+    return stored_record(data, comment)
 
 
 def _reason(exc: BaseException) -> str:

@@ -34,8 +34,52 @@ records = Table(
     # The comment lives only here, never in ``data``, and only when the officer attached it.
     Column("comment", Text, nullable=True),
     Column("comment_attached", Boolean, nullable=False, server_default=false()),
+    # The desk (migration 0005): where the record stands, for queues, reminders and exports.
+    Column("urgency", Text, nullable=False, server_default=""),
+    Column("state", Text, nullable=False, server_default="new"),
+    Column("acknowledged_by", Text),
+    Column("acknowledged_by_name", Text),
+    Column("acknowledged_at", Text),
+    Column("closed_by", Text),
+    Column("closed_by_name", Text),
+    Column("closed_at", Text),
+    Column("resolution", Text),
+    Column("note", Text),
+    # Raised again while new: set for URGENT records sent since the desk existed (older ones
+    # were never posted with buttons, so nobody could acknowledge them).
+    Column("remind", Boolean, nullable=False, server_default=false()),
+    Column("reminded_at", Text),
     Index("records_by_user", "user", "created_at"),
     Index("records_by_created_at", "created_at"),
+    Index("records_by_state", "state", "created_at"),
+)
+
+# Every action on a record (sent, posted, acknowledged, closed, reminded): who, what, when.
+# Purged with its record.
+record_events = Table(
+    "record_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("record_id", Text, nullable=False),
+    Column("actor_id", Text, nullable=False),
+    Column("actor_name", Text),
+    Column("action", Text, nullable=False),
+    Column("at", Text, nullable=False),
+    Column("detail", Text),
+    Index("record_events_by_record", "record_id", "id"),
+)
+
+# Where each record was posted (a Slack channel and ts, a Teams conversation and activity id),
+# so the post can be updated for everyone; and, for Teams, how to reach the officer privately.
+record_posts = Table(
+    "record_posts",
+    metadata,
+    Column("record_id", Text, primary_key=True),
+    Column("channel", Text, primary_key=True),
+    Column("target", Text, primary_key=True),
+    Column("conversation", Text, nullable=False),
+    Column("message_id", Text),
+    Column("service_url", Text),
 )
 
 # Before migration 0004: one row per officer, which a retake overwrote. Copied into

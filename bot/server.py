@@ -21,7 +21,7 @@ from bot.core.storage.relational import shown_url
 from bot.dashboard import mount as mount_dashboard
 from bot.records import retention_cutoff
 from bot.settings import Settings
-from bot.wiring import build_engine
+from bot.wiring import build_desk, build_engine
 
 if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -138,7 +138,8 @@ async def build_app(settings: Settings) -> web.Application:
         if settings.teams_comms_channel:
             notifiers.targets.append(teams.notify)
         app.router.add_post("/api/messages", teams.handle)
-    mount_dashboard(app, settings, content=engine.content, store=engine.store)
+    desk = build_desk(settings, engine)
+    mount_dashboard(app, settings, content=engine.content, store=engine.store, desk=desk)
     app.on_cleanup.append(_close_store)
     return app
 

@@ -3,6 +3,7 @@ API) on a free port, the local fake OpenID provider, and a client or browser tha
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,6 +15,7 @@ from aiohttp import ClientSession, CookieJar, web
 
 from bot.server import build_app, start_site
 from bot.settings import Settings
+from tests import slack_helpers as s
 from tests.slack_helpers import SECRET
 from tools.fake_oidc import CLIENT_ID, CLIENT_SECRET, FakeOpenIdProvider
 from tools.fake_slack import FakeSlackApi
@@ -88,3 +90,35 @@ async def sign_in(desk: Desk, client: ClientSession, user: dict[str, Any]) -> tu
     desk.provider.next_user = user
     async with client.get("/comms/signin/start", allow_redirects=True) as response:
         return response.status, await response.text()
+
+
+async def posted(desk: Desk, count: int, **match: str) -> dict[str, Any]:
+    """The count-th chat.postMessage to the fake Slack matching ``match`` (waits for it)."""
+    for _ in range(500):
+        found = [c for c in desk.slack.of("chat.postMessage") if all(c.get(k) == v for k, v in match.items())]
+        if len(found) >= count:
+            return found[count - 1]
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"no postMessage #{count} matching {match}")
+
+
+async def urgent_record_from_slack(desk: Desk, client: ClientSession) -> dict[str, Any]:
+    """An officer in Slack answers yes to the safety question and sends the URGENT record as it
+    is, through signed requests to the real route; returns the post in the team's channel."""
+
+    async def send(signed: tuple[str, dict[str, str]]) -> None:
+        body, headers = signed
+        async with client.post("/slack/events", data=body, headers=headers) as response:
+            assert response.status == 200
+
+    await send(s.dm("check"))
+    question = await posted(desk, 1, channel="D1")
+    url = desk.slack.response_url()
+    await send(s.press(s.buttons(question["blocks"])["Yes"], "Yes", response_url=url, message=question))
+    outcome = await posted(desk, 2, channel="D1")
+    label = "Send to the Press Desk"
+    await send(s.press(s.buttons(outcome["blocks"])[label], label, response_url=url, message=outcome))
+    prompt = await posted(desk, 3, channel="D1")
+    label = "Send as it is"
+    await send(s.press(s.buttons(prompt["blocks"])[label], label, response_url=url, message=prompt))
+    return await posted(desk, 1, channel="CCOMMS")

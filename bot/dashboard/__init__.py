@@ -8,6 +8,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.core.content import Content
+from bot.core.desk import Desk
 from bot.core.storage import Store
 from bot.dashboard import pages
 from bot.dashboard.access import GATE, gate_of, guard, sessions
@@ -17,17 +18,20 @@ from bot.settings import Settings
 STATIC = Path(__file__).resolve().parent / "static"
 
 
-def dashboard(settings: Settings, *, content: Content, store: Store) -> web.Application:
+def dashboard(settings: Settings, *, content: Content, store: Store, desk: Desk) -> web.Application:
     """The sub-application mounted at /comms; its middlewares guard only its own routes."""
     app = web.Application(middlewares=[sessions(settings), guard])
     app[GATE] = gate_of(settings)
     app[pages.PAGES] = Pages(settings.content_dir)
     app[pages.CONTENT] = content
     app[pages.STORE] = store
+    app[pages.DESK] = desk
     app.router.add_get("/", pages.queue_page)
     app.router.add_get("/asks", pages.asks_page)
     app.router.add_get("/asks/unanswered/{key}.yaml", pages.snippet)
     app.router.add_get("/induction", pages.induction_page)
+    app.router.add_post("/records/{id}/acknowledge", pages.acknowledge)
+    app.router.add_post("/records/{id}/close", pages.close)
     app.router.add_get("/api/queue", pages.queue_api)
     app.router.add_get("/signin", pages.signin_page)
     app.router.add_get("/signin/start", pages.signin_start)
@@ -38,9 +42,9 @@ def dashboard(settings: Settings, *, content: Content, store: Store) -> web.Appl
     return app
 
 
-def mount(app: web.Application, settings: Settings, *, content: Content, store: Store) -> None:
+def mount(app: web.Application, settings: Settings, *, content: Content, store: Store, desk: Desk) -> None:
     """Serve the dashboard at /comms (and /comms without its slash)."""
-    app.add_subapp("/comms", dashboard(settings, content=content, store=store))
+    app.add_subapp("/comms", dashboard(settings, content=content, store=store, desk=desk))
     app.router.add_get("/comms", _to_dashboard)
 
 

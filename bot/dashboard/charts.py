@@ -13,9 +13,9 @@ COLOURS = ("#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#505a5f", "#912b88", "#6
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 720, 240, 40, 28, 12
 
 
-def stacked_bars(data: WeeklyCounts, names: dict[str, str] | None = None) -> Markup:
-    """One bar per week, stacked by series, with a legend underneath the axis."""
-    names = names or {}
+def stacked_bars(data: WeeklyCounts) -> Markup:
+    """One bar per week, stacked by series, with a legend underneath the axis when there is
+    more than one series."""
     most = max([data.total(w) for w in data.weeks] + [1])
     slot = (WIDTH - LEFT) / max(len(data.weeks), 1)
     scale = (HEIGHT - TOP - BOTTOM) / most
@@ -30,8 +30,8 @@ def stacked_bars(data: WeeklyCounts, names: dict[str, str] | None = None) -> Mar
                 parts.append(_rect(x, base, slot * 0.7, height, COLOURS[k % len(COLOURS)]))
         label = f"{week.day:02d}/{week.month:02d}"
         parts.append(_text(x + slot * 0.35, HEIGHT - BOTTOM + 16, label, anchor="middle"))
-    legend = _legend([names.get(s, s) for s in data.series])
-    total_height = HEIGHT + 22 * len(legend)
+    legend = _legend(data.series) if len(data.series) > 1 else []
+    total_height = HEIGHT + 11 * len(legend)
     return Markup(
         f'<svg class="chart" aria-hidden="true" focusable="false" viewBox="0 0 {WIDTH} {total_height}" '
         f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}{"".join(legend)}</svg>'

@@ -9,7 +9,9 @@ from aiohttp import web
 from aiohttp_session import get_session
 
 from bot.core.content import Content
-from bot.core.storage import Store, StoredRecord
+from bot.core.desk import Desk, Outcome
+from bot.core.lifecycle import Actor, AuditEntry, DeskRecord, State
+from bot.core.storage import Store
 from bot.dashboard import views
 from bot.dashboard.access import GATE, csrf_token, start_session
 from bot.dashboard.charts import stacked_bars
@@ -21,6 +23,8 @@ log = logging.getLogger("advisor.dashboard")
 PAGES = web.AppKey("pages", Pages)
 STORE = web.AppKey("store", Store)
 CONTENT = web.AppKey("content", Content)
+DESK = web.AppKey("desk", Desk)
+OPEN_SHOWN, CLOSED_SHOWN = 500, 50
 LOCAL_PERSON = Person(subject="local", email="local@localhost", name="local user", groups=frozenset())
 
 
@@ -39,12 +43,12 @@ async def render(request: web.Request, name: str, status: int = 200, **values: A
     return web.Response(text=html, status=status, content_type="text/html")
 
 
-def queue_item(kept: StoredRecord, questions: dict[str, str]) -> views.QueueItem:
-    r = kept.record
+def queue_item(desk: DeskRecord, trail: list[AuditEntry], questions: dict[str, str]) -> views.QueueItem:
+    r, life = desk.record, desk.lifecycle
     return views.QueueItem(
         id=r.id,
         created_at=r.created_at,
-        state="new",
+        state=life.state.value,
         urgency=r.urgency,
         outcome_title=r.outcome_title,
         officer=r.user_name or r.user,
@@ -52,17 +56,68 @@ def queue_item(kept: StoredRecord, questions: dict[str, str]) -> views.QueueItem
         path=tuple(views.Step(questions.get(node, node), answer) for node, answer in r.path),
         comment=r.comment,
         link=r.link,
+        acknowledged_by=life.acknowledged_by_name or life.acknowledged_by,
+        acknowledged_at=life.acknowledged_at,
+        closed_by=life.closed_by_name or life.closed_by,
+        closed_at=life.closed_at,
+        resolution=life.resolution,
+        note=life.note,
+        trail=tuple(views.TrailLine(e.at, e.actor_name or e.actor_id, e.action, e.detail) for e in trail),
     )
 
 
 async def queue_items(app: web.Application) -> list[views.QueueItem]:
+    """Every open record, and the most recent closed ones, each with its audit trail."""
+    desk = app[DESK]
     questions = {q.id: q.text for q in app[CONTENT].flowchart.questions}
-    return [queue_item(kept, questions) for kept in await app[STORE].export()]
+    open_ = await desk.queue(states=(State.NEW, State.ACKNOWLEDGED), limit=OPEN_SHOWN)
+    closed = await desk.queue(states=(State.CLOSED,), limit=CLOSED_SHOWN)
+    return [queue_item(d, await desk.trail(d.id), questions) for d in open_ + closed]
 
 
 async def queue_page(request: web.Request) -> web.Response:
     items = await queue_items(request.app)
-    return await render(request, "queue.html", sections=views.queue_sections(items))
+    session = await get_session(request)
+    notice = session.pop("notice", None)
+    desk = request.app[DESK]
+    return await render(
+        request,
+        "queue.html",
+        sections=views.queue_sections(items),
+        notice=notice,
+        desk_texts=desk.texts,
+        resolutions=desk.resolutions,
+    )
+
+
+async def acknowledge(request: web.Request) -> web.StreamResponse:
+    """The same acknowledgement as the chat button: the store's rules, every post updated,
+    the officer told; the outcome is shown at the top of the queue."""
+    actor = await _actor(request)
+    outcome = await request.app[DESK].acknowledge(request.match_info["id"], actor)
+    return await _back_to_queue(request, outcome)
+
+
+async def close(request: web.Request) -> web.StreamResponse:
+    actor = await _actor(request)
+    form = await request.post()
+    resolution, note = str(form.get("resolution", "")), str(form.get("note", ""))
+    desk = request.app[DESK]
+    if resolution not in {r.id for r in desk.resolutions}:
+        raise web.HTTPBadRequest(text="choose how the record was resolved")
+    outcome = await desk.close(request.match_info["id"], actor, resolution, note)
+    return await _back_to_queue(request, outcome)
+
+
+async def _actor(request: web.Request) -> Actor:
+    session = await get_session(request)
+    return Actor(id=str(session["email"]), name=str(session.get("name") or session["email"]))
+
+
+async def _back_to_queue(request: web.Request, outcome: Outcome) -> web.StreamResponse:
+    """Post, redirect, get: a reload does not press again; the message waits in the session."""
+    (await get_session(request))["notice"] = outcome.message
+    raise web.HTTPSeeOther(f"/comms/#record-{outcome.desk.id}" if outcome.desk else "/comms/")
 
 
 async def queue_api(request: web.Request) -> web.Response:
@@ -77,6 +132,9 @@ async def queue_api(request: web.Request) -> web.Response:
                 "outcome": i.outcome_title,
                 "officer": i.officer,
                 "channel": i.channel,
+                "acknowledged_by": i.acknowledged_by,
+                "closed_by": i.closed_by,
+                "trail": [{"at": t.at, "who": t.who, "action": t.action} for t in i.trail],
             }
             for i in items
         ]

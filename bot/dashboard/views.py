@@ -31,6 +31,7 @@ class TrailLine:
     at: str
     who: str
     action: str
+    detail: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class QueueItem:
     acknowledged_at: str | None = None
     closed_by: str | None = None
     closed_at: str | None = None
+    resolution: str | None = None
+    note: str | None = None
     trail: tuple[TrailLine, ...] = ()
 
     @property

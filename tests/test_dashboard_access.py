@@ -3,9 +3,11 @@ goes through the OpenID provider and the allow-list, and every action needs its 
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
+from aiohttp import ClientSession
 from joserfc.jwk import RSAKey
 
 from tests.conftest import CliRunner
@@ -179,3 +181,16 @@ def test_half_set_sign_in_settings_stop_start_up_with_one_line(
     assert result.returncode != 0
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert named in result.stderr
+
+
+async def test_a_session_past_its_lifetime_is_refused(tmp_path: Path) -> None:
+    async with running_desk(tmp_path, session_hours=1 / 3600) as desk, desk.client() as client:
+        status, _ = await sign_in(desk, client, MEMBER)
+        assert status == 200
+        kept = next(c.value for c in client.cookie_jar if c.key == "comms_session")
+        await asyncio.sleep(2.1)
+        # The browser would drop the cookie by now; the server refuses it even when sent again.
+        async with ClientSession(desk.url) as replay, replay.get(
+            "/comms/api/queue", headers={"Cookie": f"comms_session={kept}"}
+        ) as response:
+            assert response.status == 401

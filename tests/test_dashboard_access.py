@@ -190,7 +190,8 @@ async def test_a_session_past_its_lifetime_is_refused(tmp_path: Path) -> None:
         kept = next(c.value for c in client.cookie_jar if c.key == "comms_session")
         await asyncio.sleep(2.1)
         # The browser would drop the cookie by now; the server refuses it even when sent again.
-        async with ClientSession(desk.url) as replay, replay.get(
-            "/comms/api/queue", headers={"Cookie": f"comms_session={kept}"}
-        ) as response:
+        async with (
+            ClientSession(desk.url) as replay,
+            replay.get("/comms/api/queue", headers={"Cookie": f"comms_session={kept}"}) as response,
+        ):
             assert response.status == 401

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.core.lifecycle import Lifecycle
 from bot.core.messages import InductionRecord
 from bot.core.storage import Purged, StoredRecord
 from bot.spreadsheet import csv_text
@@ -26,7 +27,18 @@ DECISION_COLUMNS = [
     "comment_attached_by_officer",
     "attached_comment",
     "link",
+    # where the record stands at the Communications Team's desk
+    "state",
+    "acknowledged_by",
+    "acknowledged_by_name",
+    "acknowledged_at",
+    "closed_by",
+    "closed_by_name",
+    "closed_at",
+    "resolution",
+    "resolution_note",
 ]
+LIFECYCLE_FIELDS = [name for name in Lifecycle.__dataclass_fields__ if name not in ("state", "note")]
 INDUCTION_COLUMNS = [
     "user",
     "user_name",
@@ -59,7 +71,15 @@ def decision_row(kept: StoredRecord) -> dict[str, Any]:
         "comment_attached_by_officer": kept.comment_attached,
         "attached_comment": r.comment,
         "link": r.link,
+        **lifecycle_row(kept.lifecycle),
     }
+
+
+def lifecycle_row(life: Lifecycle) -> dict[str, Any]:
+    """The desk's columns: the state, who acknowledged and closed it and when, the
+    resolution's id (as in content/desk.yaml) and the team's note."""
+    row = {name: getattr(life, name) for name in LIFECYCLE_FIELDS}
+    return row | {"state": str(life.state), "resolution_note": life.note}
 
 
 def induction_row(record: InductionRecord) -> dict[str, Any]:

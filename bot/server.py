@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from aiohttp import ClientError, web
@@ -13,7 +15,8 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.channels.slack import SlackChannel
 from bot.channels.teams import TeamsChannel
-from bot.core.engine import ConversationEngine
+from bot.core.desk import Desk
+from bot.core.engine import ConversationEngine, utc_now
 from bot.core.errors import AdvisorError, StorageError
 from bot.core.messages import Escalation
 from bot.core.storage import Store
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("advisor.server")
 
 ENGINE = web.AppKey("engine", ConversationEngine)
+DESK = web.AppKey("desk", Desk)
 SLACK = web.AppKey("slack", SlackChannel)
 
 PURGE_EVERY_SECONDS = 24 * 3600
@@ -104,12 +108,13 @@ def teams_status(settings: Settings) -> str:
     )
 
 
-async def build_app(settings: Settings) -> web.Application:
-    """The one HTTP server. Tests call this too, with their own settings."""
+async def build_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> web.Application:
+    """The one HTTP server. Tests call this too, with their own settings (and clock)."""
     notifiers = Notifiers()
-    engine = await build_engine(settings, notify=notifiers)
+    engine = await build_engine(settings, notify=notifiers, clock=clock)
     app = web.Application(client_max_size=1024 * 1024, middlewares=[body_in_time])
     app[ENGINE] = engine
+    desk = app[DESK] = build_desk(settings, engine)
     app[BODY_TIMEOUT] = BODY_SECONDS
     app.router.add_get("/healthz", healthz)
     if settings.slack_enabled and settings.slack_bot_token:
@@ -120,8 +125,12 @@ async def build_app(settings: Settings) -> web.Application:
             api_url=settings.slack_api_url,
             command=settings.slack_command,
             comms_channel=settings.slack_comms_channel,
+            desk=desk,
+            mention=settings.comms_mention,
         )
         notifiers.targets.append(slack.notify)
+        if slack.desk is not None:
+            desk.channels.append(slack.desk)
         app[SLACK] = slack
         if slack.route is not None:
             app.router.add_post("/slack/events", slack.route.handle)
@@ -134,12 +143,15 @@ async def build_app(settings: Settings) -> web.Application:
             tenant_id=settings.microsoft_app_tenant_id or "",
             comms_conversation=settings.teams_comms_channel,
             comms_service_url=settings.teams_service_url,
+            desk=desk,
         )
         if settings.teams_comms_channel:
             notifiers.targets.append(teams.notify)
+        if teams.desk is not None:
+            desk.channels.append(teams.desk)
         app.router.add_post("/api/messages", teams.handle)
-    desk = build_desk(settings, engine)
     mount_dashboard(app, settings, content=engine.content, store=engine.store, desk=desk)
+    app.cleanup_ctx.append(reminders(desk, settings.reminder_check_seconds))
     app.on_cleanup.append(_close_store)
     return app
 
@@ -245,6 +257,31 @@ async def keep_purging(store: Store, days: int) -> None:
         except AdvisorError as exc:
             log.warning("retention purge failed: %s", exc)
         await asyncio.sleep(PURGE_EVERY_SECONDS)
+
+
+def reminders(desk: Desk, every: float) -> Callable[[web.Application], AsyncIterator[None]]:
+    """While the server runs, look for URGENT records nobody has taken every ``every`` seconds
+    (``REMINDER_CHECK_SECONDS``); stopped before the store closes. Every server looks; the
+    store gives each reminder to exactly one of them."""
+
+    async def running(app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(keep_reminding(desk, every)) if desk.channels else None
+        yield
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    return running
+
+
+async def keep_reminding(desk: Desk, every: float) -> None:
+    while True:
+        try:
+            await desk.remind_due()
+        except AdvisorError as exc:
+            log.warning("reminders failed: %s", exc)
+        await asyncio.sleep(every)
 
 
 async def _close_store(app: web.Application) -> None:

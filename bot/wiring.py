@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 
 from bot.core.content import Content, load_content
 from bot.core.desk import Desk
-from bot.core.engine import ConversationEngine, Notify
+from bot.core.engine import ConversationEngine, Notify, utc_now
 from bot.core.faq import FaqMatcher
 from bot.core.safety import SafetyNet
 from bot.core.storage.relational import RelationalStore
@@ -15,7 +16,11 @@ from bot.settings import Settings
 
 
 async def build_engine(
-    settings: Settings, *, content: Content | None = None, notify: Notify | None = None
+    settings: Settings,
+    *,
+    content: Content | None = None,
+    notify: Notify | None = None,
+    clock: Callable[[], datetime] = utc_now,
 ) -> ConversationEngine:
     """Load content (unless given), open the store and assemble the engine."""
     content = content or load_content(settings.content_dir, cache=settings.cache_dir)
@@ -24,6 +29,7 @@ async def build_engine(
         content=content,
         store=store,
         idle_minutes=settings.idle_minutes,
+        clock=clock,
         notify=notify,
         matcher=FaqMatcher.from_content(content, cache=settings.cache_dir),
         safety=SafetyNet.from_content(content, cache=settings.cache_dir),

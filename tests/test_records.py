@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.lifecycle import Actor
 from bot.core.storage.relational import RelationalStore
 from tests.conftest import CliRunner, Clock, Officer
 from tests.test_store_contract import decision, induction
@@ -137,3 +138,36 @@ def test_a_sqlite_folder_that_cannot_be_created_is_one_line(cli: CliRunner, tmp_
     (tmp_path / "file").write_text("not a folder")
     out = cli("records", "purge", env={"DATABASE_URL": f"sqlite:///{tmp_path / 'file' / 'db.sqlite'}"})
     assert out.returncode == 2 and out.stderr.startswith("error: ") and "Traceback" not in out.stderr
+
+
+async def test_exports_show_where_each_record_stands_at_the_desk(cli: CliRunner, database_url: str) -> None:
+    await seed(database_url)
+    store = await RelationalStore.open(database_url)
+    try:
+        comms = Actor("U7", "Alex Comms")
+        await store.acknowledge_record("R-0001", comms, "2026-11-02T09:05:00Z")
+        await store.close_record(
+            "R-0001", comms, "2026-11-02T10:00:00Z", resolution="handled", note="=1+1 rang"
+        )
+    finally:
+        await store.close()
+    env = {"DATABASE_URL": database_url}
+    closed, new = list(csv.DictReader(io.StringIO(cli("records", "export", env=env).stdout)))
+    assert (closed["state"], closed["acknowledged_by_name"], closed["acknowledged_at"]) == (
+        "closed",
+        "Alex Comms",
+        "2026-11-02T09:05:00Z",
+    )
+    assert (closed["closed_by"], closed["closed_at"], closed["resolution"]) == (
+        "U7",
+        "2026-11-02T10:00:00Z",
+        "handled",
+    )
+    assert closed["resolution_note"] == "'=1+1 rang", "a spreadsheet must show it as text"
+    assert (new["state"], new["acknowledged_by"], new["resolution"]) == ("new", "", "")
+    lines = cli("records", "export", "--format", "jsonl", env=env).stdout.splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert [(r["state"], r["resolution"], r["closed_by_name"]) for r in rows] == [
+        ("closed", "handled", "Alex Comms"),
+        ("new", None, None),
+    ]

@@ -81,6 +81,7 @@ class FakeSlackApi:
     async def start(self, port: int = 0) -> None:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # slack-sdk reads users.info with GET
         app.router.add_post("/respond/{name}", self._respond)
         app.router.add_get("/health", self._health)
         app.router.add_get("/link", self._socket)
@@ -109,6 +110,9 @@ class FakeSlackApi:
             return {"user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "url": "https://x.slack.com/"}
         if method in {"chat.postMessage", "chat.update"}:
             return {"channel": args.get("channel"), "ts": f"{len(self.calls)}.000100"}
+        if method == "users.info":
+            user = str(args.get("user"))
+            return {"user": {"id": user, "profile": {"real_name": f"Person {user}", "display_name": ""}}}
         if method == "conversations.open":
             return {"channel": {"id": "DHOME"}}
         if method == "apps.connections.open":
@@ -160,6 +164,8 @@ def _failed(request: web.Request, failure: Failure) -> web.StreamResponse:
 
 
 async def _args(request: web.Request) -> dict[str, Any]:
+    if request.method == "GET":
+        return dict(request.query)
     if request.content_type == "application/json":
         return dict(await request.json())
     form = await request.post()

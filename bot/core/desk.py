@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.core.content.models import Content, Resolution
-from bot.core.lifecycle import Action, Actor, AuditEntry, Change, DeskRecord, Post, State
+from bot.core.lifecycle import Action, Actor, AuditEntry, DeskRecord, Post, State
 from bot.core.messages import Choice, Reply, timestamp
 from bot.core.present import Presenter
 from bot.core.storage import DeskStore
@@ -51,9 +51,9 @@ class Press:
     record_id: str
 
     @classmethod
-    def parse(cls, value: str | None) -> Press | None:
+    def parse(cls, value: object) -> Press | None:
         """The press a button value stands for, or None for anything else (a forged value too)."""
-        if not value or not value.startswith(PRESS_PREFIX):
+        if not isinstance(value, str) or not value.startswith(PRESS_PREFIX):
             return None
         verb, _, record_id = value.removeprefix(PRESS_PREFIX).partition(":")
         if verb not in (ACKNOWLEDGE, CLOSE) or not record_id or len(record_id) > 40:
@@ -122,7 +122,7 @@ class Desk:
             log.info("desk record=%s acknowledged by=%s", record_id, actor.id)
             await self._spread(change.desk, self._officer_text(change.desk))
             return Outcome(change.desk, True, self.texts.acknowledged.format(id=record_id))
-        return Outcome(change.desk, False, self._already(change))
+        return Outcome(change.desk, False, self.already_message(change.desk))
 
     async def close(self, record_id: str, actor: Actor, resolution: str, note: str | None = None) -> Outcome:
         """Close a new or acknowledged record with a resolution id from content and an optional
@@ -139,7 +139,7 @@ class Desk:
             await self._spread(change.desk, self._officer_text(change.desk))
             label = self.labels[resolution]
             return Outcome(change.desk, True, self.texts.closed.format(id=record_id, resolution=label))
-        return Outcome(change.desk, False, self._already(change))
+        return Outcome(change.desk, False, self.already_message(change.desk))
 
     async def posted(self, post: Post) -> None:
         """A channel posted a record to the Communications Team (or learned how to reach its
@@ -218,14 +218,17 @@ class Desk:
             outcome=record.outcome_title,
         )
 
-    def _already(self, change: Change) -> str:
-        life = change.desk.lifecycle
+    def already_message(self, desk: DeskRecord) -> str:
+        """For someone pressing on a record that is past what they pressed: who has it."""
+        life = desk.lifecycle
         if life.state is State.CLOSED:
             name = life.closed_by_name or life.closed_by
-            return self.texts.already_closed.format(name=name, time=_shown(life.closed_at), id=change.desk.id)
+            return self.texts.already_closed.format(name=name, time=_shown(life.closed_at), id=desk.id)
+        if life.state is State.NEW:
+            return self.texts.status_new
         name = life.acknowledged_by_name or life.acknowledged_by
         return self.texts.already_acknowledged.format(
-            name=name, time=_shown(life.acknowledged_at), id=change.desk.id
+            name=name, time=_shown(life.acknowledged_at), id=desk.id
         )
 
     async def _spread(self, desk: DeskRecord, officer_text: str) -> None:

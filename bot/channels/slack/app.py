@@ -29,9 +29,11 @@ from bot.channels.slack import incoming as to_incoming
 from bot.channels.slack import payloads as p
 from bot.channels.slack import render
 from bot.channels.slack.deliveries import Deliveries
+from bot.channels.slack.desk import CLOSE_VIEW, SlackDesk
 from bot.channels.slack.http import SlackRoute
 from bot.channels.slack.logs import library_logger
 from bot.channels.turns import safe_turn
+from bot.core.desk import Desk, Press
 from bot.core.engine import ConversationEngine
 from bot.core.messages import Escalation, Incoming, Outgoing
 
@@ -69,6 +71,8 @@ class SlackChannel:
         api_url: str,
         command: str,
         comms_channel: str | None,
+        desk: Desk | None = None,
+        mention: str | None = None,
     ) -> None:
         self.engine = engine
         self.chosen = engine.content.messages.texts.chosen
@@ -84,6 +88,11 @@ class SlackChannel:
             request_verification_enabled=False,
             raise_error_for_unhandled_request=True,
             logger=library_logger(),
+        )
+        self.desk = (
+            None
+            if desk is None
+            else SlackDesk(desk=desk, client=self.client, comms_channel=comms_channel, mention=mention)
         )
         self._listen(command)
         self.route = (
@@ -104,6 +113,7 @@ class SlackChannel:
         app.event(re.compile("^(tokens_revoked|app_uninstalled)$"))(self.on_lifecycle)
         app.event(re.compile(".*"))(self.on_other_event)  # acked: a 404 counts as a failure
         app.action(re.compile(f"^{render.ACTION_PREFIX}"))(self.on_press)
+        app.view(CLOSE_VIEW)(self.on_close_submitted)
 
     async def dispatch(self, request: AsyncBoltRequest) -> BoltResponse:
         return await self.app.async_dispatch(request)
@@ -196,6 +206,10 @@ class SlackChannel:
         if not await self.deliveries.claim(p.press_key(body, user)):
             log.info("slack press repeated user=%s: ignored", user)
             return
+        press = Press.parse((body.get("actions") or [{}])[0].get("value"))
+        if press is not None and self.desk is not None:
+            await self.desk.pressed(press, body)
+            return
         channel, thread = p.press_place(body)
         home = channel is None
         channel = channel or await self._dm_with(user)
@@ -229,6 +243,13 @@ class SlackChannel:
                 text=render.escape(chosen),
             )
         await self.post(channel, out, thread_ts=thread)
+
+    async def on_close_submitted(self, ack: Ack, body: Payload) -> None:
+        """The desk's close modal: closed, or shown its error (a choice content does not offer)."""
+        errors = self.desk.refused(body) if self.desk is not None else None
+        await ack(**(errors or {}))
+        if self.desk is not None and errors is None:
+            await self.desk.submitted(body)
 
     async def respond(self, url: str, **message: Any) -> None:
         webhook = AsyncWebhookClient(url, retry_handlers=retry_handlers(), logger=library_logger())
@@ -268,11 +289,14 @@ class SlackChannel:
             log.warning("record id=%s not posted: SLACK_COMMS_CHANNEL is not set", record)
             return
         try:
-            await self.client.chat_postMessage(
-                channel=self.comms_channel,
-                blocks=render.reply_blocks(escalation.message),
-                text=render.fallback([escalation.message]),
-            )
+            if self.desk is not None:
+                await self.desk.post_record(escalation.record)
+            else:
+                await self.client.chat_postMessage(
+                    channel=self.comms_channel,
+                    blocks=render.reply_blocks(escalation.message),
+                    text=render.fallback([escalation.message]),
+                )
         except DELIVERY_ERRORS as exc:
             # The record is already stored; the officer was told it was sent to the team.
             code = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__

@@ -11,9 +11,11 @@ from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationR
 
 from bot.channels.teams.adapter import cloud_adapter
 from bot.channels.teams.cards import card
+from bot.channels.teams.desk import TeamsDesk
 from bot.channels.teams.handler import COMMS_REFERENCE, AdvisorTeamsBot
 from bot.channels.teams.route import Deliveries, TeamsRoute
 from bot.channels.teams.sending import deliver
+from bot.core.desk import Desk
 from bot.core.engine import ConversationEngine
 from bot.core.messages import Escalation
 
@@ -34,6 +36,7 @@ class TeamsChannel:
         tenant_id: str,
         comms_conversation: str | None = None,
         comms_service_url: str | None = None,
+        desk: Desk | None = None,
     ) -> None:
         self.adapter = cloud_adapter(app_id=app_id, password=password, app_type=app_type, tenant_id=tenant_id)
         self.bot = AdvisorTeamsBot(engine, comms_conversation, learn_comms=bool(app_id))
@@ -48,6 +51,18 @@ class TeamsChannel:
         self.store = store
         self.comms_conversation = comms_conversation
         self.comms_service_url = comms_service_url
+        self.desk = (
+            None
+            if desk is None
+            else TeamsDesk(
+                desk=desk,
+                adapter=self.adapter,
+                app_id=app_id,
+                comms=self.comms_reference,
+                comms_conversation=comms_conversation,
+            )
+        )
+        self.bot.desk = self.desk
 
     async def comms_reference(self) -> ConversationReference | None:
         """Where records go: set in settings, or learned from an authenticated activity."""
@@ -69,6 +84,9 @@ class TeamsChannel:
                 "record id=%s not posted to Teams: the bot has not yet heard from TEAMS_COMMS_CHANNEL",
                 escalation.record.id,
             )
+            return
+        if self.desk is not None:
+            await self.desk.post_record(escalation.record, reference)
             return
         attachment = MessageFactory.attachment(CardFactory.adaptive_card(card(escalation.message)))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
@@ -13,8 +13,12 @@ from bot.channels.teams.activities import submitted, to_incoming
 from bot.channels.teams.cards import card, chosen_card, label_of, merged
 from bot.channels.teams.sending import Sent, deliver
 from bot.channels.turns import safe_turn
+from bot.core.desk import Press
 from bot.core.engine import ConversationEngine
 from bot.core.messages import Incoming, Outgoing, Reply
+
+if TYPE_CHECKING:
+    from bot.channels.teams.desk import TeamsDesk
 
 COMMS_REFERENCE = "teams/comms-conversation-reference"
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -32,6 +36,7 @@ class AdvisorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         self.comms_conversation = comms_conversation
         self.learn_comms = learn_comms
         self.texts = engine.content.messages.texts
+        self.desk: TeamsDesk | None = None  # set by the channel when the desk is on
 
     async def turn(self, incoming: Incoming) -> Outgoing:
         return await safe_turn(self.engine, incoming)
@@ -47,8 +52,14 @@ class AdvisorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
+        press = Press.parse(submitted(activity).get("choice"))
+        if press is not None and self.desk is not None:
+            await self.desk.pressed(turn_context, press)
+            return
         incoming = to_incoming(activity)
         out = await self.turn(incoming)
+        if out.escalations and self.desk is not None:
+            await self.desk.remember_officer(activity, [e.record for e in out.escalations])
         if incoming.choice is None:
             await self.send(turn_context, out)
         elif _foreign(submitted(activity), incoming.user) and not out.accepted:

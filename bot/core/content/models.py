@@ -487,6 +487,7 @@ class DeskTexts(Templates):
     already_acknowledged: Text
     already_closed: Text
     no_such_record: Text
+    not_from_desk: Text
     close_title: Annotated[str, StringConstraints(min_length=1, max_length=24, strip_whitespace=True)]
     close_resolution: Text
     close_note: Text

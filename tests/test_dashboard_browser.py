@@ -18,7 +18,8 @@ from playwright.async_api import Browser, Page, async_playwright
 from bot.core.messages import InductionRecord
 from bot.server import ENGINE
 from tests.conftest import ROOT
-from tests.dashboard_helpers import MEMBER, STRANGER, Desk, running_desk, urgent_record_from_slack
+from tests import slack_helpers as s
+from tests.dashboard_helpers import MEMBER, STRANGER, Desk, posted, running_desk, urgent_record_from_slack
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "data" / "screenshots"
@@ -82,7 +83,8 @@ async def test_an_urgent_record_from_slack_is_acknowledged_from_the_dashboard_by
         await page.get_by_text("Signed in as Ada Lovelace").wait_for()
         assert await page.get_by_role("heading", name="New (0)").count() == 1
 
-        await urgent_record_from_slack(desk, client)
+        comms_post = await urgent_record_from_slack(desk, client)
+        assert "Mine" in s.buttons(comms_post["blocks"])
         await page.reload()
         new = page.locator("section", has=page.get_by_role("heading", name="New (1)"))
         record = new.get_by_role("article")
@@ -112,6 +114,14 @@ async def test_an_urgent_record_from_slack_is_acknowledged_from_the_dashboard_by
         await acknowledged.get_by_text("Audit trail").click()
         assert "acknowledged by Ada Lovelace" in await acknowledged.inner_text()
         await accessible(page, "queue-acknowledged")
+
+        # The same change as the chat button: the team's Slack post shows who has the record,
+        # with no button left to take it, and the officer hears privately.
+        [update] = [u for u in desk.slack.of("chat.update") if u["channel"] == "CCOMMS"]
+        assert "Taken by Ada Lovelace" in s.texts(update["blocks"])
+        assert "Mine" not in s.buttons(update["blocks"])
+        told = await posted(desk, 1, channel="U1")
+        assert "Ada Lovelace from the Press Desk is on it" in s.texts(told["blocks"])
 
 
 async def test_the_asks_and_induction_pages_pass_the_scan(tmp_path: Path, browser: Browser) -> None:

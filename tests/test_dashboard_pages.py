@@ -40,7 +40,7 @@ async def test_acknowledging_twice_changes_the_record_once_and_says_who_has_it(t
         assert "Ada Lovelace already took" in page
         [record] = await queue(client)
         assert record["state"] == "acknowledged" and record["acknowledged_by"] == "Ada Lovelace"
-        assert [t["action"] for t in record["trail"]] == ["sent", "acknowledged"]
+        assert [t["action"] for t in record["trail"]] == ["sent", "posted", "acknowledged"]
 
 
 async def test_closing_needs_a_resolution_from_the_content_and_keeps_it_in_the_trail(tmp_path: Path) -> None:

@@ -17,8 +17,8 @@ from playwright.async_api import Browser, Page, async_playwright
 
 from bot.core.messages import InductionRecord
 from bot.server import ENGINE
-from tests.conftest import ROOT
 from tests import slack_helpers as s
+from tests.conftest import ROOT
 from tests.dashboard_helpers import MEMBER, STRANGER, Desk, posted, running_desk, urgent_record_from_slack
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -4,16 +4,22 @@ second press is told who has it; URGENT records nobody takes are raised again.""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.core.content import Content
+from bot.core.content import Content, load_content
 from bot.core.desk import ACKNOWLEDGE, CLOSE, Desk, Press
+from bot.core.errors import ContentError
 from bot.core.lifecycle import Actor, DeskRecord, Post, State
 from bot.core.messages import Reply
 from bot.core.storage.relational import RelationalStore
-from tests.conftest import Clock
+from tests.conftest import FIXTURE_CONTENT, Clock
+from tests.test_broken_content import edit
 from tests.test_store_contract import decision
 
 ALEX = Actor("U7", "Alex Comms")
@@ -137,3 +143,29 @@ def test_only_well_formed_desk_values_are_desk_presses(value: str | None) -> Non
 def test_a_desk_press_round_trips() -> None:
     for verb in (ACKNOWLEDGE, CLOSE):
         assert Press.parse(Press(verb, "R-00AB").encode()) == Press(verb, "R-00AB")
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "reason"),
+    [
+        (
+            lambda d: d["resolutions"].append(dict(d["resolutions"][0])),
+            "desk.yaml:",
+            "duplicate id 'handled'",
+        ),
+        (lambda d: d["resolutions"][1].update(label="x" * 76), "resolutions[1].label", "at most 75"),
+        (lambda d: d.update(resolutions=[]), "resolutions", "at least 1"),
+        (lambda d: d["texts"].update(reminder="{who} forgot"), "texts.reminder", "unknown placeholder {who}"),
+        (lambda d: d["texts"].pop("acknowledge"), "texts.acknowledge", "required key is missing"),
+    ],
+)
+def test_a_broken_desk_file_gives_one_line_with_its_key_path(
+    tmp_path: Path, change: Callable[[dict[str, Any]], None], where: str, reason: str
+) -> None:
+    folder = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, folder)
+    edit("desk.yaml", change)(folder)
+    with pytest.raises(ContentError) as raised:
+        load_content(folder)
+    message = str(raised.value)
+    assert "desk.yaml" in message and where in message and reason in message and "\n" not in message

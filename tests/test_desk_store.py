@@ -5,13 +5,16 @@ action is in the record's trail; and each reminder is claimed by exactly one ser
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from bot.core.lifecycle import Actor, Post, State
 from bot.core.storage.relational import RelationalStore
+from tests.test_migrations import FIRST_RELEASE_SCHEMA, record_data
 from tests.test_store_contract import decision
 
 ALEX = Actor("U7", "Alex Comms")
@@ -178,3 +181,22 @@ async def test_exports_carry_each_records_lifecycle(db: RelationalStore) -> None
     await db.close_record("R-0001", ALEX, "2026-11-25T09:30:00Z", resolution="handled", note="done")
     (kept,) = await db.export()
     assert kept.lifecycle.state is State.CLOSED and kept.lifecycle.resolution == "handled"
+
+
+async def test_a_record_kept_before_the_desk_is_new_with_its_urgency_and_never_reminded(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "advisor.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(FIRST_RELEASE_SCHEMA)
+        row = ("2026-11-01T09:00:00Z", "U1", "slack", "report", "2026.1")
+        db.execute("INSERT INTO records VALUES ('R-1', ?, ?, ?, ?, ?, ?)", (*row, record_data("R-1", None)))
+    db.close()
+    store = await RelationalStore.open(f"sqlite:///{path}")
+    try:
+        assert [d.id for d in await store.queue(states=[State.NEW], urgency="urgent")] == ["R-1"]
+        assert await store.claim_reminders(now="2026-11-30T09:00:00Z", due="2026-11-30T08:45:00Z") == []
+        change = await store.acknowledge_record("R-1", ALEX, "2026-11-30T09:00:00Z")
+        assert change is not None and change.changed
+    finally:
+        await store.close()

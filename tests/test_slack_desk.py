@@ -241,3 +241,13 @@ def test_both_manifests_let_the_bot_read_the_name_of_whoever_presses() -> None:
     for name in ("manifest.yml", "manifest-socket-mode.yml"):
         manifest = yaml.safe_load((ROOT / "slack" / name).read_text(encoding="utf-8"))
         assert "users:read" in manifest["oauth_config"]["scopes"]["bot"]
+
+
+async def test_a_post_whose_place_was_not_stored_is_still_updated_when_pressed(slack: Slack) -> None:
+    post = await send_urgent_record(slack)
+    record = await record_id(slack)
+    await comms_ts(slack, record)
+    await slack.send(press_on_post(post, "Mine", "U7", "77.7"))
+    updates = await comms_updates(slack, 2)
+    assert "77.7" in [u["ts"] for u in updates], "the pressed message, as well as the stored post"
+    assert all("Taken by Person U7" in s.texts(u["blocks"]) for u in updates)

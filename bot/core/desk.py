@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.core.content.models import Content, Resolution
-from bot.core.lifecycle import Action, Actor, AuditEntry, DeskRecord, Post, State
+from bot.core.lifecycle import SYSTEM, Action, Actor, AuditEntry, DeskRecord, Post, State
 from bot.core.messages import Choice, Reply, timestamp
 from bot.core.present import Presenter
 from bot.core.storage import DeskStore
@@ -146,7 +146,7 @@ class Desk:
         officer): remember where, so the post can be updated, and note it in the trail."""
         await self.store.add_post(post)
         if post.target == "comms":
-            entry = AuditEntry(post.record_id, "system", None, Action.POSTED.value, self.now(), post.channel)
+            entry = AuditEntry(post.record_id, SYSTEM, None, Action.POSTED.value, self.now(), post.channel)
             await self.store.add_event(entry)
 
     async def remind_due(self) -> list[DeskRecord]:

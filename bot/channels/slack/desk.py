@@ -146,6 +146,8 @@ class SlackDesk:
         if not outcome.changed:
             await self._refresh(body, outcome.desk)
             await self._tell_presser(str(channel or ""), user, outcome.message)
+        elif not await self._is_kept_post(press.record_id, body):
+            await self._refresh(body, outcome.desk)  # a post whose place was never stored
 
     def refused(self, body: Payload) -> dict[str, Any] | None:
         """The close modal's errors when its choice is not one content offers (a forged
@@ -231,6 +233,12 @@ class SlackDesk:
         if desk is None or not isinstance(channel, str) or not isinstance(ts, str):
             return
         await self.update_post(Post(desk.id, CHANNEL, "comms", channel, ts), self.desk.post_message(desk))
+
+    async def _is_kept_post(self, record_id: str, body: Payload) -> bool:
+        """The pressed message is the post the desk updates (its place was stored)."""
+        ts = (body.get("container") or {}).get("message_ts")
+        posts = await self.desk.store.posts(record_id)
+        return any(p.channel == CHANNEL and p.message_id == ts for p in posts)
 
     async def _tell_presser(self, channel: str, user: str, text: str) -> None:
         if not channel:

@@ -45,13 +45,16 @@ records = Table(
     Column("closed_at", Text),
     Column("resolution", Text),
     Column("note", Text),
-    # Raised again while new: set for URGENT records sent since the desk existed (older ones
-    # were never posted with buttons, so nobody could acknowledge them).
+    # Reminders are due while this is set: for URGENT records sent since the desk existed
+    # (older ones were never posted with buttons, so nobody could acknowledge them), until
+    # someone takes or closes the record. Indexed, so the check every server makes each
+    # minute reads only the few records it is set on.
     Column("remind", Boolean, nullable=False, server_default=false()),
     Column("reminded_at", Text),
     Index("records_by_user", "user", "created_at"),
     Index("records_by_created_at", "created_at"),
-    Index("records_by_state", "state", "created_at"),
+    Index("records_by_state", "state", "created_at", "id"),
+    Index("records_by_remind", "remind"),
 )
 
 # Every action on a record (sent, posted, acknowledged, closed, reminded): who, what, when.

@@ -42,7 +42,8 @@ def upgrade() -> None:
         op.add_column("records", sa.Column(name, sa.Text))
     op.add_column("records", sa.Column("remind", sa.Boolean, nullable=False, server_default=sa.false()))
     op.add_column("records", sa.Column("reminded_at", sa.Text))
-    op.create_index("records_by_state", "records", ["state", "created_at"])
+    op.create_index("records_by_state", "records", ["state", "created_at", "id"])
+    op.create_index("records_by_remind", "records", ["remind"])
     _copy_urgency()
     op.create_table(
         "record_events",
@@ -77,6 +78,7 @@ def downgrade() -> None:
     op.drop_table("record_posts")
     op.drop_index("record_events_by_record", "record_events")
     op.drop_table("record_events")
+    op.drop_index("records_by_remind", "records")
     op.drop_index("records_by_state", "records")
     with op.batch_alter_table("records") as batch:
         for name in ("urgency", "state", *LIFECYCLE, "remind"):

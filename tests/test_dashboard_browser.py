@@ -69,7 +69,7 @@ async def signed_in_page(browser: Browser, desk: Desk, user: dict[str, Any]) -> 
     return page
 
 
-async def test_an_urgent_record_from_slack_is_acknowledged_from_the_dashboard_by_keyboard(
+async def test_an_urgent_record_from_slack_is_acknowledged_by_keyboard_then_closed_on_the_dashboard(
     tmp_path: Path, browser: Browser
 ) -> None:
     async with running_desk(tmp_path) as desk, desk.client() as client:
@@ -122,6 +122,18 @@ async def test_an_urgent_record_from_slack_is_acknowledged_from_the_dashboard_by
         assert "Mine" not in s.buttons(update["blocks"])
         told = await posted(desk, 1, channel="U1")
         assert "Ada Lovelace from the Press Desk is on it" in s.texts(told["blocks"])
+
+        # Closing, with a resolution from the desk's content and a note.
+        await acknowledged.get_by_text("Shut the record").click()
+        await accessible(page, "queue-close-form")
+        await acknowledged.get_by_label("Outcome").select_option(label="Dealt with")
+        await acknowledged.get_by_label("Anything to add?").fill("phoned the resident")
+        await acknowledged.get_by_role("button", name="Shut", exact=True).click()
+        await page.get_by_role("status").get_by_text("shut: Dealt with").wait_for()
+        closed = page.locator("section", has=page.get_by_role("heading", name="Closed (1)"))
+        assert "phoned the resident" in await closed.get_by_role("article").inner_text()
+        told = await posted(desk, 2, channel="U1")
+        assert "Ada Lovelace from the Press Desk shut" in s.texts(told["blocks"])
 
 
 async def test_the_asks_and_induction_pages_pass_the_scan(tmp_path: Path, browser: Browser) -> None:

@@ -7,6 +7,9 @@ PY := $(VENV)/bin/python
 .PHONY: chat test lint check eval bench fuzz diagram clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
+	@# The browser tests drive the system's Chromium (Playwright never downloads one).
+	@test -x /usr/bin/chromium || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) \
+		|| echo "warning: could not install chromium with apt-get: the browser tests will be skipped" >&2
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt

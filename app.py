@@ -138,10 +138,12 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.adoption import warnings
+    from bot.dashboard.templates import Pages
 
     content = content_of(settings)
     for warning in warnings(content):
         print(f"warning: {warning}", file=sys.stderr)
+    Pages(settings.content_dir)  # the dashboard's pages compile
     print(
         f"content OK: {len(content.policy.sections)} policy sections, "
         f"{len(content.faq.entries)} FAQ entries, {len(content.flowchart.questions)} questions, "

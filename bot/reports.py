@@ -61,10 +61,15 @@ def _by_officer(records: Iterable[InductionRecord]) -> list[list[InductionRecord
     return list(officers.values())
 
 
+def by_officer(records: Iterable[InductionRecord]) -> list[tuple[InductionRecord, int]]:
+    """Each officer's best completion (or latest attempt), with how many attempts they made."""
+    return [(_shown(a), len(a)) for a in _by_officer(records)]
+
+
 def induction_report(records: list[InductionRecord], fmt: str) -> str:
     """One row per officer: their best completion (or latest attempt) and how many attempts.
     Completed first, then started but not finished; each group oldest first."""
-    shown = [(_shown(a), len(a)) for a in _by_officer(records)]
+    shown = by_officer(records)
     ordered = sorted(shown, key=lambda s: (s[0].finished_at is None, s[0].started_at))
     rows = [[plain(v) for v in _row(r, n)] for r, n in ordered]
     if fmt == "csv":

@@ -21,6 +21,7 @@ from bot.core.errors import AdvisorError, StorageError
 from bot.core.messages import Escalation
 from bot.core.storage import Store
 from bot.core.storage.relational import shown_url
+from bot.dashboard import mount as mount_dashboard
 from bot.records import retention_cutoff
 from bot.settings import Settings
 from bot.wiring import build_desk, build_engine
@@ -67,7 +68,24 @@ def channel_status(settings: Settings) -> list[str]:
         slack = (
             "Slack: off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or SLACK_APP_TOKEN for Socket Mode)"
         )
-    return [slack, teams_status(settings)]
+    return [slack, teams_status(settings), dashboard_status(settings)]
+
+
+def dashboard_status(settings: Settings) -> str:
+    """The dashboard is always served; who can sign in depends on the settings."""
+    if settings.dashboard_sign_in == "oidc":
+        return f"Dashboard: on at /comms, sign-in through {settings.oidc_issuer}"
+    if settings.dashboard_sign_in == "local":
+        return "Dashboard: on at /comms, local sign-in, no identity provider (DASHBOARD_LOCAL, loopback)"
+    if settings.dashboard_local:
+        return (
+            "Dashboard: no sign-in: DASHBOARD_LOCAL works only on a loopback HOST such as 127.0.0.1,"
+            f" not {settings.host}"
+        )
+    return (
+        "Dashboard: no sign-in (set OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URL,"
+        " SESSION_SECRET and COMMS_ALLOWED_EMAILS or COMMS_GROUP)"
+    )
 
 
 def teams_status(settings: Settings) -> str:
@@ -132,6 +150,7 @@ async def build_app(settings: Settings, *, clock: Callable[[], datetime] = utc_n
         if teams.desk is not None:
             desk.channels.append(teams.desk)
         app.router.add_post("/api/messages", teams.handle)
+    mount_dashboard(app, settings, content=engine.content, store=engine.store, desk=desk)
     app.cleanup_ctx.append(reminders(desk, settings.reminder_check_seconds))
     app.on_cleanup.append(_close_store)
     return app

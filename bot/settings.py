@@ -60,6 +60,18 @@ class Settings(BaseSettings):
     teams_service_url: str | None = Field(default=None, description="TEAMS_SERVICE_URL")
     teams_local_testing: bool = Field(default=False, description="TEAMS_LOCAL_TESTING")
 
+    # The Communications Team's dashboard at /comms: sign-in through the council's OpenID
+    # Connect provider, or (DASHBOARD_LOCAL) as a local user on a loopback HOST only.
+    oidc_issuer: str | None = Field(default=None, description="OIDC_ISSUER")
+    oidc_client_id: str | None = Field(default=None, description="OIDC_CLIENT_ID")
+    oidc_client_secret: str | None = Field(default=None, description="OIDC_CLIENT_SECRET")
+    oidc_redirect_url: str | None = Field(default=None, description="OIDC_REDIRECT_URL")
+    comms_allowed_emails: str = Field(default="", description="COMMS_ALLOWED_EMAILS")
+    comms_group: str | None = Field(default=None, description="COMMS_GROUP")
+    session_secret: str | None = Field(default=None, description="SESSION_SECRET")
+    session_hours: float = Field(default=8, gt=0, le=24 * 30, description="SESSION_HOURS")
+    dashboard_local: bool = Field(default=False, description="DASHBOARD_LOCAL")
+
     urgent_ack_minutes: float = Field(default=15, gt=0, description="URGENT_ACK_MINUTES")
     reminder_check_seconds: float = Field(default=60, gt=0, description="REMINDER_CHECK_SECONDS")
     comms_mention: str | None = Field(default=None, description="COMMS_MENTION")
@@ -122,6 +134,49 @@ class Settings(BaseSettings):
     @property
     def slack_socket_mode(self) -> bool:
         return bool(self.slack_bot_token and self.slack_app_token)
+
+    @model_validator(mode="after")
+    def _dashboard_complete(self) -> Settings:
+        """Sign-in half set up would either lock the team out or let anyone in: stop instead."""
+        oidc = {
+            "OIDC_ISSUER": self.oidc_issuer,
+            "OIDC_CLIENT_ID": self.oidc_client_id,
+            "OIDC_CLIENT_SECRET": self.oidc_client_secret,
+            "OIDC_REDIRECT_URL": self.oidc_redirect_url,
+            "SESSION_SECRET": self.session_secret,
+        }
+        given = [name for name, value in oidc.items() if value]
+        if given and given != ["SESSION_SECRET"]:
+            missing = [name for name, value in oidc.items() if not value]
+            if missing:
+                raise ValueError(
+                    f"{missing[0]} is not set (the dashboard's sign-in needs all of {', '.join(oidc)})"
+                )
+            if not (self.allowed_emails or self.comms_group):
+                raise ValueError("COMMS_ALLOWED_EMAILS or COMMS_GROUP is not set (who may use the dashboard)")
+            if len(self.session_secret or "") < 32:
+                raise ValueError("SESSION_SECRET must be at least 32 characters")
+            for name in ("OIDC_ISSUER", "OIDC_REDIRECT_URL"):
+                if not str(oidc[name]).startswith(("https://", "http://")):
+                    raise ValueError(f"{name} must start with https://")
+        if self.dashboard_local and self.oidc_issuer:
+            raise ValueError("DASHBOARD_LOCAL is for use without an identity provider: unset OIDC_ISSUER")
+        return self
+
+    @property
+    def allowed_emails(self) -> frozenset[str]:
+        """COMMS_ALLOWED_EMAILS, comma or space separated, compared without case."""
+        return frozenset(e.strip().lower() for e in self.comms_allowed_emails.replace(",", " ").split() if e)
+
+    @property
+    def dashboard_sign_in(self) -> Literal["oidc", "local", "off"]:
+        """How the dashboard signs people in: the identity provider; a local user, asked for
+        and on loopback only; or not at all (every page then refuses)."""
+        if self.oidc_issuer:
+            return "oidc"
+        if self.dashboard_local and self.loopback:
+            return "local"
+        return "off"
 
     @field_validator("comms_mention")
     @classmethod

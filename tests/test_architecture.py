@@ -60,6 +60,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "bot.reports",
             "bot.spreadsheet",
             "bot.teams_package",
+            "bot.dashboard",
         ),
     ),
     ("command line and tools", ("app", "tools")),

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import yaml
 
+from bot.core import triage_training
 from bot.core.ask import decide
 from bot.core.content.models import Content
 from bot.core.faq import REFER, Decision, FaqMatcher
 from bot.core.present import Presenter
 from bot.core.router import Router
 from bot.core.safety import SafetyNet
-from bot.core.triage import Triage
+from bot.core.triage import Triage, examples
 from bot.core.vocabulary import Intent
 from bot.settings import ROOT
 from dialogs.flowchart import WalkDialog
@@ -228,14 +229,17 @@ def run_triage(content: Content, path: Path, cache: Path | None) -> None:
     the posts stay unread."""
     net = SafetyNet.from_content(content, cache=cache)
     triage = Triage.from_content(content, net=net, cache=cache)
-    if triage is None:
+    if triage is None or content.triage is None:
         print("triage assist: no triage.yaml in the content")
         return
     posts = yaml.safe_load(path.read_text(encoding="utf-8"))["posts"]
     total, by_question = Tally(), {q.id: Tally() for q in content.flowchart.questions}
     missed = at_risk = 0
+    times: list[float] = []
     for item in posts:
+        start = time.perf_counter()
         read = triage.read(CONTEXT.sub(" ", str(item["post"])).strip())
+        times.append(time.perf_counter() - start)
         for question, expected in item["expect"].items():
             answer = read[question].answer if question in read else None
             total.add(bool(expected), answer)
@@ -249,5 +253,14 @@ def run_triage(content: Content, path: Path, cache: Path | None) -> None:
         f" {total.right / max(total.shown, 1):.1%} ({total.right}/{total.shown});"
         f" safety suggestions missed: {missed} of {at_risk} posts at risk"
     )
+    p50, p99 = percentile(times, 50) * 1e3, percentile(times, 99) * 1e3
+    print(f"triage read latency: p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+    held_out = triage_training.measure(examples(content.triage, content.flowchart), content.matching)
     for question, tally in by_question.items():
-        print(f"  {question:<20} {tally.asked:>3} asked, {tally.shown:>3} shown, {tally.right:>3} right")
+        yes, no = held_out.get(question, (None, None))
+        own = (
+            f"; its examples held out: yes {yes.right}/{yes.shown}, no {no.right}/{no.shown}"
+            if yes and no
+            else ""
+        )
+        print(f"  {question:<20} {tally.asked:>3} asked, {tally.shown:>3} shown, {tally.right:>3} right{own}")

@@ -22,6 +22,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import StratifiedKFold
 
 from bot.core.content.models import Matching
+from bot.core.faq import Analyzer
 from bot.core.model import Normalise, Trained
 from bot.core.training import svm, vectorize
 
@@ -59,9 +60,20 @@ def train_classes(by_class: Mapping[str, Sequence[str]], matching: Matching, nor
     """``model.load_or_train``'s way in: classes ``<question>:yes`` and ``<question>:no`` of
     examples written for the question, the same with ``:inferred`` for ones inferred from the
     flowchart, and ``@settings`` (``precision 0.95``, ``inferred 0.5``)."""
+    inferred, precision = _settings(by_class)
+    return train(decode(by_class, inferred), matching, normal, precision)[0]
+
+
+def measure(by_class: Mapping[str, Sequence[str]], matching: Matching) -> dict[str, tuple[Side, Side]]:
+    """What cross-validation measures for each question's two sides, for ``app.py eval``."""
+    inferred, precision = _settings(by_class)
+    return train(decode(by_class, inferred), matching, Analyzer(matching).normal, precision)[1]
+
+
+def _settings(by_class: Mapping[str, Sequence[str]]) -> tuple[float, float]:
+    """The weight of an inferred example and the precision a suggestion needs."""
     settings = dict(line.split(" ", 1) for line in by_class.get(SETTINGS, ()))
-    questions = decode(by_class, float(settings.get("inferred", 1)))
-    return train(questions, matching, normal, float(settings.get("precision", 0.95)))[0]
+    return float(settings.get("inferred", 1)), float(settings.get("precision", 0.95))
 
 
 def decode(by_class: Mapping[str, Sequence[str]], inferred: float) -> dict[str, Examples]:

@@ -151,6 +151,7 @@ def test_a_threshold_is_the_lowest_score_whose_suggestions_are_right_often_enoug
     assert side.threshold == 0.5 and (side.shown, side.right) == (7, 6)
     assert threshold(scores, right, precision=1.0).threshold == 1.2
     assert threshold(scores, ~right, precision=0.9).threshold > 100  # never right enough: never shown
+    assert threshold(scores, right, precision=0.85, cost=10).threshold == 1.2  # a wrong one costs ten
 
 
 def test_without_triage_content_no_post_is_read(content: Content) -> None:

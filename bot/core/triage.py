@@ -27,6 +27,9 @@ from bot.core.safety import Alarm, SafetyNet, fits, normal, tokens
 from bot.core.text import plain_words
 
 INFERRED_WEIGHT = 0.5  # an example inferred from a later question teaches half as much
+# When the thresholds are chosen, a "no" at safety or unlawful that should have been a yes
+# counts as this many wrong suggestions: such a "no" is the costliest mistake a read can make.
+GUARDED_COST = 30
 LEAD_WORDS = 12  # the longest lead-in before the colon or quote that opens a pasted post
 SEGMENT_WORDS = 10  # the longest stretch of the post quoted as a reason
 # Where a pasted post begins: a colon, or an opening quotation mark after a space.
@@ -45,8 +48,7 @@ class Triage:
         self.model = model
         self.net = net
         self.lead_ins = [tuple(plain_words(p)) for p in content.lead_ins]
-        start = next(q for q in chart.questions if q.id == chart.start)
-        self.safety, self.guarded = start.id, {start.id, start.no}  # never "no" once the net alarms
+        self.safety, self.guarded = chart.start, guarded(chart)  # never "no" once the net alarms
         self.questions = [q.id for q in chart.questions if q.id in content.questions]
 
     @classmethod
@@ -158,9 +160,8 @@ def examples(triage: TriageContent, chart: Flowchart) -> dict[str, tuple[str, ..
     """The classes ``triage_training.train_classes`` reads: each question's own examples, and
     those the flowchart implies (a post written for a later question took the answers on the
     way to it)."""
-    by_class: dict[str, tuple[str, ...]] = {
-        "@settings": (f"precision {triage.precision}", f"inferred {INFERRED_WEIGHT}", "recipe 1"),
-    }
+    settings = (f"precision {triage.precision}", f"inferred {INFERRED_WEIGHT}", f"cost {GUARDED_COST}")
+    by_class: dict[str, tuple[str, ...]] = {"@settings": (*settings, "guarded " + " ".join(guarded(chart)))}
     for question, answers in triage.questions.items():
         by_class[f"{question}:yes"] = tuple(answers.yes)
         by_class[f"{question}:no"] = tuple(answers.no)
@@ -170,6 +171,13 @@ def examples(triage: TriageContent, chart: Flowchart) -> dict[str, tuple[str, ..
             inferred.setdefault(f"{earlier}:{answer}:inferred", []).extend([*answers.yes, *answers.no])
     by_class |= {name: tuple(texts) for name, texts in sorted(inferred.items())}
     return by_class
+
+
+def guarded(chart: Flowchart) -> tuple[str, ...]:
+    """The safety question (the first: the loader checks its yes is urgent) and the unlawful
+    question its no leads to: where a wrong "no" does the most harm."""
+    start = next(q for q in chart.questions if q.id == chart.start)
+    return (start.id, start.no)
 
 
 def way_to(chart: Flowchart, target: str) -> list[tuple[str, str]]:

@@ -37,19 +37,38 @@ class Side:
     """One side of one question, as cross-validation measured it on the examples."""
 
     threshold: float
-    shown: int  # held-out examples written for the question that scored past the threshold
+    shown: int  # held-out examples that scored past the threshold
     right: int  # of those, the ones whose answer is this side
 
 
 @dataclass(frozen=True)
 class Examples:
-    """One question's examples: texts, 1 for yes and 0 for no, the weight of each, and which
-    were written for the question (the others are inferred from later questions)."""
+    """One question's examples: texts, 1 for yes and 0 for no, and the weight of each (less
+    for one inferred from a later question)."""
 
     texts: list[str]
     labels: npt.NDArray[np.int64]
     weights: Floats
-    own: npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What shapes the thresholds, read from the ``@settings`` class."""
+
+    precision: float = 0.95
+    inferred: float = 1.0
+    guarded: frozenset[str] = frozenset()  # questions where a wrong "no" costs ``cost`` right ones
+    cost: float = 1.0
+
+    @classmethod
+    def read(cls, by_class: Mapping[str, Sequence[str]]) -> Settings:
+        lines = dict(line.split(" ", 1) for line in by_class.get(SETTINGS, ()))
+        return cls(
+            precision=float(lines.get("precision", 0.95)),
+            inferred=float(lines.get("inferred", 1)),
+            guarded=frozenset(lines.get("guarded", "").split()),
+            cost=float(lines.get("cost", 1)),
+        )
 
 
 SETTINGS = "@settings"  # the class whose "texts" are the settings, so the digest covers them
@@ -59,49 +78,44 @@ INFERRED = ":inferred"  # the suffix of a class of examples inferred from later 
 def train_classes(by_class: Mapping[str, Sequence[str]], matching: Matching, normal: Normalise) -> Trained:
     """``model.load_or_train``'s way in: classes ``<question>:yes`` and ``<question>:no`` of
     examples written for the question, the same with ``:inferred`` for ones inferred from the
-    flowchart, and ``@settings`` (``precision 0.95``, ``inferred 0.5``)."""
-    inferred, precision = _settings(by_class)
-    return train(decode(by_class, inferred), matching, normal, precision)[0]
+    flowchart, and ``@settings`` (lines such as ``precision 0.95``, ``guarded safety unlawful``)."""
+    settings = Settings.read(by_class)
+    return train(decode(by_class, settings.inferred), matching, normal, settings)[0]
 
 
 def measure(by_class: Mapping[str, Sequence[str]], matching: Matching) -> dict[str, tuple[Side, Side]]:
     """What cross-validation measures for each question's two sides, for ``app.py eval``."""
-    inferred, precision = _settings(by_class)
-    return train(decode(by_class, inferred), matching, Analyzer(matching).normal, precision)[1]
-
-
-def _settings(by_class: Mapping[str, Sequence[str]]) -> tuple[float, float]:
-    """The weight of an inferred example and the precision a suggestion needs."""
-    settings = dict(line.split(" ", 1) for line in by_class.get(SETTINGS, ()))
-    return float(settings.get("inferred", 1)), float(settings.get("precision", 0.95))
+    settings = Settings.read(by_class)
+    return train(decode(by_class, settings.inferred), matching, Analyzer(matching).normal, settings)[1]
 
 
 def decode(by_class: Mapping[str, Sequence[str]], inferred: float) -> dict[str, Examples]:
     """Each question's examples from the classes ``train_classes`` reads. A text written for a
-    question wins over the same text inferred for it."""
-    found: dict[str, dict[str, tuple[int, float, bool]]] = {}
+    question wins over the same text inferred for it; a question with no examples of its own
+    gets no suggestions."""
+    found: dict[str, dict[str, tuple[int, float]]] = {}
+    own: set[str] = set()
     for name in sorted(by_class, key=lambda n: n.endswith(INFERRED), reverse=True):
         if name == SETTINGS:
             continue
         question, answer = name.removesuffix(INFERRED).rsplit(":", 1)
-        own = not name.endswith(INFERRED)
+        weight = inferred if name.endswith(INFERRED) else 1.0
+        own |= set() if name.endswith(INFERRED) else {question}
         texts = found.setdefault(question, {})
-        for text in by_class[name]:
-            texts[text] = (int(answer == "yes"), 1.0 if own else inferred, own)
+        texts |= {text: (int(answer == "yes"), weight) for text in by_class[name]}
     return {
         question: Examples(
             texts=list(texts),
-            labels=np.asarray([v[0] for v in texts.values()], dtype=np.int64),
-            weights=np.asarray([v[1] for v in texts.values()], dtype=np.float64),
-            own=np.asarray([v[2] for v in texts.values()], dtype=np.bool_),
+            labels=np.asarray([label for label, _ in texts.values()], dtype=np.int64),
+            weights=np.asarray([weight for _, weight in texts.values()], dtype=np.float64),
         )
         for question, texts in found.items()
-        if any(v[2] for v in texts.values())  # a question with examples of its own
+        if question in own
     }
 
 
 def train(
-    questions: Mapping[str, Examples], matching: Matching, normal: Normalise, precision: float
+    questions: Mapping[str, Examples], matching: Matching, normal: Normalise, settings: Settings
 ) -> tuple[Trained, dict[str, tuple[Side, Side]]]:
     """The kept weights (a yes and a no column per question, shifted by their thresholds) and
     what cross-validation measured for each side."""
@@ -115,7 +129,8 @@ def train(
     measured: dict[str, tuple[Side, Side]] = {}
     for question, examples in questions.items():
         x = features[[rows[t] for t in examples.texts]]
-        yes, no = _sides(x, examples, matching.c, precision)
+        cost = settings.cost if question in settings.guarded else 1.0
+        yes, no = _sides(x, examples, matching.c, settings.precision, cost)
         w, b = _fit(x, examples, matching.c)
         classes += [f"{question}:yes", f"{question}:no"]
         columns += [w, -w]
@@ -154,34 +169,38 @@ def held_out_scores(x: sp.csr_matrix, examples: Examples, c: float) -> Floats:
             texts=[examples.texts[i] for i in taught],
             labels=examples.labels[taught],
             weights=examples.weights[taught],
-            own=examples.own[taught],
         )
         w, b = _fit(x[taught], part, c)
         scores[held] = x[held] @ w + b
     return scores
 
 
-def _sides(x: sp.csr_matrix, examples: Examples, c: float, precision: float) -> tuple[Side, Side]:
-    """The yes threshold and the no threshold, measured on the examples written for the
-    question (inferred ones teach, but are not what a suggestion is judged on)."""
+def _sides(
+    x: sp.csr_matrix, examples: Examples, c: float, precision: float, cost: float
+) -> tuple[Side, Side]:
+    """The yes threshold and the no threshold, on every example held out in turn (those
+    inferred from later questions too: most posts that reach a question are like them); a
+    wrong "no" counts ``cost`` times."""
     if min(np.bincount(examples.labels, minlength=2)) < FOLDS:
         return Side(NEVER, 0, 0), Side(NEVER, 0, 0)
-    scores = held_out_scores(x, examples, c)[examples.own]
-    labels = examples.labels[examples.own]
-    return threshold(scores, labels == 1, precision), threshold(-scores, labels == 0, precision)
+    scores = held_out_scores(x, examples, c)
+    yes = examples.labels == 1
+    return threshold(scores, yes, precision), threshold(-scores, ~yes, precision, cost=cost)
 
 
-def threshold(scores: Floats, right: npt.NDArray[np.bool_], precision: float) -> Side:
-    """The lowest score (at least zero, the boundary) at which everything scoring as much is
-    right at least ``precision`` of the time, over at least ``MIN_SHOWN`` examples."""
+def threshold(scores: Floats, right: npt.NDArray[np.bool_], precision: float, *, cost: float = 1.0) -> Side:
+    """The lowest score (at least zero, the boundary) at which the suggestions scoring as much
+    are right at least ``precision`` of the time, each wrong one counting ``cost`` times, over
+    at least ``MIN_SHOWN`` examples."""
     order = np.argsort(-scores)
     ranked, correct = scores[order], np.cumsum(right[order])
+    weighed = np.cumsum(np.where(right[order], 1.0, cost))
     best = Side(NEVER, 0, 0)
     for n in range(MIN_SHOWN, len(ranked) + 1):
         if ranked[n - 1] < 0:
             break
         if n < len(ranked) and ranked[n] == ranked[n - 1]:
             continue  # ties go together
-        if correct[n - 1] >= precision * n:
+        if correct[n - 1] >= precision * weighed[n - 1]:
             best = Side(float(ranked[n - 1]), n, int(correct[n - 1]))
     return best

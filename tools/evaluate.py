@@ -234,7 +234,7 @@ def run_triage(content: Content, path: Path, cache: Path | None) -> None:
         return
     posts = yaml.safe_load(path.read_text(encoding="utf-8"))["posts"]
     total, by_question = Tally(), {q.id: Tally() for q in content.flowchart.questions}
-    missed = at_risk = 0
+    missed = at_risk = wrong_no = 0  # wrong_no: posts read as a no at safety or unlawful, wrongly
     times: list[float] = []
     for item in posts:
         start = time.perf_counter()
@@ -247,11 +247,15 @@ def run_triage(content: Content, path: Path, cache: Path | None) -> None:
         if item["expect"].get(triage.safety):
             at_risk += 1
             missed += triage.safety not in read or read[triage.safety].answer != "yes"
+        wrong_no += any(
+            item["expect"].get(q) and getattr(read.get(q), "answer", "") == "no" for q in triage.guarded
+        )
     print(
         f"triage assist: {len(posts)} posts, {total.asked} questions on their way; a suggestion shown at"
         f" {total.shown / total.asked:.1%} ({total.shown}/{total.asked}), right"
         f" {total.right / max(total.shown, 1):.1%} ({total.right}/{total.shown});"
-        f" safety suggestions missed: {missed} of {at_risk} posts at risk"
+        f" safety suggestions missed: {missed} of {at_risk} posts at risk; posts wrongly read as a no at"
+        f" safety or unlawful: {wrong_no}"
     )
     p50, p99 = percentile(times, 50) * 1e3, percentile(times, 99) * 1e3
     print(f"triage read latency: p50 {p50:.2f} ms, p99 {p99:.2f} ms")
@@ -259,7 +263,7 @@ def run_triage(content: Content, path: Path, cache: Path | None) -> None:
     for question, tally in by_question.items():
         yes, no = held_out.get(question, (None, None))
         own = (
-            f"; its examples held out: yes {yes.right}/{yes.shown}, no {no.right}/{no.shown}"
+            f"; its examples held out, right/shown: yes {yes.right}/{yes.shown}, no {no.right}/{no.shown}"
             if yes and no
             else ""
         )

@@ -46,6 +46,7 @@ class Triage:
         self, *, content: TriageContent, chart: Flowchart, net: SafetyNet, model: FaqMatcher | None
     ) -> None:
         self.model = model
+        self.columns = {c: i for i, c in enumerate(model.classes)} if model is not None else {}
         self.net = net
         self.lead_ins = [tuple(plain_words(p)) for p in content.lead_ins]
         self.safety, self.guarded = chart.start, guarded(chart)  # never "no" once the net alarms
@@ -81,46 +82,52 @@ class Triage:
         """The confident suggestions for this post, by question."""
         alarm = self.net.check(post)
         found: dict[str, Suggestion] = {}
-        scores = self.model.scores(post) if self.model is not None else None
+        if self.model is None:
+            scores, reasons = None, _Reasons(post, None)
+        else:
+            scores, reasons = self.model.scores(post), _Reasons(post, self.model)
         for question in self.questions:
             answer = self._answer(question, scores)
             if alarm is not None and question == self.safety:
-                found[question] = Suggestion("yes", self._alarm_reason(post, alarm))
+                found[question] = Suggestion("yes", self._alarm_reason(post, alarm, reasons))
             elif alarm is not None and question in self.guarded and answer != "yes":
                 continue  # safety language: never a "no" at safety or unlawful
             elif answer is not None:
-                found[question] = Suggestion(answer, self.reason(post, f"{question}:{answer}"))
+                found[question] = Suggestion(answer, reasons.best(f"{question}:{answer}"))
         return found
 
     def _answer(self, question: str, scores: Vector | None) -> str | None:
         if scores is None or self.model is None:
             return None
-        classes = self.model.classes
         for answer in ("yes", "no"):
-            name = f"{question}:{answer}"
-            if name in classes and float(scores[classes.index(name)]) >= 0:
+            column = self.columns.get(f"{question}:{answer}")
+            if column is not None and float(scores[column]) >= 0:
                 return answer
         return None
 
-    def reason(self, post: str, column: str) -> str:
-        """The stretch of the post that weighs most towards the suggestion."""
-        parts = segments(post)
-        if self.model is None or len(parts) == 1:
-            return parts[0]
-        index = self.model.classes.index(column)
-        weighed = [float(self.model.scores(part)[index]) for part in parts]
-        return parts[int(np.argmax(weighed))]
-
-    def _alarm_reason(self, post: str, alarm: Alarm) -> str:
+    def _alarm_reason(self, post: str, alarm: Alarm, reasons: _Reasons) -> str:
         """The post's own words that the safety phrase matched, or, for the classifier's alarm,
         what weighs most towards yes at the safety question."""
-        if alarm.phrase:
-            found = span(post, alarm.phrase)
-            if found:
-                return found
-        if self.model is not None and f"{self.safety}:yes" in self.model.classes:
-            return self.reason(post, f"{self.safety}:yes")
-        return segments(post)[0]
+        found = span(post, alarm.phrase) if alarm.phrase else None
+        return found or reasons.best(f"{self.safety}:yes")
+
+
+class _Reasons:
+    """The post's stretches, each scored once (every question's columns in one product), so
+    the reason for each suggestion is a look-up."""
+
+    def __init__(self, post: str, model: FaqMatcher | None) -> None:
+        self.parts = segments(post)
+        self.columns = {c: i for i, c in enumerate(model.classes)} if model is not None else {}
+        scored = len(self.parts) > 1 and model is not None
+        self.scores = np.stack([model.scores(p) for p in self.parts]) if scored and model else None
+
+    def best(self, column: str) -> str:
+        """The stretch that weighs most towards ``column``'s suggestion."""
+        index = self.columns.get(column)
+        if self.scores is None or index is None:
+            return self.parts[0]
+        return self.parts[int(np.argmax(self.scores[:, index]))]
 
 
 def _holds(words: Sequence[str], phrase: tuple[str, ...]) -> bool:

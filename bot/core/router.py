@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from bot.core.choices import ChoiceValue, decode
 from bot.core.content.models import Content
 from bot.core.faq import REFER, Decision, FaqMatcher
-from bot.core.messages import Choice, Incoming, Reply
+from bot.core.messages import Choice, Incoming, Reply, Suggestion
 from bot.core.present import Presenter
 from bot.core.safety import Alarm, SafetyNet
 from bot.core.state import ConversationState
@@ -130,7 +130,7 @@ class Router:
                 post = self.post_to_check(text) if self._free(state) else None
                 self.alert(turn, state, alarm, checking=post is not None)
                 if post is not None:
-                    self.start_walk(turn, state, post=post)  # read: its safety question suggests yes
+                    self.start_walk(turn, state, post=post, alarm=alarm)  # its safety question: yes
                 elif state.active is None:
                     self.also_answer(turn, text)
 
@@ -253,20 +253,32 @@ class Router:
         return self.present.text("ask_prompt")
 
     def start_walk(
-        self, turn: Turn, state: ConversationState, *, urgent: bool = False, post: str | None = None
+        self,
+        turn: Turn,
+        state: ConversationState,
+        *,
+        urgent: bool = False,
+        post: str | None = None,
+        alarm: Alarm | None = None,
     ) -> None:
         """A new walk (``urgent``: already at the outcome the safety question's yes leads to;
-        ``post``: the officer's post, read first for suggestions); a tour under way is put
-        aside (paused) first."""
+        ``post``: the officer's post, read first for suggestions, in a message the safety net
+        has been over, with its ``alarm``); a tour under way is put aside (paused) first."""
         if state.tour is not None and self.tour.in_progress(state.tour):
             self.tour.pause(turn, state.tour)
         if urgent:
             state.walk = self.walk.start_urgent(turn)
         else:
-            read = self.triage.read(post) if self.triage is not None and post else None
-            state.walk = self.walk.start(turn, read)
+            state.walk = self.walk.start(turn, self._read(post, alarm))
 
     # --- a post to check ------------------------------------------------------------------
+
+    def _read(self, post: str | None, alarm: Alarm | None) -> dict[str, Suggestion] | None:
+        """The first read of the post, with the alarm the message it came in raised (a
+        caution's "possible" alarm is not handed on: the read checks the post itself)."""
+        if self.triage is None or not post:
+            return None
+        return self.triage.read_checked(post, alarm) if alarm is not None else self.triage.read(post)
 
     def pasted(self, text: str) -> str | None:
         """The post in "check <post>" or "someone wrote: <post>", when triage assist is on."""

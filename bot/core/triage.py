@@ -32,6 +32,8 @@ INFERRED_WEIGHT = 0.5  # an example inferred from a later question teaches half 
 GUARDED_COST = 30
 LEAD_WORDS = 12  # the longest lead-in before the colon or quote that opens a pasted post
 SEGMENT_WORDS = 10  # the longest stretch of the post quoted as a reason
+PARTS = 32  # the most stretches weighed for a reason (from the start): a read stays a few ms
+READ_LIMIT = 1500  # the characters of a post the classifiers read (the safety net reads it all)
 # Where a pasted post begins: a colon, or an opening quotation mark after a space.
 _OPENING = re.compile(r":|[\"“]|(?:^|\s)['‘]")
 _CLAUSE = re.compile(r"[.!?;:\n]+|,\s+|\s+but\s+")
@@ -80,7 +82,12 @@ class Triage:
 
     def read(self, post: str) -> dict[str, Suggestion]:
         """The confident suggestions for this post, by question."""
-        alarm = self.net.check(post)
+        return self.read_checked(post, self.net.check(post))
+
+    def read_checked(self, post: str, alarm: Alarm | None) -> dict[str, Suggestion]:
+        """``read``, for a post the safety net has already been over (its ``alarm``): the
+        message it came in was checked whole before anything else."""
+        post = post[:READ_LIMIT]
         found: dict[str, Suggestion] = {}
         if self.model is None:
             scores, reasons = None, _Reasons(post, None)
@@ -137,7 +144,8 @@ def _holds(words: Sequence[str], phrase: tuple[str, ...]) -> bool:
 
 def segments(post: str) -> list[str]:
     """The post cut at sentence and clause breaks, long clauses into stretches of at most
-    ``SEGMENT_WORDS`` words overlapping by half, each as written (one at least)."""
+    ``SEGMENT_WORDS`` words overlapping by half, each as written (one at least, ``PARTS`` at
+    most)."""
     parts: list[str] = []
     for clause in _CLAUSE.split(post):
         words = clause.strip(_QUOTES).split()
@@ -145,7 +153,7 @@ def segments(post: str) -> list[str]:
         starts = range(0, max(1, len(words) - step), step) if len(words) > SEGMENT_WORDS else [0]
         parts += [" ".join(words[i : i + SEGMENT_WORDS]).strip(_QUOTES + ",") for i in starts if words]
     worded = [p for p in parts if len(plain_words(p)) > 1] or [p for p in parts if plain_words(p)]
-    return worded or [post.strip()]
+    return (worded or [post.strip()])[:PARTS]
 
 
 def span(post: str, phrase: str) -> str | None:

@@ -95,10 +95,10 @@ class Triage:
             scores, reasons = self.model.scores(post), _Reasons(post, self.model)
         for question in self.questions:
             answer = self._answer(question, scores)
-            if alarm is not None and question == self.safety:
+            if alarm is not None and question == self.safety:  # a "possible" alarm too: safety first
                 found[question] = Suggestion("yes", self._alarm_reason(post, alarm, reasons))
             elif alarm is not None and question in self.guarded and answer != "yes":
-                continue  # safety language: never a "no" at safety or unlawful
+                continue  # risk, even only possible: never a "no" at safety or unlawful
             elif answer is not None:
                 found[question] = Suggestion(answer, reasons.best(f"{question}:{answer}"))
         return found

@@ -120,7 +120,7 @@ def train(
     """The kept weights (a yes and a no column per question, shifted by their thresholds) and
     what cross-validation measured for each side."""
     texts = sorted({t for q in questions.values() for t in q.texts})
-    tfidf = vectorize(texts, *matching.ngrams, normal)
+    tfidf = vectorize(texts, *matching.ngrams, normal, within_words=matching.analyzer == "char_wb")
     rows = {t: i for i, t in enumerate(texts)}
     features = tfidf.matrix.astype(np.float64)
     classes: list[str] = []

@@ -12,6 +12,7 @@ from bot.core.engine import ConversationEngine, Notify, utc_now
 from bot.core.faq import FaqMatcher
 from bot.core.safety import SafetyNet
 from bot.core.storage.relational import RelationalStore
+from bot.core.triage import Triage
 from bot.settings import Settings
 
 
@@ -25,6 +26,7 @@ async def build_engine(
     """Load content (unless given), open the store and assemble the engine."""
     content = content or load_content(settings.content_dir, cache=settings.cache_dir)
     store = await open_store(settings)
+    safety = SafetyNet.from_content(content, cache=settings.cache_dir)
     return ConversationEngine(
         content=content,
         store=store,
@@ -32,7 +34,8 @@ async def build_engine(
         clock=clock,
         notify=notify,
         matcher=FaqMatcher.from_content(content, cache=settings.cache_dir),
-        safety=SafetyNet.from_content(content, cache=settings.cache_dir),
+        safety=safety,
+        triage=Triage.from_content(content, net=safety, cache=settings.cache_dir),
     )
 
 

@@ -21,7 +21,7 @@ from statemachine.transition_list import TransitionList
 
 from bot.core.choices import ChoiceValue
 from bot.core.content.models import Content, Flowchart
-from bot.core.messages import DecisionRecord, Reply, timestamp
+from bot.core.messages import DecisionRecord, Reply, Suggestion, timestamp
 from bot.core.present import Presenter
 from bot.core.text import clean, first_link, plain_words
 from bot.core.turn import Turn
@@ -47,6 +47,14 @@ class WalkState(FlowRun):
     outcome: str | None = None  # the outcome reached, kept while at ``note``
     hinted: str | None = None  # the question whose "not sure" hint was just given
     draft: DraftState | None = None  # a suggested reply under way at the outcome
+    # A first read of the post the walk started from: question -> (answer, the words behind
+    # it). Kept only while the walk lasts; the post itself is not kept.
+    suggestions: dict[str, tuple[str, str]] | None = None
+
+    def suggestion(self) -> Suggestion | None:
+        """What the first read suggests at the pending question, if anything."""
+        found = (self.suggestions or {}).get(self.at)
+        return Suggestion(*found) if found else None
 
 
 def build_machine(chart: Flowchart) -> type[StateMachine]:
@@ -218,10 +226,13 @@ class WalkDialog:
 
     # --- entry and position ------------------------------------------------------------
 
-    def start(self, turn: Turn) -> WalkState:
-        """A new walk at the first question, with its own run id."""
+    def start(self, turn: Turn, read: dict[str, Suggestion] | None = None) -> WalkState:
+        """A new walk at the first question, with its own run id; ``read``: what a first read
+        of the officer's post suggests at each question."""
         state = WalkState(run=secrets.token_hex(3), at=self.chart.start)
-        turn.say(self.present.text("walk_intro"))
+        if read is not None:
+            state.suggestions = {q: (s.answer, s.reason) for q, s in read.items()}
+        turn.say(self.present.text("walk_intro" if read is None else "walk_intro_read"))
         self.where_now(turn, state)
         return state
 
@@ -246,7 +257,10 @@ class WalkDialog:
         elif state.at in self.outcomes:
             turn.say(self.present.outcome(state.at, path=state.path, stamp=state.stamp))
         elif not state.finished:
-            turn.say(self.present.question(state.at, number=len(state.path) + 1, stamp=state.stamp))
+            number = len(state.path) + 1
+            turn.say(
+                self.present.question(state.at, number=number, stamp=state.stamp, hint=state.suggestion())
+            )
 
     # --- typed words and buttons --------------------------------------------------------
 

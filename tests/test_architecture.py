@@ -28,6 +28,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "bot.core.training",
             "bot.core.faq",
             "bot.core.safety",
+            "bot.core.triage",
+            "bot.core.triage_training",
             "bot.core.present",
             "bot.core.contacts",
             "bot.core.drafts",

@@ -167,6 +167,16 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
         "replies.nowhere",
         "unknown outcome",
     ),
+    "triage examples for an unknown question": (
+        edit("triage.yaml", lambda data: data["questions"].update(nowhere=data["questions"]["safety"])),
+        "triage.yaml:",
+        "unknown question 'nowhere'",
+    ),
+    "too few triage examples": (
+        edit("triage.yaml", set_(["questions", "political", "no"], ["one", "two"])),
+        "questions.political.no",
+        "at least 5",
+    ),
     "missing file": (lambda folder: (folder / "matching.yaml").unlink(), "matching.yaml", "file not found"),
     "not a mapping": (write("about.yaml", "- just\n- a list\n"), "about.yaml", "mapping"),
 }

@@ -36,10 +36,20 @@ def test_every_spec_path_reaches_its_outcome_by_button_presses(chat: ChatProcess
     with chat("u-every-outcome") as send:
         for outcome, answers in SPEC_PATHS.items():
             line = send({"text": "check"})
-            assert line["state"] == {"flow": "flowchart", "node": "safety", "outcome": None}, outcome
+            assert line["state"] == {
+                "flow": "flowchart",
+                "node": "safety",
+                "outcome": None,
+                "suggestion": None,
+            }, outcome
             for answer in answers:
                 line = press(send, line["replies"], answer.capitalize())
-            assert line["state"] == {"flow": "flowchart", "node": None, "outcome": outcome}
+            assert line["state"] == {
+                "flow": "flowchart",
+                "node": None,
+                "outcome": outcome,
+                "suggestion": None,
+            }
 
 
 def test_a_walk_started_in_one_run_is_finished_by_presses_in_the_next(
@@ -47,12 +57,22 @@ def test_a_walk_started_in_one_run_is_finished_by_presses_in_the_next(
 ) -> None:
     first = cli("chat", "--jsonl", "--user", "u-two-runs", stdin=jsonl(["check"]))
     state_lines = [json.loads(line) for line in first.stdout.splitlines()]
-    assert state_lines[-1]["state"] == {"flow": "flowchart", "node": "safety", "outcome": None}
+    assert state_lines[-1]["state"] == {
+        "flow": "flowchart",
+        "node": "safety",
+        "outcome": None,
+        "suggestion": None,
+    }
     line = state_lines[-1]
     with chat("u-two-runs") as send:  # the buttons of the first run's reply still work
         for answer in SPEC_PATHS["respond_with_care"]:
             line = press(send, line["replies"], answer.capitalize())
-    assert line["state"] == {"flow": "flowchart", "node": None, "outcome": "respond_with_care"}
+    assert line["state"] == {
+        "flow": "flowchart",
+        "node": None,
+        "outcome": "respond_with_care",
+        "suggestion": None,
+    }
 
 
 def test_typed_answers_walk_to_an_outcome_in_one_run(cli: CliRunner) -> None:

@@ -11,6 +11,7 @@ import yaml
 from bot.core.content import Content
 from bot.core.faq import FaqMatcher
 from bot.core.safety import SafetyNet
+from bot.core.triage import Triage
 from tests.conftest import ROOT
 
 EVAL_SETS = ("questions.yaml", "hurried.yaml", "triage_posts.yaml")
@@ -106,6 +107,8 @@ def test_no_evaluation_question_is_copied_into_content(real_content: Content) ->
     examples |= {_words(t) for t in real_content.flowchart.triggers}
     examples |= {_words(q) for q in real_content.out_of_scope.questions}
     examples |= {_words(p) for c in real_content.safety.categories for p in c.phrases}
+    if real_content.triage is not None:
+        examples |= {_words(t) for a in real_content.triage.questions.values() for t in (*a.yes, *a.no)}
     assert [q for q in asked if _words(q) in examples] == []
 
 
@@ -118,3 +121,25 @@ def test_the_safety_net_catches_the_language_the_issue_names(real_content: Conte
         "I'll pay a visit",
     ):
         assert net.check(text) is not None, text
+
+
+def test_a_post_with_safety_language_is_a_yes_at_safety_and_never_a_no_at_safety_or_unlawful(
+    real_content: Content,
+) -> None:
+    """Every example post and every risk example the safety net alarms on, read as a pasted
+    post with the council's own suggestions: the safety question says yes, and neither it nor
+    the unlawful question ever says no."""
+    assert real_content.triage is not None
+    net = SafetyNet(real_content.safety)  # its phrases; the classifier's alarms take the same path
+    triage = Triage.from_content(real_content, net=net)
+    assert triage is not None
+    posts = [t for answers in real_content.triage.questions.values() for t in (*answers.yes, *answers.no)]
+    classifier = real_content.safety.classifier
+    risky = {k: v for k, v in classifier.examples.items() if k != "ordinary"} if classifier else {}
+    posts += [t for texts in risky.values() for t in texts]
+    alarmed = [p for p in posts if net.check(p) is not None]
+    assert len(alarmed) >= 30
+    for post in alarmed:
+        read = triage.read(post)
+        assert read["safety"].answer == "yes", post
+        assert read.get("unlawful") is None or read["unlawful"].answer == "yes", post

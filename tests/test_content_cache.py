@@ -16,7 +16,7 @@ def test_kept_content_loads_the_same_and_an_edit_is_seen(tmp_path: Path) -> None
     shutil.copytree(FIXTURE_CONTENT, folder)
     first = load_content(folder, cache=cache)
     kept = sorted(cache.glob("content-*.json"))
-    assert len(kept) == len(FILES)  # one per content file
+    assert len(kept) == len(FILES) + 1  # one per content file, and the optional triage.yaml
     assert load_content(folder, cache=cache) == first
     about = folder / "about.yaml"
     about.write_text(about.read_text(encoding="utf-8").replace("fixture-1", "fixture-2"), encoding="utf-8")

@@ -9,18 +9,22 @@ from pathlib import Path
 
 import yaml
 
+from bot.core import triage_training
 from bot.core.ask import decide
 from bot.core.content.models import Content
 from bot.core.faq import REFER, Decision, FaqMatcher
 from bot.core.present import Presenter
 from bot.core.router import Router
 from bot.core.safety import SafetyNet
+from bot.core.triage import Triage, examples
 from bot.core.vocabulary import Intent
 from bot.settings import ROOT
 from dialogs.flowchart import WalkDialog
 
 DEFAULT_SET = ROOT / "tests" / "eval" / "questions.yaml"
 HURRIED_SET = ROOT / "tests" / "eval" / "hurried.yaml"  # officers in a hurry, written blind
+TRIAGE_SET = ROOT / "tests" / "eval" / "triage_posts.yaml"  # posts and their answers, written blind
+CONTEXT = re.compile(r"\[[^\]]*\]")  # what an officer knows about a post, not part of it
 BARE = re.compile(r"[\s\"'“‘]*(yes|no)\b", re.IGNORECASE)
 
 
@@ -88,6 +92,7 @@ def run_eval(
         print("\n".join(misses))
     if path is None:
         run_hurried(content, matcher, presenter, HURRIED_SET, cache)
+        run_triage(content, TRIAGE_SET, cache)
     for extra in hurried:  # e.g. a held-out set kept outside the repository, scored once
         print(f"\n{extra}:")
         run_hurried(content, matcher, presenter, extra, cache, label="held-out")
@@ -201,3 +206,65 @@ def _chatter(router: Router, matcher: FaqMatcher, text: str) -> bool:
 def _text(item: object) -> str:
     """A set's item: a plain string, or a mapping with the message under ``q``."""
     return str(item["q"]) if isinstance(item, dict) else str(item)
+
+
+@dataclass
+class Tally:
+    """Questions asked on the posts' way through the flowchart, suggestions shown and right."""
+
+    asked: int = 0
+    shown: int = 0
+    right: int = 0
+
+    def add(self, expected: bool, answer: str | None) -> None:
+        self.asked += 1
+        self.shown += answer is not None
+        self.right += answer == ("yes" if expected else "no")
+
+
+def run_triage(content: Content, path: Path, cache: Path | None) -> None:
+    """Triage assist on posts written blind with the answer expected at each question on their
+    way through the flowchart: how often a suggestion is shown, how often a shown one is right,
+    and the posts at risk whose safety question did not get a yes. Only figures are printed:
+    the posts stay unread."""
+    net = SafetyNet.from_content(content, cache=cache)
+    triage = Triage.from_content(content, net=net, cache=cache)
+    if triage is None or content.triage is None:
+        print("triage assist: no triage.yaml in the content")
+        return
+    posts = yaml.safe_load(path.read_text(encoding="utf-8"))["posts"]
+    total, by_question = Tally(), {q.id: Tally() for q in content.flowchart.questions}
+    missed = at_risk = wrong_no = 0  # wrong_no: posts read as a no at safety or unlawful, wrongly
+    times: list[float] = []
+    for item in posts:
+        start = time.perf_counter()
+        read = triage.read(CONTEXT.sub(" ", str(item["post"])).strip())
+        times.append(time.perf_counter() - start)
+        for question, expected in item["expect"].items():
+            answer = read[question].answer if question in read else None
+            total.add(bool(expected), answer)
+            by_question[question].add(bool(expected), answer)
+        if item["expect"].get(triage.safety):
+            at_risk += 1
+            missed += triage.safety not in read or read[triage.safety].answer != "yes"
+        wrong_no += any(
+            item["expect"].get(q) and getattr(read.get(q), "answer", "") == "no" for q in triage.guarded
+        )
+    print(
+        f"triage assist: {len(posts)} posts, {total.asked} questions on their way; a suggestion shown at"
+        f" {total.shown / total.asked:.1%} ({total.shown}/{total.asked}), right"
+        f" {total.right / max(total.shown, 1):.1%} ({total.right}/{total.shown});"
+        f" safety suggestions missed: {missed} of {at_risk} posts at risk; posts wrongly read as a no at"
+        f" safety or unlawful: {wrong_no}"
+    )
+    p50, p99 = percentile(times, 50) * 1e3, percentile(times, 99) * 1e3
+    print(f"triage read latency: p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+    held_out = triage_training.measure(examples(content.triage, content.flowchart), content.matching)
+    for question, tally in by_question.items():
+        yes, no = held_out.get(question, (None, None))
+        own = (
+            f"; its examples held out, right/shown: yes {yes.right}/{yes.shown}, no {no.right}/{no.shown}"
+            if yes and no
+            else ""
+        )
+        print(f"  {question:<20} {tally.asked:>3} asked, {tally.shown:>3} shown, {tally.right:>3} right{own}")

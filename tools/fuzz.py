@@ -13,8 +13,10 @@ from bot.core.content.models import Content
 from bot.core.engine import ConversationEngine
 from bot.core.invariants import Invariants
 from bot.core.messages import Incoming, Outgoing
+from bot.core.safety import SafetyNet
 from bot.core.storage import conversation_key
 from bot.core.storage.relational import RelationalStore
+from bot.core.triage import Triage
 from bot.core.vocabulary import FlowId, Verb
 
 CHANNEL, CONVERSATION = "fuzz", "C-fuzz"
@@ -47,6 +49,7 @@ class Fuzzer:
         words = content.messages.words
         self.words = [w for name in type(words).model_fields for w in getattr(words, name)]
         self.questions = [q for e in content.faq.entries for q in e.asked[:2]]
+        self.questions += [f"someone wrote: {q}" for q in self.questions[:10]]  # a pasted post, read first
         self.faq_ids = [e.id for e in content.faq.entries]
         self.last: dict[str, Outgoing] = {}
 
@@ -98,7 +101,9 @@ async def run_fuzz(content: Content, *, turns: int, seed: int) -> FuzzResult:
     with tempfile.TemporaryDirectory() as folder:
         store = await RelationalStore.open(f"sqlite:///{Path(folder) / 'fuzz.db'}")
         try:
-            fuzzer = Fuzzer(content, ConversationEngine(content=content, store=store), random.Random(seed))
+            triage = Triage.from_content(content, net=SafetyNet(content.safety))  # pasted posts read too
+            engine = ConversationEngine(content=content, store=store, triage=triage)
+            fuzzer = Fuzzer(content, engine, random.Random(seed))
             for _ in range(turns):
                 await fuzzer.turn(result)
         finally:

@@ -20,6 +20,7 @@ from bot.core.state import ConversationState
 from bot.core.storage import Store, conversation_key
 from bot.core.storage.port import Effects, UnansweredQuestion
 from bot.core.text import scrub
+from bot.core.triage import Triage
 from bot.core.turn import Turn
 from bot.core.vocabulary import FlowId
 
@@ -45,11 +46,12 @@ class ConversationEngine:
         notify: Notify | None = None,
         matcher: FaqMatcher | None = None,
         safety: SafetyNet | None = None,
+        triage: Triage | None = None,
     ) -> None:
         self.content = content
         self.store = store
         self.matcher = matcher or FaqMatcher.from_content(content)
-        self.router = Router(content=content, matcher=self.matcher, safety=safety)
+        self.router = Router(content=content, matcher=self.matcher, safety=safety, triage=triage)
         self.idle_seconds = idle_minutes * 60
         self.clock = clock
         self.notify = notify
@@ -196,7 +198,7 @@ def _view(state: ConversationState) -> StateView:
         return StateView(flow=flow, node=tour.at)
     if flow is FlowId.WALK and walk is not None:
         node = None if walk.outcome is not None else walk.at
-        return StateView(flow=flow, node=node, outcome=walk.outcome)
+        return StateView(flow=flow, node=node, outcome=walk.outcome, suggestion=walk.suggestion())
     return StateView()
 
 

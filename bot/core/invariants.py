@@ -49,6 +49,9 @@ class Invariants:
             found.append(f"a draft under way at {walk.at!r}, where none is offered")
         if walk.hinted is not None and walk.hinted != walk.at:
             found.append(f"a hint given at {walk.hinted!r} while the walk is at {walk.at!r}")
+        suggested = walk.suggestions or {}
+        if not set(suggested) <= self.questions or any(a not in ANSWERS for a, _ in suggested.values()):
+            found.append("a suggestion for something other than a question, or other than yes or no")
         return found + self._path(walk)
 
     def _path(self, walk: WalkState) -> list[str]:

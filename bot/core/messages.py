@@ -60,12 +60,22 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A first read of the post at one question: the answer it points to and the words of the
+    post that show it. Shown beside the question, never taken as the officer's answer."""
+
+    answer: str  # "yes" or "no"
+    reason: str
+
+
+@dataclass(frozen=True)
 class StateView:
     """Where the conversation stands after a turn, for scripts, tests and channels."""
 
     flow: str | None = None
     node: str | None = None
     outcome: str | None = None
+    suggestion: Suggestion | None = None  # at a question of a walk started from a post
 
 
 @dataclass(frozen=True)

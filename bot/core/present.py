@@ -9,7 +9,7 @@ from bot.core.choices import ChoiceValue, Stamp
 from bot.core.contacts import contact_line
 from bot.core.content.models import Content, FaqEntry, Outcome
 from bot.core.faq import FLOWCHART, NEAR_MISS, REFER, Decision, Match, MatchResult, Reading
-from bot.core.messages import Choice, DecisionRecord, Quote, Reply
+from bot.core.messages import Choice, DecisionRecord, Quote, Reply, Suggestion
 from bot.core.vocabulary import Verb
 
 
@@ -131,10 +131,16 @@ class Presenter:
         """A button for one step of a flow, stamped with its run and move (see ``choices``)."""
         return Choice(label, ChoiceValue(verb, arg, stamp).encode())
 
-    def question(self, question_id: str, *, number: int, stamp: Stamp) -> Reply:
-        """The pending question with Yes, No, Not sure, Back (after the first), Why and Stop."""
+    def question(
+        self, question_id: str, *, number: int, stamp: Stamp, hint: Suggestion | None = None
+    ) -> Reply:
+        """The pending question with Yes, No, Not sure, Back (after the first), Why and Stop;
+        below it what a first read of the post suggests, if anything (never an answer)."""
         question = self.questions[question_id]
         text = self.texts.question.format(number=number, text=question.text)
+        if hint is not None:
+            template = self.texts.suggest_yes if hint.answer == "yes" else self.texts.suggest_no
+            text += "\n\n" + template.format(phrase=hint.reason)
         choices = [
             self.step_choice(self.labels.yes, Verb.ANSWER, stamp, "yes"),
             self.step_choice(self.labels.no, Verb.ANSWER, stamp, "no"),

@@ -11,11 +11,12 @@ from typing import Any, Protocol
 from bot.core.choices import ChoiceValue, decode
 from bot.core.content.models import Content
 from bot.core.faq import REFER, Decision, FaqMatcher
-from bot.core.messages import Choice, Incoming, Reply
+from bot.core.messages import Choice, Incoming, Reply, Suggestion
 from bot.core.present import Presenter
 from bot.core.safety import Alarm, SafetyNet
 from bot.core.state import ConversationState
 from bot.core.text import clean, command_word, looks_unreadable, plain_words
+from bot.core.triage import Triage
 from bot.core.turn import Turn
 from bot.core.vocabulary import STEP_VERBS, FlowId, Intent, Verb
 from dialogs.flowchart import WalkDialog
@@ -47,12 +48,20 @@ class Slot:
 class Router:
     """Channel-independent conversation logic over a ``Turn``; persistence is the engine's."""
 
-    def __init__(self, *, content: Content, matcher: FaqMatcher, safety: SafetyNet | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        content: Content,
+        matcher: FaqMatcher,
+        safety: SafetyNet | None = None,
+        triage: Triage | None = None,
+    ) -> None:
         self.present = Presenter(content)
         self.walk = WalkDialog(content, self.present)
         self.tour = TourDialog(content, self.present)
         self.matcher = matcher
         self.safety = safety or SafetyNet(content.safety)  # phrases only, unless given the classifier
+        self.triage = triage  # a first read of a pasted post; without it, no suggestions
         self.flows = {
             FlowId.WALK: Slot(self.walk, lambda s: s.walk),
             FlowId.TOUR: Slot(self.tour, lambda s: s.tour),
@@ -118,8 +127,11 @@ class Router:
                 self.caution(turn, alarm)
                 self.typed(turn, state, text)
             else:
-                self.alert(turn, state, alarm)
-                if state.active is None:
+                post = self.post_to_check(text) if self._free(state) else None
+                self.alert(turn, state, alarm, checking=post is not None)
+                if post is not None:
+                    self.start_walk(turn, state, post=post, alarm=alarm)  # its safety question: yes
+                elif state.active is None:
                     self.also_answer(turn, text)
 
     def also_answer(self, turn: Turn, text: str) -> None:
@@ -134,13 +146,14 @@ class Router:
         outcome = self.present.outcomes.get(state.walk.outcome or "") if state.walk else None
         return outcome is not None and outcome.escalate == "urgent"
 
-    def alert(self, turn: Turn, state: ConversationState, alarm: Alarm) -> None:
+    def alert(self, turn: Turn, state: ConversationState, alarm: Alarm, *, checking: bool = False) -> None:
         """Before anything else: the urgent guidance, the urgent record one press away and,
-        out of a walk, the check; then where the officer was."""
+        out of a walk, the check (unless ``checking``: the check of the post follows); then
+        where the officer was."""
         turn.alarm = alarm.category
         labels = self.present.labels
         choices = [Choice(labels.urgent_record, ChoiceValue(Verb.WALK, URGENT).encode())]
-        if state.walk is None or not self.walk.in_progress(state.walk):
+        if not checking and (state.walk is None or not self.walk.in_progress(state.walk)):
             choices.append(Choice(labels.start_walk, ChoiceValue(Verb.WALK, "start").encode()))
         text = self.present.texts.safety_alert.format(
             risk=alarm.name, comms_team=self.present.about.comms_team
@@ -214,6 +227,8 @@ class Router:
         action = actions.get(intent) if intent is not None else None
         if action is not None:
             action()
+        elif (post := self.pasted(text)) is not None:
+            self.start_walk(turn, state, post=post)
         elif self.small_talk(text):
             turn.say(self.present.small_talk())
         else:
@@ -237,12 +252,56 @@ class Router:
     def ask_prompt(self) -> Reply:
         return self.present.text("ask_prompt")
 
-    def start_walk(self, turn: Turn, state: ConversationState, *, urgent: bool = False) -> None:
-        """A new walk (``urgent``: already at the outcome the safety question's yes leads to);
-        a tour under way is put aside (paused) first."""
+    def start_walk(
+        self,
+        turn: Turn,
+        state: ConversationState,
+        *,
+        urgent: bool = False,
+        post: str | None = None,
+        alarm: Alarm | None = None,
+    ) -> None:
+        """A new walk (``urgent``: already at the outcome the safety question's yes leads to;
+        ``post``: the officer's post, read first for suggestions, in a message the safety net
+        has been over, with its ``alarm``); a tour under way is put aside (paused) first."""
         if state.tour is not None and self.tour.in_progress(state.tour):
             self.tour.pause(turn, state.tour)
-        state.walk = self.walk.start_urgent(turn) if urgent else self.walk.start(turn)
+        if urgent:
+            state.walk = self.walk.start_urgent(turn)
+        else:
+            state.walk = self.walk.start(turn, self._read(post, alarm))
+
+    # --- a post to check ------------------------------------------------------------------
+
+    def _read(self, post: str | None, alarm: Alarm | None) -> dict[str, Suggestion] | None:
+        """The first read of the post, with the alarm the message it came in raised (a
+        caution's "possible" alarm is not handed on: the read checks the post itself)."""
+        if self.triage is None or not post:
+            return None
+        return self.triage.read_checked(post, alarm) if alarm is not None else self.triage.read(post)
+
+    def pasted(self, text: str) -> str | None:
+        """The post in "check <post>" or "someone wrote: <post>", when triage assist is on."""
+        if self.triage is None:
+            return None
+        head, _, rest = text.partition(" ")
+        if rest.strip() and self.intent(head) is Intent.START_WALK:
+            return self.triage.post_in(rest) or rest.strip()
+        return self.triage.post_in(text)
+
+    def post_to_check(self, text: str) -> str | None:
+        """The post to read when this text starts a check: a pasted one, or the officer's
+        description of it as a whole."""
+        if self.triage is None:
+            return None
+        return self.pasted(text) or (text if self.matcher.match(text).decision is Decision.WALK else None)
+
+    def _free(self, state: ConversationState) -> bool:
+        """No flow under way: a walk at its outcome is done with."""
+        walk = state.walk
+        return state.active is None or (
+            state.active is FlowId.WALK and walk is not None and not self.walk.in_progress(walk)
+        )
 
     def start_tour(self, turn: Turn, state: ConversationState, *, again: bool = False) -> None:
         tour = self.tour.start(turn, state.tour, again=again)
@@ -258,7 +317,7 @@ class Router:
         if decision is Decision.WALK and in_flow:
             turn.say(self.present.text("not_an_answer"))
         elif decision is Decision.WALK:
-            self.start_walk(turn, state)
+            self.start_walk(turn, state, post=text)  # the officer's description: read it too
         elif decision is Decision.SMALL_TALK and in_flow:
             turn.say(self.present.text("small_talk"))
         else:

@@ -21,6 +21,7 @@ from bot.core.content.models import (
     Policy,
     Safety,
     Section,
+    Triage,
 )
 from bot.core.content.yamlfile import Loc, YamlFile
 from bot.core.errors import ContentError
@@ -48,6 +49,8 @@ def load_content(directory: Path, *, cache: Path | None = None) -> Content:
     if not directory.is_dir():
         raise ContentError(str(directory), "", "content folder not found")
     files = {key: YamlFile(directory / f"{key}.yaml", cache) for key in FILES}
+    optional = directory / "triage.yaml"  # a council may leave it out: then no suggestions
+    triage = YamlFile(optional, cache) if optional.exists() else None
     content = Content(
         about=files["about"].parse(About),
         policy=files["policy"].parse(Policy),
@@ -61,6 +64,7 @@ def load_content(directory: Path, *, cache: Path | None = None) -> Content:
         contacts=files["contacts"].parse(Contacts),
         drafts=files["drafts"].parse(Drafts),
         desk=files["desk"].parse(Desk),
+        triage=triage.parse(Triage) if triage else None,
     )
     _check_policy(content.policy, files["policy"])
     sections = {s.id: s for s in content.policy.sections}
@@ -73,7 +77,17 @@ def load_content(directory: Path, *, cache: Path | None = None) -> Content:
     _check_urgent_start(content.flowchart, files["flowchart"])
     _check_outcome_extras(content, files["flowchart"], files["drafts"])
     _unique((r.id for r in content.desk.resolutions), "resolutions", files["desk"])
+    if content.triage is not None and triage is not None:
+        _check_triage(content.triage, content.flowchart, triage)
     return content
+
+
+def _check_triage(triage: Triage, chart: Flowchart, file: YamlFile) -> None:
+    """Examples teach the suggestion for a question of the flowchart, so each must name one."""
+    questions = {q.id for q in chart.questions}
+    for question in triage.questions:
+        if question not in questions:
+            raise file.error(("questions", question), f"unknown question '{question}'")
 
 
 def _unique(ids: Iterable[str], where: str, file: YamlFile) -> None:

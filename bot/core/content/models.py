@@ -466,6 +466,8 @@ class Texts(Templates):
         "contact_link": frozenset({"link"}),
         "contact_hours": frozenset({"hours"}),
         "contact_out_of_hours": frozenset({"out_of_hours"}),
+        "suggest_yes": frozenset({"phrase"}),
+        "suggest_no": frozenset({"phrase"}),
     }
 
     greeting: Text
@@ -489,7 +491,10 @@ class Texts(Templates):
     error: Text
     busy: Text
     walk_intro: Text
+    walk_intro_read: Text
     question: Text
+    suggest_yes: Text
+    suggest_no: Text
     why_title: Text
     cite: Text
     first_question: Text
@@ -681,6 +686,36 @@ class Desk(Strict):
     texts: DeskTexts
 
 
+# --- triage.yaml ---------------------------------------------------------------------------
+
+
+class TriageAnswers(Strict):
+    """Example posts for one flowchart question: ones whose answer is yes, ones whose answer is no."""
+
+    yes: list[Text] = Field(min_length=5)
+    no: list[Text] = Field(min_length=5)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_keys(cls, data: object) -> object:
+        """YAML reads an unquoted ``yes:`` or ``no:`` key as true or false."""
+        if isinstance(data, dict):
+            named = {True: "yes", False: "no"}
+            return {(named[k] if isinstance(k, bool) else k): v for k, v in data.items()}
+        return data
+
+
+class Triage(Strict):
+    """A first read of a pasted post: example posts per question teach a suggestion for each;
+    ``precision`` is how often a shown suggestion must be right on the examples (held out in
+    turn) for it to be shown; ``lead_ins`` are the words that introduce a pasted post
+    ("someone wrote: ...")."""
+
+    precision: float = Field(default=0.95, gt=0.5, le=1)
+    lead_ins: list[Text] = Field(min_length=1)
+    questions: dict[Id, TriageAnswers] = Field(min_length=1)
+
+
 class Content(Strict):
     """All content, cross-checked: what the engine, matcher and machines are built from."""
 
@@ -696,3 +731,4 @@ class Content(Strict):
     contacts: Contacts
     drafts: Drafts
     desk: Desk
+    triage: Triage | None = None  # triage.yaml is optional: without it the walk makes no suggestions

@@ -39,7 +39,9 @@ async def test_a_huge_message_costs_a_turn_of_milliseconds(
         out = await engine.handle(Incoming("test", "C1", "U1", text=text))
         fastest = min(fastest, time.perf_counter() - started)
     assert out.replies
-    assert fastest < 0.05, f"{kind} at {size} characters took {fastest * 1000:.0f} ms"
+    # a reading that grew with the square of the message would take seconds here; 200 ms leaves
+    # room for a busy machine without hiding one
+    assert fastest < 0.2, f"{kind} at {size} characters took {fastest * 1000:.0f} ms"
 
 
 async def state_of(officer: Officer) -> ConversationState | None:

@@ -107,3 +107,8 @@ async def test_neighbours_with_no_side_named_are_asked_which_with_two_buttons(of
     assert set(labels(out)[:2]) == {"Politeness on your own account", "How to word a reply"}
     follow = await officer.press_label("Politeness on your own account")
     assert follow.replies[0].title == "Politeness on your own account"
+
+
+async def test_a_described_post_that_asks_what_to_do_starts_the_walk(officer: Officer) -> None:
+    out = await officer.say("someone was sarcastic in a reply to our post, what do i do")
+    assert out.state.flow == "flowchart"

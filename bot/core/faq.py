@@ -27,6 +27,7 @@ import numpy.typing as npt
 
 from bot.core.content.models import Content, Matching, Parts
 from bot.core.model import Trained, char_ngrams, load_or_train
+from bot.core.text import plain_words
 
 FLOWCHART = "__flowchart__"
 NOT_COVERED = "__not_covered__"  # another subject altogether
@@ -214,11 +215,16 @@ class FaqMatcher:
     product, so it stays well under a millisecond."""
 
     def __init__(
-        self, trained: Trained, matching: Matching, sides: Mapping[str, Sequence[str]] | None = None
+        self,
+        trained: Trained,
+        matching: Matching,
+        sides: Mapping[str, Sequence[str]] | None = None,
+        walk_asks: Sequence[str] = (),
     ) -> None:
         self._matching = matching
         self._analyzer = Analyzer(matching)
         self._facets = Facets(matching, sides or {}, self._analyzer)
+        self._walk_asks = tuple(f" {' '.join(plain_words(a))} " for a in walk_asks)
         self._splitter = Splitter(matching.parts)
         self.classes: list[str] = list(trained.classes)
         self._low, self._high = matching.ngrams
@@ -236,16 +242,19 @@ class FaqMatcher:
         *,
         cache: Path | None = None,
         sides: Mapping[str, Sequence[str]] | None = None,
+        walk_asks: Sequence[str] = (),
     ) -> FaqMatcher:
         """Load the weights kept for exactly these examples, or train and keep them."""
         analyzer = Analyzer(matching)
         trained = load_or_train(examples.by_class, matching, analyzer.normal, cache=cache, train=_train)
-        return cls(trained, matching, sides)
+        return cls(trained, matching, sides, walk_asks)
 
     @classmethod
     def from_content(cls, content: Content, *, cache: Path | None = None) -> FaqMatcher:
         sides = {e.id: e.facets for e in content.faq.entries if e.facets}
-        return cls.train(Examples.from_content(content), content.matching, cache=cache, sides=sides)
+        examples = Examples.from_content(content)
+        asks = content.flowchart.asks
+        return cls.train(examples, content.matching, cache=cache, sides=sides, walk_asks=asks)
 
     def ngrams(self, text: str) -> list[str]:
         """The character n-grams the classifier reads, as scikit-learn's analyzer makes them."""
@@ -291,6 +300,9 @@ class FaqMatcher:
         limits = self._matching.thresholds
         if best.id == SMALL_TALK:
             return self._small_talk(best, others)
+        if self._asks_for_the_walk(text, ranked[: limit + 1]):
+            walk = next(m for m in ranked if m.id == FLOWCHART)
+            return MatchResult("answer", walk, tuple(m for m in others if m.id != FLOWCHART))
         named = self._facets.named(words) | context
         steered = self._steer(best, others, named)
         if steered is not None:
@@ -306,6 +318,17 @@ class FaqMatcher:
         if close:
             return MatchResult("suggest", best, close[:limit])
         return MatchResult("unknown", best, ())
+
+    def _asks_for_the_walk(self, text: str, near: list[Match]) -> bool:
+        """A post described and "what do I do?" asked (``flowchart.yaml`` ``asks``), with the
+        walk among the closest classes: the check, even when an entry scored a little higher."""
+        if not self._walk_asks:
+            return False
+        padded = f" {' '.join(plain_words(text))} "
+        if not any(ask in padded for ask in self._walk_asks):
+            return False
+        floor = self._matching.thresholds.suggest
+        return any(m.id == FLOWCHART and m.score >= floor for m in near)
 
     def _small_talk(self, best: Match, others: list[Match]) -> MatchResult:
         """Chatter is answered only when it clearly wins; it is never offered as a suggestion."""

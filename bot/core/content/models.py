@@ -212,6 +212,9 @@ class Flowchart(Strict):
     outcomes: list[Outcome] = Field(min_length=1)
     considerations: Considerations
     triggers: list[Text] = Field(min_length=5)
+    # Words that ask what to do about a post ("what do I do", "reply or not"): with the walk
+    # among the closest matches, they start it even when an FAQ entry scored a little higher.
+    asks: list[Text] = Field(default_factory=list)
     # The side (matching.yaml facets) a policy question asked during a check is about: the
     # post is about the Council, so "can I delete it?" means from the Council's page.
     facets: list[Id] = Field(default_factory=list)

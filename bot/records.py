@@ -102,5 +102,6 @@ def purge_summary(purged: Purged, days: int, cutoff: datetime) -> str:
     return (
         f"deleted what was older than {days} days (before {cutoff:%Y-%m-%d %H:%M} UTC): "
         f"{purged.records} decision records, {purged.inductions} induction records, "
-        f"{purged.unanswered} unanswered questions, {purged.conversations} idle conversations"
+        f"{purged.unanswered} unanswered questions, {purged.answered} answered questions, "
+        f"{purged.conversations} idle conversations"
     )

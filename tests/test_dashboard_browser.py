@@ -16,6 +16,8 @@ from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, Page, async_playwright
 
 from bot.core.messages import InductionRecord
+from bot.core.storage import AnsweredQuestion
+from bot.dashboard.views import recent_weeks
 from bot.server import ENGINE
 from tests import slack_helpers as s
 from tests.conftest import ROOT
@@ -147,6 +149,7 @@ async def test_the_asks_and_induction_pages_pass_the_scan(tmp_path: Path, browse
             ]
         ):
             await store.log_unanswered(text, f"2026-11-2{n}T10:00:00Z")
+        await store.log_answered([AnsweredQuestion("logo-personal", f"{recent_weeks()[-1]}T10:00:00Z")])
         await store.save_induction(
             InductionRecord(
                 "U7", "Grace", "slack", "2026-11-20T09:00:00Z", "2026-11-20T09:12:00Z", 3, 3, True, "v1"
@@ -159,6 +162,7 @@ async def test_the_asks_and_induction_pages_pass_the_scan(tmp_path: Path, browse
         await page.get_by_role("link", name="What officers ask").click()
         await page.get_by_role("heading", name="Unanswered questions, grouped by wording").wait_for()
         assert await page.get_by_text("asked 2 times").count() == 1
+        assert await page.get_by_role("table", name="Top questions, by week starting").count() == 1
         await accessible(page, "asks")
         await page.get_by_role("link", name="Induction").click()
         assert "Grace" in await page.locator("section", has_text="Completed (1)").inner_text()

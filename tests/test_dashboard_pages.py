@@ -10,6 +10,8 @@ from typing import Any
 import yaml
 from aiohttp import ClientSession
 
+from bot.core.storage import AnsweredQuestion
+from bot.dashboard.views import recent_weeks
 from bot.server import ENGINE
 from tests.dashboard_helpers import MEMBER, running_desk, sign_in, urgent_record_from_slack
 
@@ -76,3 +78,29 @@ async def test_each_group_of_unanswered_questions_downloads_as_yaml(tmp_path: Pa
             }
         async with client.get("/comms/asks/unanswered/000000000000.yaml") as response:
             assert response.status == 404
+
+
+async def test_the_top_questions_per_week_show_titles_counts_and_an_unknown_entry_by_id(
+    tmp_path: Path,
+) -> None:
+    this_week, last_week = (f"{w.isoformat()}T10:00:00Z" for w in reversed(recent_weeks()[-2:]))
+    async with running_desk(tmp_path) as desk, desk.client() as client:
+        await desk.app[ENGINE].store.log_answered(
+            [
+                AnsweredQuestion("logo-personal", this_week),
+                AnsweredQuestion("logo-personal", this_week),
+                AnsweredQuestion("retired-entry", this_week),
+                AnsweredQuestion("work-email-personal", last_week),
+            ]
+        )
+        _, _ = await sign_in(desk, client, MEMBER)
+        async with client.get("/comms/asks") as response:
+            page = await response.text()
+        section = page[page.index('id="top-questions"') : page.index('aria-labelledby="questions"')]
+        rows = re.findall(r"<td>([^<]*)</td><td>(\d+)</td>", section)
+        assert rows[:3] == [
+            ("The Testshire logo on personal accounts", "2"),
+            ("retired-entry", "1"),
+            ("Work email on personal accounts", "1"),
+        ]
+        assert "<svg" in section and "The same figures are in the table below." in section

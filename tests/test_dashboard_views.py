@@ -10,9 +10,9 @@ import yaml
 
 from bot.core.errors import ContentError
 from bot.core.messages import InductionRecord
-from bot.core.storage import UnansweredQuestion
+from bot.core.storage import AnsweredCount, UnansweredQuestion
 from bot.dashboard import views
-from bot.dashboard.charts import stacked_bars
+from bot.dashboard.charts import ranked_bars, stacked_bars
 from bot.dashboard.templates import Pages
 from tests.conftest import FIXTURE_CONTENT
 
@@ -52,6 +52,21 @@ def test_weekly_counts_keep_every_week_even_empty_ones() -> None:
     assert counts.series == ["a", "b"]
     assert counts.row("a") == [0, 0, 2] and counts.row("b") == [1, 0, 0]
     assert "<svg" in stacked_bars(counts) and 'aria-hidden="true"' in stacked_bars(counts)
+
+
+def test_the_top_questions_are_five_a_week_newest_week_first_with_an_unknown_entry_by_id() -> None:
+    weeks = [date(2026, 11, 9), date(2026, 11, 16), date(2026, 11, 23)]
+    this_week = [AnsweredCount(date(2026, 11, 23), f"e{n}", n) for n in range(1, 8)]
+    top = views.top_per_week(
+        [*this_week, AnsweredCount(date(2026, 11, 9), "gone", 2), AnsweredCount(date(2026, 1, 5), "e1", 9)],
+        {f"e{n}": f"Entry {n}" for n in range(1, 8)},
+        weeks,
+    )
+    assert [w.week for w in top] == list(reversed(weeks))
+    assert [(r.title, r.count) for r in top[0].entries] == [(f"Entry {n}", n) for n in (7, 6, 5, 4, 3)]
+    assert top[1].entries == [] and top[2].entries == [views.Ranked("gone", 2)]
+    chart = ranked_bars([views.WeekTop(date(2026, 11, 23), [views.Ranked("<b>Logo</b>", 3)])])
+    assert 'aria-hidden="true"' in chart and "&lt;b&gt;Logo&lt;/b&gt;" in chart and "<b>" not in chart
 
 
 def test_unanswered_questions_worded_alike_are_grouped_most_asked_first() -> None:

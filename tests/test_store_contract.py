@@ -7,7 +7,7 @@ import asyncio
 import json
 import sqlite3
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ from bot.core.engine import ConversationEngine
 from bot.core.errors import ConflictError, StorageError
 from bot.core.faq import FaqMatcher
 from bot.core.messages import DecisionRecord, Incoming, InductionRecord, Outgoing
-from bot.core.storage.port import Saved
+from bot.core.storage.port import AnsweredCount, AnsweredQuestion, Effects, Saved
 from bot.core.storage.relational import RelationalStore, driver_url, shown_url
 from bot.settings import Settings
 from tests.conftest import ROOT, Clock, Officer, labels, text_of
@@ -158,6 +158,37 @@ async def test_kept_values_are_replaced_and_unanswered_questions_listed_newest_f
     for n in range(3):
         await db.log_unanswered(f"question {n} 🦄 'quoted'; DROP TABLE records", f"2026-11-2{n}T09:00:00Z")
     assert [q.text[:10] for q in await db.unanswered(limit=2)] == ["question 2", "question 1"]
+
+
+async def test_answered_entries_are_counted_per_iso_week_and_entry_since_a_date(db: RelationalStore) -> None:
+    await db.log_answered(
+        [
+            AnsweredQuestion("logo", "2026-11-23T00:00:00Z"),  # Monday: the week of the 23rd
+            AnsweredQuestion("logo", "2026-11-29T23:59:59Z"),  # Sunday: the same week
+            AnsweredQuestion("email 🦄 'quoted'", "2026-11-24T09:00:00Z"),
+            AnsweredQuestion("email 🦄 'quoted'", "2026-11-22T09:00:00Z"),  # Sunday: the week before
+            AnsweredQuestion("logo", "2026-11-01T09:00:00Z"),  # before ``since``
+        ]
+    )
+    await db.save(
+        "k", at("start"), Effects("v", answered=(AnsweredQuestion("logo", "2026-11-25T09:00:00Z"),))
+    )
+
+    assert await db.answered_counts(since="2026-11-16") == [
+        AnsweredCount(date(2026, 11, 16), "email 🦄 'quoted'", 1),
+        AnsweredCount(date(2026, 11, 23), "logo", 3),
+        AnsweredCount(date(2026, 11, 23), "email 🦄 'quoted'", 1),
+    ]
+
+
+async def test_purge_deletes_answered_entries_older_than_the_cutoff(db: RelationalStore) -> None:
+    await db.log_answered([AnsweredQuestion("old", "2025-12-31T23:59:59Z")])
+    await db.log_answered([AnsweredQuestion("new", "2026-01-01T00:00:00Z")])
+
+    purged = await db.purge(datetime(2026, 1, 1, tzinfo=UTC))
+
+    assert purged.answered == 1
+    assert [c.entry for c in await db.answered_counts(since="")] == ["new"]
 
 
 async def test_a_delivery_is_claimed_once_until_its_window_passes_or_it_is_released(

@@ -18,7 +18,7 @@ from bot.core.router import Router
 from bot.core.safety import SafetyNet
 from bot.core.state import ConversationState
 from bot.core.storage import Store, conversation_key
-from bot.core.storage.port import Effects, UnansweredQuestion
+from bot.core.storage.port import AnsweredQuestion, Effects, UnansweredQuestion
 from bot.core.text import scrub
 from bot.core.triage import Triage
 from bot.core.turn import Turn
@@ -74,7 +74,9 @@ class ConversationEngine:
                 turn, state, idle = await self._run(key, incoming)
                 effects = self._effects(turn)
                 try:
-                    if not (idle and not effects):  # else nothing worth a write
+                    if idle and effects.only_answered:  # no state worth a write, perhaps a log
+                        await self.store.log_answered(effects.answered)
+                    else:
                         state.version = await self.store.save(key, state.saved(), effects)
                 except ConflictError:
                     log.info("conflict key=%s: retrying on fresh state", key)
@@ -113,6 +115,7 @@ class ConversationEngine:
             records=tuple(e.record for e in turn.escalations),
             induction=turn.induction,
             unanswered=tuple(UnansweredQuestion(asked, text) for text in turn.unanswered),
+            answered=tuple(AnsweredQuestion(entry, asked) for entry in turn.answered),
         )
 
     async def _apply(self, turn: Turn) -> None:

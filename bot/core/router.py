@@ -138,8 +138,9 @@ class Router:
         """After the alert, a policy question that the FAQ answers confidently is answered too
         ("what if a service user threatens me on my own account?")."""
         result = self.matcher.match(text)
-        if result.decision is Decision.ANSWER:
+        if result.answered is not None:
             turn.say(self.present.matched(result))
+            turn.answered.append(result.answered)
 
     def _urgent_already(self, state: ConversationState) -> bool:
         """The walk already reached the urgent outcome: what the officer adds is its detail."""
@@ -322,8 +323,12 @@ class Router:
             turn.say(self.present.text("small_talk"))
         else:
             turn.say(self.present.matched(result))
+            if result.answered is not None:
+                turn.answered.append(result.answered)  # the entry's id only, for the weekly counts
             if (second := self.present.second(reading)) is not None:
                 turn.say(second)
+                if reading.second is not None and reading.second.answered is not None:
+                    turn.answered.append(reading.second.answered)
             if decision is Decision.UNKNOWN and not (result.declined or "").startswith(REFER):
                 turn.unanswered.append(text)  # another team's subject is not a gap in the policy
 
@@ -378,6 +383,7 @@ class Router:
             self.stale(turn, state)
             return
         turn.say(self.present.answer(entry))
+        turn.answered.append(entry.id)
         flow = state.active
         if flow is not None and self.flows[flow].dialog.in_progress(self.flows[flow].get(state)):
             self.aside(turn, state, self.present.text("side_answer_back"))

@@ -19,6 +19,7 @@ class Turn:
     replies: list[Reply] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
     unanswered: list[str] = field(default_factory=list)
+    answered: list[str] = field(default_factory=list)  # FAQ entry ids only, never the question
     outcome_logged: str | None = None
     alarm: str | None = None  # the kind of risk the safety net saw (logged; the text never is)
     induction: InductionRecord | None = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from bot.dashboard.views import WeeklyCounts
+from bot.dashboard.views import WeeklyCounts, WeekTop
 
 # Each colour has at least 3:1 contrast with the white background (WCAG 1.4.11).
 COLOURS = ("#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#505a5f", "#912b88", "#6f4700", "#0b0c0c")
@@ -38,6 +38,31 @@ def stacked_bars(data: WeeklyCounts) -> Markup:
     )
 
 
+ROW, LABEL, TITLE_CHARS = 20, 330, 48  # ranked bars: row height, title column, title length
+
+
+def ranked_bars(weeks: list[WeekTop]) -> Markup:
+    """For each week with answers, its heading and one horizontal bar per entry (title on the
+    left, count at the bar's end), all on one scale so weeks compare."""
+    most = max([r.count for w in weeks for r in w.entries] + [1])
+    scale = (WIDTH - LABEL - 40) / most
+    parts, y = [], 0.0
+    for week in (w for w in weeks if w.entries):
+        y += ROW
+        parts.append(_text(0, y - 4, f"{week.week.day:02d}/{week.week.month:02d}", bold=True))
+        for k, entry in enumerate(week.entries):
+            y += ROW
+            title = entry.title if len(entry.title) <= TITLE_CHARS else entry.title[: TITLE_CHARS - 1] + "…"
+            parts.append(_text(LABEL - 8, y - 5, title, anchor="end"))
+            parts.append(_rect(LABEL, y - ROW + 3, entry.count * scale, ROW - 6, COLOURS[k % len(COLOURS)]))
+            parts.append(_text(LABEL + entry.count * scale + 6, y - 5, str(entry.count)))
+    height = max(y, ROW) + 6
+    return Markup(
+        f'<svg class="chart" aria-hidden="true" focusable="false" viewBox="0 0 {WIDTH} {height:.0f}" '
+        f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
+    )
+
+
 def _axis(most: int, scale: float) -> str:
     lines = [
         f'<line x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH}" y2="{HEIGHT - BOTTOM}" stroke="#0b0c0c"/>'
@@ -65,6 +90,7 @@ def _rect(x: float, y: float, w: float, h: float, fill: str) -> str:
     return f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{fill}"/>'
 
 
-def _text(x: float, y: float, text: str, anchor: str = "start") -> str:
+def _text(x: float, y: float, text: str, anchor: str = "start", *, bold: bool = False) -> str:
     attributes = f'x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="13" fill="#0b0c0c"'
+    attributes += ' font-weight="bold"' if bold else ""
     return f"<text {attributes}>{escape(text)}</text>"

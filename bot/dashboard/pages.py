@@ -14,7 +14,7 @@ from bot.core.lifecycle import Actor, AuditEntry, DeskRecord, State
 from bot.core.storage import Store
 from bot.dashboard import views
 from bot.dashboard.access import GATE, csrf_token, start_session
-from bot.dashboard.charts import stacked_bars
+from bot.dashboard.charts import ranked_bars, stacked_bars
 from bot.dashboard.oidc import Person, SignInError
 from bot.dashboard.templates import Pages
 
@@ -147,11 +147,16 @@ async def asks_page(request: web.Request) -> web.Response:
     unanswered = await store.unanswered(limit=10_000)
     outcomes = views.weekly(((r.created_at, r.outcome_title) for r in records), weeks)
     questions = views.weekly(((q.asked_at, "unanswered") for q in unanswered), weeks)
+    titles = {e.id: e.title for e in request.app[CONTENT].faq.entries}
+    top = views.top_per_week(await store.answered_counts(since=weeks[0].isoformat()), titles, weeks)
     return await render(
         request,
         "asks.html",
         outcomes=outcomes,
         outcomes_chart=stacked_bars(outcomes),
+        top=top,
+        top_chart=ranked_bars(top),
+        top_shown=views.TOP,
         questions=questions,
         questions_chart=stacked_bars(questions),
         groups=views.group_unanswered(unanswered),

@@ -6,18 +6,19 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import yaml
 
 from bot.core.messages import InductionRecord
-from bot.core.storage import UnansweredQuestion
+from bot.core.storage import AnsweredCount, UnansweredQuestion
 from bot.reports import by_officer
 
 STATES = ("new", "acknowledged", "closed")
 WEEKS = 12
+TOP = 5  # FAQ entries shown per week
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,36 @@ def weekly(events: Iterable[tuple[str, str]], weeks: list[date]) -> WeeklyCounts
             counts[(week, series)] += 1
             totals[series] += 1
     return WeeklyCounts(weeks, [s for s, _ in totals.most_common()], dict(counts))
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """An FAQ entry's title (its id when the content no longer has it) and how often it was
+    answered."""
+
+    title: str
+    count: int
+
+
+@dataclass(frozen=True)
+class WeekTop:
+    week: date
+    entries: list[Ranked]
+
+
+def top_per_week(
+    counts: Iterable[AnsweredCount], titles: Mapping[str, str], weeks: list[date], top: int = TOP
+) -> list[WeekTop]:
+    """The ``top`` entries answered most in each week, newest week first and every week present
+    (an empty one too); within a week the most answered first, then by title."""
+    by_week: dict[date, list[Ranked]] = {week: [] for week in weeks}
+    for count in counts:
+        if count.week in by_week:
+            by_week[count.week].append(Ranked(titles.get(count.entry, count.entry), count.count))
+    return [
+        WeekTop(week, sorted(by_week[week], key=lambda r: (-r.count, r.title))[:top])
+        for week in reversed(weeks)
+    ]
 
 
 _WORD = re.compile(r"[a-z0-9@']+")

@@ -1,6 +1,8 @@
 """Conversation state and records behind a tiny async port, so backends can be swapped."""
 
 from bot.core.storage.port import (
+    AnsweredCount,
+    AnsweredQuestion,
     DeskStore,
     Purged,
     Saved,
@@ -10,4 +12,14 @@ from bot.core.storage.port import (
     conversation_key,
 )
 
-__all__ = ["DeskStore", "Purged", "Saved", "Store", "StoredRecord", "UnansweredQuestion", "conversation_key"]
+__all__ = [
+    "AnsweredCount",
+    "AnsweredQuestion",
+    "DeskStore",
+    "Purged",
+    "Saved",
+    "Store",
+    "StoredRecord",
+    "UnansweredQuestion",
+    "conversation_key",
+]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from bot.core.lifecycle import Actor, AuditEntry, Change, DeskRecord, Lifecycle, Post, State
@@ -33,6 +33,23 @@ class UnansweredQuestion:
 
 
 @dataclass(frozen=True)
+class AnsweredQuestion:
+    """Which FAQ entry an officer was answered with, and when: not the question, not who."""
+
+    entry: str
+    answered_at: str
+
+
+@dataclass(frozen=True)
+class AnsweredCount:
+    """How often one FAQ entry was answered in one week (``week`` is its Monday)."""
+
+    week: date
+    entry: str
+    count: int
+
+
+@dataclass(frozen=True)
 class StoredRecord:
     """A decision record as kept for audit, with the content version it was decided under."""
 
@@ -55,9 +72,15 @@ class Effects:
     records: tuple[DecisionRecord, ...] = ()
     induction: InductionRecord | None = None
     unanswered: tuple[UnansweredQuestion, ...] = ()
+    answered: tuple[AnsweredQuestion, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.records or self.induction or self.unanswered)
+        return bool(self.records or self.induction or self.unanswered or self.answered)
+
+    @property
+    def only_answered(self) -> bool:
+        """Nothing but the log of entries answered, which needs no conversation state saved."""
+        return not (self.records or self.induction or self.unanswered)
 
 
 @dataclass(frozen=True)
@@ -68,6 +91,7 @@ class Purged:
     inductions: int
     unanswered: int
     conversations: int
+    answered: int
 
 
 class Store(Protocol):
@@ -109,11 +133,19 @@ class Store(Protocol):
     async def unanswered(self, limit: int = 100) -> list[UnansweredQuestion]:
         """The newest unanswered questions first, for the content owners."""
 
+    async def log_answered(self, answered: Sequence[AnsweredQuestion]) -> None:
+        """Note which FAQ entries were answered and when (a turn that saves no state)."""
+
+    async def answered_counts(self, *, since: str) -> list[AnsweredCount]:
+        """How often each entry was answered, per ISO week (Monday), for answers on or after
+        ``since`` (ISO date); weeks oldest first, the most answered first within a week."""
+
     async def export(self, *, since: str | None = None) -> list[StoredRecord]:
         """Decision records created on or after ``since`` (ISO date), oldest first, for audit."""
 
     async def purge(self, before: datetime) -> Purged:
-        """Delete records, the unanswered log and idle conversation state older than ``before``."""
+        """Delete records, the answered and unanswered logs and idle conversation state older
+        than ``before``."""
 
     async def claim_delivery(self, key: str, *, now: float, ttl_seconds: float) -> bool:
         """Take a platform delivery for processing: ``True`` the first time ``key`` is claimed

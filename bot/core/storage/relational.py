@@ -15,7 +15,7 @@ import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,8 +31,17 @@ from bot.core.messages import DecisionRecord, InductionRecord, timestamp
 from bot.core.storage.desk import LIFECYCLE_COLUMNS, DeskTables, lifecycle_of, sent_event, stored_record
 from bot.core.storage.drivers import Done, Driver, PostgresDriver, SqliteDriver, Step, Unchanged
 from bot.core.storage.migrate import NewerSchemaError
-from bot.core.storage.port import Effects, Purged, Saved, StoredRecord, UnansweredQuestion
+from bot.core.storage.port import (
+    AnsweredCount,
+    AnsweredQuestion,
+    Effects,
+    Purged,
+    Saved,
+    StoredRecord,
+    UnansweredQuestion,
+)
 from bot.core.storage.schema import (
+    answered,
     conversations,
     deliveries,
     induction_attempts,
@@ -194,6 +203,7 @@ class RelationalStore(DeskTables):
         if effects.induction is not None:
             steps.append(Step(self._save_induction, _induction_row(effects.induction)))
         steps += [Step(unanswered.insert(), asdict(q)) for q in effects.unanswered]
+        steps += [Step(answered.insert(), asdict(a)) for a in effects.answered]
         try:
             await self._transaction(steps)
         except Unchanged:
@@ -256,6 +266,26 @@ class RelationalStore(DeskTables):
         rows = (await self._run(query.limit(limit))).rows
         return [UnansweredQuestion(row.asked_at, row.text) for row in rows]
 
+    async def log_answered(self, answered_now: Sequence[AnsweredQuestion]) -> None:
+        if answered_now:
+            await self._transaction([Step(answered.insert(), asdict(a)) for a in answered_now])
+
+    _answered_day = func.substr(answered.c.answered_at, 1, 10)
+    _answered_by_day = select(_answered_day.label("day"), answered.c.entry, func.count().label("n")).group_by(
+        _answered_day, answered.c.entry
+    )
+
+    async def answered_counts(self, *, since: str) -> list[AnsweredCount]:
+        """Counted per day and entry in the database (the same SQL on both), folded into weeks
+        here: at most seven rows per entry and week cross the wire."""
+        query = self._answered_by_day.where(answered.c.answered_at >= since)
+        weeks: dict[tuple[date, str], int] = {}
+        for row in (await self._run(query)).rows:
+            key = (_monday(row.day), row.entry)
+            weeks[key] = weeks.get(key, 0) + int(row.n)
+        ordered = sorted(weeks.items(), key=lambda item: (item[0][0], -item[1], item[0][1]))
+        return [AnsweredCount(week, entry, count) for (week, entry), count in ordered]
+
     # Deliveries ----------------------------------------------------------------------------
 
     async def claim_delivery(self, key: str, *, now: float, ttl_seconds: float) -> bool:
@@ -278,7 +308,8 @@ class RelationalStore(DeskTables):
     # Retention -----------------------------------------------------------------------------
 
     async def purge(self, before: datetime) -> Purged:
-        """Delete records, the unanswered log and conversation state older than ``before``.
+        """Delete records, the answered and unanswered logs and conversation state older than
+        ``before``.
 
         An induction counts from when it finished (or, unfinished, from when it started)."""
         cutoff = timestamp(before)
@@ -295,6 +326,7 @@ class RelationalStore(DeskTables):
                 delete(induction_attempts).where(attempt_time < cutoff),
                 delete(unanswered).where(unanswered.c.asked_at < cutoff),
                 delete(conversations).where(conversations.c.updated_at < before.timestamp()),
+                delete(answered).where(answered.c.answered_at < cutoff),
             )
         ]
         return Purged(*counts)
@@ -335,6 +367,12 @@ def _inductions(rows: Sequence[Any]) -> list[InductionRecord]:
 
 def _record(data: str, comment: str | None) -> DecisionRecord:
     return stored_record(data, comment)
+
+
+def _monday(day: str) -> date:
+    """The Monday starting the ISO week a day (``YYYY-MM-DD``) falls in."""
+    moment = date.fromisoformat(day)
+    return moment - timedelta(days=moment.weekday())
 
 
 def _reason(exc: BaseException) -> str:

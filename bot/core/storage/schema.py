@@ -135,6 +135,17 @@ unanswered = Table(
     Index("unanswered_by_asked_at", "asked_at"),
 )
 
+# Which FAQ entry each answer gave, and when (migration 0006): counted per week on the dashboard.
+# Never the question's words, never who asked. Purged like the unanswered log.
+answered = Table(
+    "answered",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entry", Text, nullable=False),
+    Column("answered_at", Text, nullable=False),
+    Index("answered_by_answered_at", "answered_at"),
+)
+
 # Deliveries already taken by a server (a Slack event id, a Teams activity id, a signed request),
 # so that a platform's retry or a replay is answered once, across every server.
 deliveries = Table(

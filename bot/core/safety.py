@@ -72,6 +72,20 @@ def fits(phrase: tuple[str, ...], words: list[str], at: int) -> bool:
     return at < len(words) and words[at] in _ACCEPTS.get(head, (head,)) and fits(rest, words, at + 1)
 
 
+def _harmless_posts(content: Content) -> list[str]:
+    """Triage's example posts that are not at risk: the "no" ones at the safety question (the
+    walk's first), and every one written for a later question, which a post at risk never
+    reaches. Real posts' wording, angry and rude included, teaches what does not alarm."""
+    if content.triage is None:
+        return []
+    first = content.flowchart.start
+    return [
+        post
+        for question, answers in content.triage.questions.items()
+        for post in (answers.no if question == first else [*answers.yes, *answers.no])
+    ]
+
+
 @dataclass(frozen=True)
 class Alarm:
     """Which kind of risk the message suggests, and the phrase that showed it."""
@@ -111,6 +125,7 @@ class SafetyNet:
         scope = content.out_of_scope.all_questions()
         ordinary = [*by_class.get(ORDINARY, ()), *scope, *content.flowchart.triggers]
         ordinary += [a for e in content.faq.entries for a in e.asked]
+        ordinary += _harmless_posts(content)
         by_class[ORDINARY] = (*ordinary, *content.safety.must_not_match)
         model = FaqMatcher.train(Examples(by_class), content.matching, cache=cache)
         return cls(content.safety, model)

@@ -4,12 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: chat test lint check eval bench fuzz diagram clean
+.PHONY: chat test lint browser check eval bench fuzz diagram clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
-	@# The browser tests drive the system's Chromium (Playwright never downloads one).
-	@test -x /usr/bin/chromium || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) \
-		|| echo "warning: could not install chromium with apt-get: the browser tests will be skipped" >&2
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
@@ -23,7 +20,13 @@ lint: $(VENV)/.installed
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
-test: lint
+# The dashboard's browser tests drive the system's Chromium (Playwright never downloads one);
+# only the tests need it, so running the bot never installs it.
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium) \
+		|| echo "warning: could not install chromium with apt-get: the browser tests will be skipped" >&2
+
+test: lint browser
 	$(PY) app.py check
 	$(PY) -m pytest
 

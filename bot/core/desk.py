@@ -17,7 +17,7 @@ from typing import Protocol
 
 from bot.core.content.models import Content, Resolution
 from bot.core.lifecycle import SYSTEM, Action, Actor, AuditEntry, DeskRecord, Post, State
-from bot.core.messages import Choice, Reply, timestamp
+from bot.core.messages import Choice, Reply, shown_time, timestamp
 from bot.core.present import Presenter
 from bot.core.storage import DeskStore
 
@@ -187,12 +187,14 @@ class Desk:
             resolution = self.labels.get(life.resolution or "", life.resolution or "")
             name = life.closed_by_name or life.closed_by or ""
             lines = [
-                self.texts.status_closed.format(name=name, time=_shown(life.closed_at), resolution=resolution)
+                self.texts.status_closed.format(
+                    name=name, time=shown_time(life.closed_at), resolution=resolution
+                )
             ]
             return lines + ([self.texts.status_note.format(note=life.note)] if life.note else [])
         if life.state is State.ACKNOWLEDGED:
             name = life.acknowledged_by_name or life.acknowledged_by or ""
-            return [self.texts.status_acknowledged.format(name=name, time=_shown(life.acknowledged_at))]
+            return [self.texts.status_acknowledged.format(name=name, time=shown_time(life.acknowledged_at))]
         return [self.texts.status_new]
 
     def now(self) -> str:
@@ -223,12 +225,12 @@ class Desk:
         life = desk.lifecycle
         if life.state is State.CLOSED:
             name = life.closed_by_name or life.closed_by
-            return self.texts.already_closed.format(name=name, time=_shown(life.closed_at), id=desk.id)
+            return self.texts.already_closed.format(name=name, time=shown_time(life.closed_at), id=desk.id)
         if life.state is State.NEW:
             return self.texts.status_new
         name = life.acknowledged_by_name or life.acknowledged_by
         return self.texts.already_acknowledged.format(
-            name=name, time=_shown(life.acknowledged_at), id=desk.id
+            name=name, time=shown_time(life.acknowledged_at), id=desk.id
         )
 
     async def _spread(self, desk: DeskRecord, officer_text: str) -> None:
@@ -245,8 +247,3 @@ class Desk:
         log.info(
             "desk record=%s officer not told: no channel reaches channel=%s", desk.id, desk.record.channel
         )
-
-
-def _shown(at: str | None) -> str:
-    """A stored time as people read it: ``2026-11-25 09:03``."""
-    return (at or "")[:16].replace("T", " ")

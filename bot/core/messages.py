@@ -8,6 +8,12 @@ from datetime import datetime
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
+def shown_time(at: str | None) -> str:
+    """A stored time as people read it: ``2026-11-25T09:03:00Z`` as ``2026-11-25 09:03``
+    (numbers only, so no words in code)."""
+    return (at or "")[:16].replace("T", " ")
+
+
 def timestamp(moment: datetime) -> str:
     """How every time in a record or log is written: UTC to the second, as text that sorts and
     compares the same way on every database and reads plainly in an export."""

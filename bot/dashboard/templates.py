@@ -18,6 +18,7 @@ from jinja2 import (
 )
 
 from bot.core.errors import ContentError
+from bot.core.messages import shown_time
 
 FOLDER = "dashboard"
 PAGES = ("layout.html", "queue.html", "asks.html", "induction.html", "signin.html", "refused.html")
@@ -35,7 +36,7 @@ class Pages:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters.update(when=when, day=day, capitalize_first=capitalize_first)
+        self.env.filters.update(when=shown_time, day=day, capitalize_first=capitalize_first)
         self.templates = {name: _compiled(self.env, name) for name in PAGES}
 
     def render(self, name: str, **values: Any) -> str:
@@ -43,11 +44,6 @@ class Pages:
             return self.templates[name].render(**values)
         except TemplateError as exc:  # an edit that compiles but names a value that is not there
             raise ContentError(f"{FOLDER}/{name}", "", str(exc)) from None
-
-
-def when(moment: str | None) -> str:
-    """``2026-11-25T09:00:00Z`` as ``2026-11-25 09:00``: numbers only, so no words in code."""
-    return (moment or "")[:16].replace("T", " ")
 
 
 def day(week: date) -> str:

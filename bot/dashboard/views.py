@@ -12,11 +12,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import yaml
 
+from bot.core.lifecycle import State
 from bot.core.messages import InductionRecord
 from bot.core.storage import AnsweredCount, UnansweredQuestion
 from bot.reports import by_officer
 
-STATES = ("new", "acknowledged", "closed")
+STATES = tuple(State)  # the queue's sections, in the lifecycle's order
 WEEKS = 12
 TOP = 5  # FAQ entries shown per week
 

@@ -18,7 +18,7 @@ from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, Con
 from bot.channels.teams.activities import submitted
 from bot.channels.teams.cards import card
 from bot.channels.teams.sending import deliver
-from bot.core.desk import ACKNOWLEDGE, CLOSE, Desk, Press
+from bot.core.desk import ACKNOWLEDGE, CLOSE, NOTE_LIMIT, Desk, Press
 from bot.core.lifecycle import Actor, DeskRecord, Lifecycle, Post
 from bot.core.messages import DecisionRecord, Reply
 
@@ -26,7 +26,6 @@ log = logging.getLogger("advisor.teams")
 
 CHANNEL = "teams"
 RESOLUTION, NOTE = "resolution", "note"
-_NOT_CLOSE = Press(ACKNOWLEDGE, "")
 References = Callable[[], Awaitable[ConversationReference | None]]
 
 
@@ -55,7 +54,7 @@ class TeamsDesk:
         """The record's card: its text, "I'm on it" while it is new and, while it is open,
         "Close", which opens a required choice of resolution and an optional note under the
         card (Teams shows them in place; only their own button sends them)."""
-        close = [c for c in message.choices if (Press.parse(c.value) or _NOT_CLOSE).verb == CLOSE]
+        close = [c for c in message.choices if (p := Press.parse(c.value)) is not None and p.verb == CLOSE]
         found = card(
             dataclasses.replace(message, choices=tuple(c for c in message.choices if c not in close))
         )
@@ -76,7 +75,7 @@ class TeamsDesk:
                     "id": NOTE,
                     "label": texts.close_note,
                     "isMultiline": True,
-                    "maxLength": 500,
+                    "maxLength": NOTE_LIMIT,
                 },
             ]
             submit = {

@@ -10,7 +10,8 @@ from bot.core.contacts import contact_line
 from bot.core.content.models import Content, FaqEntry, Outcome
 from bot.core.faq import FLOWCHART, NEAR_MISS, REFER, Decision, Match, MatchResult, Reading
 from bot.core.messages import Choice, DecisionRecord, Quote, Reply, Suggestion
-from bot.core.vocabulary import Verb
+from bot.core.safety import Alarm
+from bot.core.vocabulary import URGENT, Verb
 
 
 class Presenter:
@@ -71,6 +72,18 @@ class Presenter:
         if declined == NEAR_MISS:
             return Reply(text=self.texts.near_miss.format(comms_team=comms_team))
         return Reply(text=self.texts.unknown.format(comms_team=comms_team))
+
+    def safety(self, alarm: Alarm, *, offer_walk: bool = False) -> Reply:
+        """The urgent guidance (``alarm.sure``) or the gentler caution, with the urgent record
+        one press away and, where asked, the check."""
+        labels = self.labels
+        choices = [Choice(labels.urgent_record, ChoiceValue(Verb.WALK, URGENT).encode())]
+        if offer_walk:
+            choices.append(Choice(labels.start_walk, ChoiceValue(Verb.WALK, "start").encode()))
+        template = self.texts.safety_alert if alarm.sure else self.texts.safety_caution
+        return Reply(
+            text=template.format(risk=alarm.name, comms_team=self.about.comms_team), choices=tuple(choices)
+        )
 
     def cite(self, section_id: str, passage: str | None = None) -> Quote:
         """A section (or a ``passage`` of it) with its source, marked verbatim or summary."""

@@ -11,20 +11,19 @@ from typing import Any, Protocol
 from bot.core.choices import ChoiceValue, decode
 from bot.core.content.models import Content
 from bot.core.faq import REFER, Decision, FaqMatcher
-from bot.core.messages import Choice, Incoming, Reply, Suggestion
+from bot.core.messages import Incoming, Reply, Suggestion
 from bot.core.present import Presenter
 from bot.core.safety import Alarm, SafetyNet
 from bot.core.state import ConversationState
 from bot.core.text import clean, command_word, looks_unreadable, plain_words
 from bot.core.triage import Triage
 from bot.core.turn import Turn
-from bot.core.vocabulary import STEP_VERBS, FlowId, Intent, Verb
+from bot.core.vocabulary import STEP_VERBS, URGENT, FlowId, Intent, Verb
 from dialogs.flowchart import WalkDialog
 from dialogs.induction import TourDialog
 
 INPUT_LIMIT = 4000
 COMMAND_LENGTH = 100  # longer than any command word: such text is only ever a question
-URGENT = "urgent"  # the argument of the button that goes straight to the urgent outcome
 ASIDES = (Intent.HELP, Intent.MENU, Intent.ASK)  # answered mid-flow, then the step again
 
 
@@ -152,24 +151,14 @@ class Router:
         out of a walk, the check (unless ``checking``: the check of the post follows); then
         where the officer was."""
         turn.alarm = alarm.category
-        labels = self.present.labels
-        choices = [Choice(labels.urgent_record, ChoiceValue(Verb.WALK, URGENT).encode())]
-        if not checking and (state.walk is None or not self.walk.in_progress(state.walk)):
-            choices.append(Choice(labels.start_walk, ChoiceValue(Verb.WALK, "start").encode()))
-        text = self.present.texts.safety_alert.format(
-            risk=alarm.name, comms_team=self.present.about.comms_team
-        )
-        self.aside(turn, state, Reply(text=text, choices=tuple(choices)))
+        offer_walk = not checking and (state.walk is None or not self.walk.in_progress(state.walk))
+        self.aside(turn, state, self.present.safety(alarm, offer_walk=offer_walk))
 
     def caution(self, turn: Turn, alarm: Alarm) -> None:
         """Risk the classifier thinks possible, not likely: the urgent route one press away,
         then the turn goes on as usual, so an ordinary question still gets its answer."""
         turn.alarm = f"{alarm.category} (possible)"
-        choices = (Choice(self.present.labels.urgent_record, ChoiceValue(Verb.WALK, URGENT).encode()),)
-        text = self.present.texts.safety_caution.format(
-            risk=alarm.name, comms_team=self.present.about.comms_team
-        )
-        turn.say(Reply(text=text, choices=choices))
+        turn.say(self.present.safety(alarm))
 
     def where_now(self, turn: Turn, state: ConversationState) -> None:
         """Repeat where the officer is, so a flow is never lost behind another reply."""

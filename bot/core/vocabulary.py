@@ -72,3 +72,6 @@ class Intent(StrEnum):
     NEXT = "next"
     POLICY = "policy"
     DRAFT = "draft"
+
+
+URGENT = "urgent"  # the argument of the walk button that goes straight to the urgent outcome

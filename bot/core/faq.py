@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.core.content.models import Content, Matching, Parts
-from bot.core.model import Trained, char_ngrams, load_or_train
+from bot.core.model import Train, Trained, char_ngrams, load_or_train
 from bot.core.text import plain_words
 
 FLOWCHART = "__flowchart__"
@@ -243,10 +243,14 @@ class FaqMatcher:
         cache: Path | None = None,
         sides: Mapping[str, Sequence[str]] | None = None,
         walk_asks: Sequence[str] = (),
+        trainer: Train | None = None,
     ) -> FaqMatcher:
-        """Load the weights kept for exactly these examples, or train and keep them."""
+        """Load the weights kept for exactly these examples, or train and keep them (with
+        ``trainer``: another recipe, such as triage's, scored the same way)."""
         analyzer = Analyzer(matching)
-        trained = load_or_train(examples.by_class, matching, analyzer.normal, cache=cache, train=_train)
+        trained = load_or_train(
+            examples.by_class, matching, analyzer.normal, cache=cache, train=trainer or _train
+        )
         return cls(trained, matching, sides, walk_asks)
 
     @classmethod

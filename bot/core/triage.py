@@ -20,9 +20,9 @@ import numpy as np
 
 from bot.core.content.models import Content, Flowchart, Matching
 from bot.core.content.models import Triage as TriageContent
-from bot.core.faq import Analyzer, FaqMatcher, Vector
+from bot.core.faq import Examples, FaqMatcher, Vector
 from bot.core.messages import Suggestion
-from bot.core.model import Normalise, Trained, load_or_train
+from bot.core.model import Normalise, Trained
 from bot.core.safety import Alarm, SafetyNet, fits, normal, tokens
 from bot.core.text import plain_words
 
@@ -213,9 +213,8 @@ def way_to(chart: Flowchart, target: str) -> list[tuple[str, str]]:
 def train(by_class: Mapping[str, Sequence[str]], matching: Matching, *, cache: Path | None) -> FaqMatcher:
     """The kept weights for these examples, or trained and kept (scikit-learn is imported only
     then); scored by the FAQ matcher's own numpy scorer."""
-    analyzer = Analyzer(matching)
-    trained = load_or_train(by_class, matching, analyzer.normal, cache=cache, train=_train)
-    return FaqMatcher(trained, matching)
+    examples = Examples({k: tuple(v) for k, v in by_class.items()})
+    return FaqMatcher.train(examples, matching, cache=cache, trainer=_train)
 
 
 def _train(by_class: Mapping[str, Sequence[str]], matching: Matching, normal: Normalise) -> Trained:

@@ -101,7 +101,7 @@ class ConversationEngine:
             turn.say(self.router.present.text("idle_expired", minutes=round(self.idle_seconds / 60)))
         if self.router.may_start_tour(incoming, state):
             turn.attempts = await self.store.attempts(channel=incoming.channel, user=incoming.user)
-        if self.router.may_draft(state):
+        if self.router.may_draft(incoming, state):
             turn.signature = await self.store.recall(signature_key(incoming)) or None
         was_empty = state.empty
         self.router.route(turn, state)

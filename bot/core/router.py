@@ -92,11 +92,21 @@ class Router:
             is Intent.INDUCTION
         )
 
-    def may_draft(self, state: ConversationState) -> bool:
+    def may_draft(self, incoming: Incoming, state: ConversationState) -> bool:
         """Whether this turn may draft a reply, so the engine loads the officer's remembered
-        sign-off first (only at an outcome that offers a draft: other turns read nothing more)."""
+        sign-off first: at an outcome that offers a draft, a draft under way or asked for
+        (other turns, such as questions asked after the outcome, read nothing more)."""
         walk = state.walk
-        return walk is not None and walk.at == walk.outcome and self.walk.drafts.offers(walk.outcome)
+        if walk is None or walk.at != walk.outcome or not self.walk.drafts.offers(walk.outcome):
+            return False
+        if walk.draft is not None:
+            return True
+        if incoming.choice is not None:
+            value = decode(incoming.choice)
+            return value is not None and value.verb is Verb.DRAFT
+        return (
+            self.intent(clean(incoming.text[: COMMAND_LENGTH * 2], limit=COMMAND_LENGTH)[0]) is Intent.DRAFT
+        )
 
     def route(self, turn: Turn, state: ConversationState) -> None:
         if turn.incoming.choice is not None:

@@ -200,3 +200,12 @@ async def test_a_record_kept_before_the_desk_is_new_with_its_urgency_and_never_r
         assert change is not None and change.changed
     finally:
         await store.close()
+
+
+async def test_many_trails_come_in_one_call_each_as_its_own_trail(db: RelationalStore) -> None:
+    await db.add_record(decision(1), "2026.1")
+    await db.add_record(decision(2), "2026.1")
+    await db.acknowledge_record("R-0001", ALEX, "2026-11-25T09:03:00Z")
+    found = await db.trails(["R-0001", "R-0002", "R-NOPE"])
+    assert found == {r: await db.trail(r) for r in ["R-0001", "R-0002", "R-NOPE"]}
+    assert [e.action for e in found["R-0001"]] == ["sent", "acknowledged"] and found["R-NOPE"] == []

@@ -110,6 +110,10 @@ class Desk:
         """Every action on a record, oldest first: who, what, when."""
         return await self.store.trail(record_id)
 
+    async def trails(self, record_ids: Sequence[str]) -> dict[str, list[AuditEntry]]:
+        """The trails of many records at once, keyed by record id (a queue page)."""
+        return await self.store.trails(record_ids)
+
     # --- changing ---------------------------------------------------------------------------
 
     async def acknowledge(self, record_id: str, actor: Actor) -> Outcome:

@@ -72,7 +72,9 @@ async def queue_items(app: web.Application) -> list[views.QueueItem]:
     questions = {q.id: q.text for q in app[CONTENT].flowchart.questions}
     open_ = await desk.queue(states=(State.NEW, State.ACKNOWLEDGED), limit=OPEN_SHOWN)
     closed = await desk.queue(states=(State.CLOSED,), limit=CLOSED_SHOWN)
-    return [queue_item(d, await desk.trail(d.id), questions) for d in open_ + closed]
+    shown = open_ + closed
+    trails = await desk.trails([d.id for d in shown])
+    return [queue_item(d, trails[d.id], questions) for d in shown]
 
 
 async def queue_page(request: web.Request) -> web.Response:

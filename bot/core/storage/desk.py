@@ -113,12 +113,23 @@ class DeskTables:
 
     async def trail(self, record_id: str) -> list[AuditEntry]:
         """Every action on a record, oldest first."""
+        return (await self.trails([record_id]))[record_id]
+
+    async def trails(self, record_ids: Sequence[str]) -> dict[str, list[AuditEntry]]:
+        """Every action on each of these records, oldest first, in one query: a whole queue's
+        trails cost one round trip, not one per record."""
+        found: dict[str, list[AuditEntry]] = {r: [] for r in record_ids}
+        if not found:
+            return found
         query = (
             select(*(record_events.c[name] for name in AuditEntry.__dataclass_fields__))
-            .where(record_events.c.record_id == record_id)
+            .where(record_events.c.record_id.in_(list(found)))
             .order_by(record_events.c.id)
         )
-        return [AuditEntry(**row._asdict()) for row in (await self._run(query)).rows]
+        for row in (await self._run(query)).rows:
+            entry = AuditEntry(**row._asdict())
+            found[entry.record_id].append(entry)
+        return found
 
     async def add_event(self, entry: AuditEntry) -> None:
         await self._run(record_events.insert(), _event_row(entry))

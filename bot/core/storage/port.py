@@ -186,6 +186,9 @@ class DeskStore(Protocol):
     async def trail(self, record_id: str) -> list[AuditEntry]:
         """Every action on a record, oldest first."""
 
+    async def trails(self, record_ids: Sequence[str]) -> dict[str, list[AuditEntry]]:
+        """Every action on each of these records, oldest first, keyed by record id."""
+
     async def add_event(self, entry: AuditEntry) -> None:
         """Add a line to a record's audit trail."""
 

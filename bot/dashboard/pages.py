@@ -106,7 +106,7 @@ async def close(request: web.Request) -> web.StreamResponse:
     resolution, note = str(form.get("resolution", "")), str(form.get("note", ""))
     desk = request.app[DESK]
     if resolution not in {r.id for r in desk.resolutions}:
-        raise web.HTTPBadRequest(text="choose how the record was resolved")
+        raise web.HTTPBadRequest(text=desk.texts.close_resolution)
     outcome = await desk.close(request.match_info["id"], actor, resolution, note)
     return await _back_to_queue(request, outcome)
 
@@ -171,7 +171,7 @@ async def snippet(request: web.Request) -> web.Response:
     groups = views.group_unanswered(await request.app[STORE].unanswered(limit=10_000))
     group = next((g for g in groups if g.key == key), None)
     if group is None:
-        raise web.HTTPNotFound(text="no such group of questions (the log may have changed): reload the page")
+        raise web.HTTPNotFound(text=request.app[CONTENT].desk.texts.no_such_group)
     return web.Response(
         text=views.faq_snippet(group),
         content_type="application/yaml",

@@ -674,6 +674,7 @@ class DeskTexts(Templates):
     already_closed: Text
     no_such_record: Text
     not_from_desk: Text
+    no_such_group: Text  # the dashboard's answer to a download whose group has gone
     close_title: Annotated[str, StringConstraints(min_length=1, max_length=24, strip_whitespace=True)]
     close_resolution: Text
     close_note: Text

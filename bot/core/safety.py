@@ -57,6 +57,12 @@ def normal(text: str) -> list[str]:
     return [word(t) for t in plain_words(text)]
 
 
+# Ways of asking each FAQ entry that teach the classifier what is ordinary: officers' policy
+# questions are far from risky language, and all of them (forty an entry) would outweigh the
+# risky examples more each time the FAQ grew.
+FAQ_ORDINARY = 12
+
+
 def tokens(phrase: str) -> tuple[str, ...]:
     """A phrase as the words ``normal`` makes, "*" kept as a gap."""
     return tuple(w if w == "*" else word(w) for w in phrase.split(" "))
@@ -124,7 +130,7 @@ class SafetyNet:
         by_class = {kind: tuple(texts) for kind, texts in classifier.examples.items()}
         scope = content.out_of_scope.all_questions()
         ordinary = [*by_class.get(ORDINARY, ()), *scope, *content.flowchart.triggers]
-        ordinary += [a for e in content.faq.entries for a in e.asked]
+        ordinary += [a for e in content.faq.entries for a in e.asked[:FAQ_ORDINARY]]
         ordinary += _harmless_posts(content)
         by_class[ORDINARY] = (*ordinary, *content.safety.must_not_match)
         model = FaqMatcher.train(Examples(by_class), content.matching, cache=cache)

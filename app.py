@@ -52,6 +52,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=[],
         help="also score this set in the hurried set's format (e.g. a held-out set); repeatable",
     )
+    ev.add_argument(
+        "--triage",
+        type=Path,
+        action="append",
+        default=[],
+        help="also score this set of posts in the triage set's format (e.g. a held-out set); repeatable",
+    )
     ev.add_argument("--verbose", action="store_true", help="list every miss")
     bench = sub.add_parser("bench", help="measure turn and match latency, start-up time and memory")
     bench.add_argument("--turns", type=int, default=2000)
@@ -161,6 +168,7 @@ async def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         verbose=args.verbose,
         cache=settings.cache_dir,
         hurried=tuple(args.hurried),
+        triage=tuple(args.triage),
     )
 
 

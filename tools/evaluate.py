@@ -52,6 +52,7 @@ def run_eval(
     verbose: bool = False,
     cache: Path | None = None,
     hurried: tuple[Path, ...] = (),
+    triage: tuple[Path, ...] = (),
 ) -> int:
     """Print top-1 accuracy, out-of-scope rejection and match latency; 0 whatever the figures."""
     questions = load_set(path or DEFAULT_SET)
@@ -96,6 +97,9 @@ def run_eval(
     for extra in hurried:  # e.g. a held-out set kept outside the repository, scored once
         print(f"\n{extra}:")
         run_hurried(content, matcher, presenter, extra, cache, label="held-out")
+    for posts in triage:
+        print(f"\n{posts}:")
+        run_triage(content, posts, cache)
     return 0
 
 

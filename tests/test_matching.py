@@ -168,8 +168,8 @@ def test_a_thousand_entries_train_then_load_from_the_cache_without_scikit_learn(
 
 @pytest.mark.parametrize("analyzer", ["char", "char_wb"])
 def test_training_features_are_scikit_learns_with_either_analyzer(content: Content, analyzer: str) -> None:
-    """Cutting texts into recurring pieces (words, and the letters around each space) gives
-    exactly scikit-learn's n-grams, within words or across them."""
+    """Counting n-grams as numbers with numpy gives exactly scikit-learn's features, within
+    words or across them."""
     matching = content.matching.model_copy(update={"analyzer": analyzer})
     content = content.model_copy(update={"matching": matching})
     texts = [t for texts in Examples.from_content(content).by_class.values() for t in texts]

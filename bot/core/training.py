@@ -46,8 +46,9 @@ Weights = npt.NDArray[np.float32]
 
 @dataclass(frozen=True)
 class Tfidf:
-    """What scikit-learn's ``TfidfVectorizer(analyzer="char_wb", sublinear_tf=True)`` makes of
-    the texts (a test proves they agree): the rows, and the n-gram and idf of each column."""
+    """What scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` with the content's analyzer
+    makes of the texts (a test proves they agree): the rows, and the n-gram and idf of each
+    column."""
 
     matrix: sp.csr_matrix
     vocabulary: tuple[str, ...]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -66,6 +68,39 @@ def load_content(directory: Path, *, cache: Path | None = None) -> Content:
         desk=files["desk"].parse(Desk),
         triage=triage.parse(Triage) if triage else None,
     )
+    every = [*files.values(), *([triage] if triage else [])]
+    if not _checked_before(every, cache):
+        _cross_check(content, files, triage)
+        _remember_checked(every, cache)
+    return content
+
+
+def _checked_marker(files: list[YamlFile], cache: Path) -> Path:
+    """Names the cross-checks' success by every file's text and the code of the checks (this
+    module's, and the safety net's that checks ``must_not_match``)."""
+    sources = (Path(__file__), Path(inspect.getfile(SafetyNet)))
+    code = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
+    key = hashlib.sha256(" ".join([code, *(f"{f.name}:{f.digest}" for f in files)]).encode())
+    return cache / f"checked-{key.hexdigest()[:24]}"
+
+
+def _checked_before(files: list[YamlFile], cache: Path | None) -> bool:
+    """Whether these very files passed the cross-checks before: they cost a third of a second
+    at every start with a large FAQ, and cannot fail for content that passed them once."""
+    return cache is not None and _checked_marker(files, cache).exists()
+
+
+def _remember_checked(files: list[YamlFile], cache: Path | None) -> None:
+    if cache is None:
+        return
+    try:
+        _checked_marker(files, cache).touch()
+    except OSError:
+        return  # a folder that cannot be written costs only the next start's checks
+
+
+def _cross_check(content: Content, files: Mapping[str, YamlFile], triage: YamlFile | None) -> None:
+    """Each file's references to the others, and the rules no single model can state."""
     _check_policy(content.policy, files["policy"])
     sections = {s.id: s for s in content.policy.sections}
     _check_faq(content.faq, sections, files["faq"])
@@ -79,7 +114,6 @@ def load_content(directory: Path, *, cache: Path | None = None) -> Content:
     _unique((r.id for r in content.desk.resolutions), "resolutions", files["desk"])
     if content.triage is not None and triage is not None:
         _check_triage(content.triage, content.flowchart, triage)
-    return content
 
 
 def _check_triage(triage: Triage, chart: Flowchart, file: YamlFile) -> None:

@@ -63,7 +63,8 @@ class YamlFile:
         except (OSError, UnicodeDecodeError) as exc:
             raise ContentError(self.name, "", f"cannot be read: {exc}") from None
         self._text = text
-        kept = cache / f"content-{hashlib.sha256(text.encode()).hexdigest()[:24]}.json" if cache else None
+        self.digest = hashlib.sha256(text.encode()).hexdigest()[:24]
+        kept = cache / f"content-{self.digest}.json" if cache else None
         self.data = _read_kept(kept) if kept else None
         if self.data is None:
             self.data = self._parse(text)

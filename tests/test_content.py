@@ -14,7 +14,7 @@ from bot.core.safety import SafetyNet
 from bot.core.triage import Triage
 from tests.conftest import ROOT
 
-EVAL_SETS = ("questions.yaml", "hurried.yaml", "triage_posts.yaml")
+EVAL_SETS = ("questions.yaml", "hurried.yaml", "triage_posts.yaml", "triage_posts2.yaml")
 
 APPENDIX_B = (
     Path(__file__).resolve().parents[2] / "shared" / "policy" / "appendix-b-guidance-for-officers.txt"

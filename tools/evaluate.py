@@ -23,7 +23,9 @@ from dialogs.flowchart import WalkDialog
 
 DEFAULT_SET = ROOT / "tests" / "eval" / "questions.yaml"
 HURRIED_SET = ROOT / "tests" / "eval" / "hurried.yaml"  # officers in a hurry, written blind
-TRIAGE_SET = ROOT / "tests" / "eval" / "triage_posts.yaml"  # posts and their answers, written blind
+# posts and their answers, written blind: the first set was read while triage was built, the
+# second was written later and only scored
+TRIAGE_SETS = (ROOT / "tests" / "eval" / "triage_posts.yaml", ROOT / "tests" / "eval" / "triage_posts2.yaml")
 CONTEXT = re.compile(r"\[[^\]]*\]")  # what an officer knows about a post, not part of it
 BARE = re.compile(r"[\s\"'“‘]*(yes|no)\b", re.IGNORECASE)
 
@@ -93,7 +95,9 @@ def run_eval(
         print("\n".join(misses))
     if path is None:
         run_hurried(content, matcher, presenter, HURRIED_SET, cache)
-        run_triage(content, TRIAGE_SET, cache)
+        for posts in TRIAGE_SETS:
+            print(f"\n{posts.name}:")
+            run_triage(content, posts, cache)
     for extra in hurried:  # e.g. a held-out set kept outside the repository, scored once
         print(f"\n{extra}:")
         run_hurried(content, matcher, presenter, extra, cache, label="held-out")

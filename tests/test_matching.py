@@ -14,6 +14,7 @@ from sklearn.svm import LinearSVC
 
 from bot.core.content import Content, load_content
 from bot.core.faq import FLOWCHART, Analyzer, Examples, FaqMatcher
+from bot.core.model import GramIndex, char_ngrams
 from bot.core.training import svm, vectorize
 from tests.conftest import FIXTURE_CONTENT, ROOT
 from tools.large_content import write_large_content
@@ -184,3 +185,21 @@ def test_training_features_are_scikit_learns_with_either_analyzer(content: Conte
     ours = vectorize(texts, *matching.ngrams, Analyzer(matching).normal, within_words=analyzer == "char_wb")
     assert ours.vocabulary == tuple(vectorizer.get_feature_names_out())
     assert abs(ours.matrix - vectorizer.transform(texts)).max() < 1e-6
+
+
+@pytest.mark.parametrize("within_words", [False, True])
+def test_the_gram_index_finds_the_vocabularys_ngrams_of_a_text_and_their_counts(within_words: bool) -> None:
+    """Found as numbers, a text's n-grams are exactly those ``char_ngrams`` makes that the
+    vocabulary holds, each counted as often as it occurs, whatever characters surround them."""
+    texts = ["my own page", "our council page", "a b cd", "café on the page", "x"]
+    vocabulary = sorted({g for t in texts for g in char_ngrams(t, 2, 5, within_words=within_words)})
+    index = GramIndex(vocabulary, 2, 5, within_words=within_words)
+    asked = ["my page page", "our café 😀 page", "a", "", "zzz qqq", "own council pages", "x y"]
+    for text in asked:
+        expected: dict[int, int] = {}
+        for gram in char_ngrams(text, 2, 5, within_words=within_words):
+            if gram in vocabulary:
+                column = vocabulary.index(gram)
+                expected[column] = expected.get(column, 0) + 1
+        columns, counts = index.find(text)
+        assert dict(zip(columns.tolist(), counts.tolist(), strict=True)) == expected, text

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -26,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.core.content.models import Content, Matching, Parts
-from bot.core.model import Train, Trained, char_ngrams, load_or_train
+from bot.core.model import GramIndex, Train, Trained, char_ngrams, load_or_train
 from bot.core.text import plain_words
 
 FLOWCHART = "__flowchart__"
@@ -211,8 +210,8 @@ class Splitter:
 
 
 class FaqMatcher:
-    """Built from trained weights; ``match`` is a few dictionary look-ups and one small matrix
-    product, so it stays well under a millisecond."""
+    """Built from trained weights; ``match`` is a binary search for the question's n-grams
+    (``GramIndex``) and one small matrix product, so it stays well under a millisecond."""
 
     def __init__(
         self,
@@ -229,7 +228,7 @@ class FaqMatcher:
         self.classes: list[str] = list(trained.classes)
         self._low, self._high = matching.ngrams
         self._within_words = matching.analyzer == "char_wb"
-        self._columns: dict[str, int] = {gram: i for i, gram in enumerate(trained.vocabulary)}
+        self._index = GramIndex(trained.vocabulary, self._low, self._high, within_words=self._within_words)
         self._idf: Vector = trained.idf
         self._weights: Vector = trained.weights
         self._bias: Vector = trained.bias
@@ -273,14 +272,10 @@ class FaqMatcher:
         return self._scores(self._analyzer.words(text))
 
     def _scores(self, words: list[str]) -> Vector:
-        lookup = self._columns.get
-        grams = char_ngrams(" ".join(words), self._low, self._high, within_words=self._within_words)
-        found = [c for c in map(lookup, grams) if c is not None]
-        if not found:
+        columns, found = self._index.find(" ".join(words))
+        if not len(columns):
             return self._bias.copy()
-        counted = Counter(found)  # cheaper than np.unique for the hundred or so n-grams of a question
-        columns = np.fromiter(counted.keys(), dtype=np.int64, count=len(counted))
-        counts = np.fromiter(counted.values(), dtype=np.float32, count=len(counted))
+        counts = found.astype(np.float32)
         weights = (1.0 + np.log(counts, dtype=np.float32)) * self._idf[columns]
         weights /= np.linalg.norm(weights)
         result: Vector = weights @ self._weights[columns] + self._bias

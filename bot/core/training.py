@@ -3,10 +3,11 @@
 Two costs made a large FAQ slow to start: every entry learnt against every example of every
 other entry, which grows with the square of the FAQ (1,000 entries: 1,000 classifiers x 36,000
 examples, over five minutes), and scikit-learn's analyzers, pure Python, cutting ten million
-n-grams one by one. Here n-grams are counted with numpy, as numbers, and while the content is small (``EXACT_PAIRS``) training is exactly the one-vs-rest linear SVM
-it always was; above that, groups of entries near one another learn against their own
-examples, those of the entries most like them and a weighted sample of the rest, so that
-training grows in step with the FAQ instead.
+n-grams one by one. Here n-grams are counted with numpy, as numbers, and while the content is
+small (``EXACT_PAIRS``) training is exactly the one-vs-rest linear SVM it always was; above
+that, groups of entries near one another learn against their own examples, those of the
+entries most like them and a weighted sample of the rest, so that training grows in step with
+the FAQ instead.
 """
 
 from __future__ import annotations

@@ -109,9 +109,10 @@ def _load(path: Path) -> Trained | None:
             classes = tuple(str(c) for c in data["classes"])
             vocabulary = tuple(str(g) for g in data["vocabulary"])
             idf, bias = data["idf"], data["bias"]
-        weights = np.load(_weights_path(path), mmap_mode="r", allow_pickle=False)
-        if weights.nbytes <= IN_MEMORY:
-            weights = np.array(weights)  # small enough to read whole: indexing it is faster
+        mapped = np.load(_weights_path(path), mmap_mode="r", allow_pickle=False)
+        # small enough to read whole: indexing it is faster; larger, a plain array over the
+        # mapping, as np.memmap's own indexing costs a quarter of a millisecond a question
+        weights = np.array(mapped) if mapped.nbytes <= IN_MEMORY else mapped.view(np.ndarray)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):
         return None
     if weights.shape != (len(vocabulary), len(classes)):

@@ -148,11 +148,15 @@ def train(by_class: Mapping[str, Sequence[str]], matching: Matching, normal: Nor
     """The vocabulary, idf and linear weights for these examples."""
     classes = tuple(sorted(by_class))
     index = {c: i for i, c in enumerate(classes)}
+    exact = len(classes) * sum(map(len, by_class.values())) <= EXACT_PAIRS
+    if not exact:  # in groups each class learns from OWN of its examples: read only those
+        rng = np.random.default_rng(0)
+        by_class = {c: [t[i] for i in _at_most(np.arange(len(t)), OWN, rng)] for c, t in by_class.items()}
     texts = [t for texts in by_class.values() for t in texts]
     labels = np.asarray([index[c] for c, texts in by_class.items() for _ in texts], dtype=np.int64)
     tfidf = vectorize(texts, *matching.ngrams, normal, within_words=matching.analyzer == "char_wb")
     features = tfidf.matrix.astype(np.float64)  # liblinear reads float64; convert once, not per entry
-    if len(classes) * len(texts) <= EXACT_PAIRS:
+    if exact:
         weights, bias = _one_vs_rest(features, labels, matching.c)
     else:
         weights, bias = _grouped(features, labels, matching.c)
@@ -190,7 +194,7 @@ def _grouped(features: sp.csr_matrix, labels: Ints, c: float) -> tuple[Weights, 
     get weight 0 anyway, and liblinear's cost grows with the columns it is given."""
     count = int(labels.max()) + 1
     rng = np.random.default_rng(0)
-    members = [_at_most(np.flatnonzero(labels == k), OWN, rng) for k in range(count)]
+    members = [np.flatnonzero(labels == k) for k in range(count)]
     similarity = _similarity(features, labels, count)
     weights = np.zeros((features.shape[1], count), dtype=np.float32)
     bias = np.zeros(count)
@@ -199,7 +203,7 @@ def _grouped(features: sp.csr_matrix, labels: Ints, c: float) -> tuple[Weights, 
         for group in _groups(similarity):
             rows, y, weight = _examples_for(group, members, similarity, rng)
             chosen = features[rows]
-            used = np.unique(chosen.indices)
+            used = np.flatnonzero(np.bincount(chosen.indices, minlength=chosen.shape[1]))
             model = svm(c, iterations=GROUP_ITERATIONS).fit(chosen[:, used], y, sample_weight=weight)
             found = model.classes_ if len(model.classes_) > 2 else model.classes_[1:]
             lines = np.flatnonzero(found >= 0)

@@ -112,3 +112,10 @@ async def test_neighbours_with_no_side_named_are_asked_which_with_two_buttons(of
 async def test_a_described_post_that_asks_what_to_do_starts_the_walk(officer: Officer) -> None:
     out = await officer.say("someone was sarcastic in a reply to our post, what do i do")
     assert out.state.flow == "flowchart"
+
+
+async def test_a_described_post_on_a_subject_the_policy_does_not_cover_still_starts_the_walk(
+    officer: Officer,
+) -> None:
+    out = await officer.say("a resident commented asking when the car park is open, what do i do")
+    assert out.state.flow == "flowchart"

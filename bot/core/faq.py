@@ -290,18 +290,20 @@ class FaqMatcher:
         limit = self._matching.max_suggestions
         ranked = [Match(self.classes[i], float(scores[i])) for i in np.argsort(-scores)[: limit + 4]]
         best = ranked[0]
+        others = [m for m in ranked[1:] if offered(m.id)][:limit]
+        if self._asks_for_the_walk(text, ranked[: limit + 1]):
+            # a described post and "what do I do?": the check, even where the post's subject
+            # (garden waste, say) is one the policy does not cover
+            walk = next(m for m in ranked if m.id == FLOWCHART)
+            return MatchResult("answer", walk, tuple(m for m in others if m.id != FLOWCHART))
         if declines(best.id):
             # another team's, or a near miss, only when the classifier is fairly sure of it;
             # otherwise (gibberish, say) it is simply not covered, and logged for the owners
             sure = best.score >= self._matching.thresholds.suggest
             return MatchResult("unknown", None, (), declined=best.id if sure else NOT_COVERED)
-        others = [m for m in ranked[1:] if offered(m.id)][:limit]
         limits = self._matching.thresholds
         if best.id == SMALL_TALK:
             return self._small_talk(best, others)
-        if self._asks_for_the_walk(text, ranked[: limit + 1]):
-            walk = next(m for m in ranked if m.id == FLOWCHART)
-            return MatchResult("answer", walk, tuple(m for m in others if m.id != FLOWCHART))
         named = self._facets.named(words) | context
         steered = self._steer(best, others, named)
         if steered is not None:

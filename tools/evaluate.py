@@ -130,18 +130,22 @@ def run_hurried(
     answers (either part of a two-part question counts), declines, safety language, hedges at a
     flowchart question, requests for the walk and small talk."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    right = offered = 0
+    right = strict = offered = 0
     labelled = [i for i in data.get("in_scope", []) if {i.get("expect"), i.get("expect2")} - {None, "none"}]
     for item in labelled:
-        named = [item.get("expect"), item.get("expect2"), *item.get("also_ok", ()), *item.get("also_ok2", ())]
-        expected = set(named) - {None, "none"}
+        first = {item.get("expect"), item.get("expect2")} - {None, "none"}
+        expected = first | set(item.get("also_ok", ())) | set(item.get("also_ok2", ()))
         result = decide(matcher, presenter, str(item["q"]))
         hit = result.answered and bool({result.id, result.also} & expected)
         right += hit
+        strict += result.answered and bool({result.id, result.also} & first)
         offered += not hit and bool(expected & set(result.suggestions))
     n, n_out = len(labelled), max(1, len(data.get("out_of_scope", [])))
     head = f"{label}:".ljust(15)
-    print(f"{head}{n} in scope, top-1 {right / n:.1%} ({right}/{n}); {offered} more as a suggestion")
+    print(
+        f"{head}{n} in scope, top-1 {right / n:.1%} ({right}/{n}) counting every entry the labels"
+        f" accept, {strict / n:.1%} ({strict}/{n}) only the first named; {offered} more as a suggestion"
+    )
     declined, referred, owned = 0, 0, 0
     for item in data.get("out_of_scope", []):
         item = item if isinstance(item, dict) else {"q": item}

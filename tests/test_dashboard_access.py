@@ -28,6 +28,7 @@ async def test_every_page_redirects_to_sign_in_and_the_api_answers_401_without_a
             assert str(response.url).endswith("/comms/signin")
         async with client.get("/comms/api/queue") as response:
             assert response.status == 401
+            assert await response.text() == "Fixture: sign in first."  # worded in content
         for path in ["/comms/records/R1/acknowledge", "/comms/records/R1/close", "/comms/signout"]:
             async with client.post(path, data={"csrf": "x"}, allow_redirects=False) as response:
                 assert response.status == 401, path
@@ -85,15 +86,16 @@ async def test_an_action_with_a_forged_or_missing_csrf_token_or_from_another_sit
 ) -> None:
     async with running_desk(tmp_path) as desk, desk.client() as client:
         await sign_in(desk, client, MEMBER)
-        for data, headers in [
-            ({"csrf": "forged"}, {}),
-            ({}, {}),
-            ({"csrf": "forged"}, {"Origin": "https://evil.example"}),
+        for data, headers, said in [
+            ({"csrf": "forged"}, {}, "Fixture: the form has expired."),
+            ({}, {}, "Fixture: the form has expired."),
+            ({"csrf": "forged"}, {"Origin": "https://evil.example"}, "Fixture: another site."),
         ]:
             async with client.post(
                 "/comms/signout", data=data, headers=headers, allow_redirects=False
             ) as response:
                 assert response.status == 403
+                assert await response.text() == said  # worded in content
         async with client.get("/comms/api/queue") as response:
             assert response.status == 200, "still signed in: the forged sign-out did nothing"
 

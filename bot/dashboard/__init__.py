@@ -20,7 +20,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 def dashboard(settings: Settings, *, content: Content, store: Store, desk: Desk) -> web.Application:
     """The sub-application mounted at /comms; its middlewares guard only its own routes."""
-    app = web.Application(middlewares=[sessions(settings), guard])
+    app = web.Application(middlewares=[sessions(settings), guard(content.desk.texts)])
     app[GATE] = gate_of(settings)
     app[pages.PAGES] = Pages(settings.content_dir)
     app[pages.CONTENT] = content

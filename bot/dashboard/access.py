@@ -20,6 +20,7 @@ from aiohttp.web_exceptions import NotAppKeyWarning
 from aiohttp_session import Session, get_session, new_session, session_middleware
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
+from bot.core.content.models import DeskTexts
 from bot.dashboard.oidc import OpenIdSignIn, Person
 from bot.settings import Settings
 
@@ -29,6 +30,7 @@ log = logging.getLogger("advisor.dashboard")
 warnings.filterwarnings("ignore", category=NotAppKeyWarning, module="aiohttp_session")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'"
 COOKIE = "comms_session"
 PUBLIC = ("/comms/signin", "/comms/callback", "/comms/static/")
 SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -101,38 +103,41 @@ def csrf_token(session: Session) -> str:
     return token
 
 
-@web.middleware
-async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+def guard(texts: DeskTexts) -> Middleware:
     """No session, no page: a page redirects to sign-in, anything else is 401. Every action
-    (any method that is not a read) needs the session's CSRF token and a same-origin request."""
-    session = await get_session(request)
-    if not request.path.startswith(PUBLIC) and not signed_in(session):
-        if request.method == "GET" and not request.path.startswith("/comms/api/"):
-            raise web.HTTPFound("/comms/signin")
-        raise web.HTTPUnauthorized(text="sign in first", headers={"WWW-Authenticate": 'Cookie realm="comms"'})
-    if request.method not in SAFE:
-        await _check_forgery(request, session)
-    response = await handler(request)
-    response.headers.setdefault("Cache-Control", "no-store")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'",
-    )
-    return response
+    (any method that is not a read) needs the session's CSRF token and a same-origin request.
+    Its refusals are worded in content (``desk.yaml`` texts)."""
+
+    @web.middleware
+    async def guarded(request: web.Request, handler: Handler) -> web.StreamResponse:
+        session = await get_session(request)
+        if not request.path.startswith(PUBLIC) and not signed_in(session):
+            if request.method == "GET" and not request.path.startswith("/comms/api/"):
+                raise web.HTTPFound("/comms/signin")
+            challenge = {"WWW-Authenticate": 'Cookie realm="comms"'}
+            raise web.HTTPUnauthorized(text=texts.sign_in_first, headers=challenge)
+        if request.method not in SAFE:
+            await _check_forgery(request, session, texts)
+        response = await handler(request)
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Content-Security-Policy", POLICY)
+        return response
+
+    return guarded
 
 
-async def _check_forgery(request: web.Request, session: Session) -> None:
+async def _check_forgery(request: web.Request, session: Session, texts: DeskTexts) -> None:
     origin = request.headers.get("Origin")
     if origin is not None and urlsplit(origin).netloc != request.host:
         log.info("dashboard action refused: cross-origin path=%s", request.path)
-        raise web.HTTPForbidden(text="cross-origin request refused")
+        raise web.HTTPForbidden(text=texts.cross_origin)
     sent = request.headers.get("X-CSRF-Token") or str((await request.post()).get("csrf", ""))
     kept = session.get("csrf")
     if not (isinstance(kept, str) and sent and hmac.compare_digest(sent, kept)):
         log.info("dashboard action refused: bad CSRF token path=%s", request.path)
-        raise web.HTTPForbidden(text="the form has expired: reload the page and try again")
+        raise web.HTTPForbidden(text=texts.form_expired)
 
 
 async def start_session(request: web.Request, person: Person) -> None:

@@ -675,6 +675,9 @@ class DeskTexts(Templates):
     no_such_record: Text
     not_from_desk: Text
     no_such_group: Text  # the dashboard's answer to a download whose group has gone
+    sign_in_first: Text  # the dashboard's answer to a request with no session (not a page)
+    cross_origin: Text  # ... to an action sent from another site
+    form_expired: Text  # ... to an action whose form token is missing or stale
     close_title: Annotated[str, StringConstraints(min_length=1, max_length=24, strip_whitespace=True)]
     close_resolution: Text
     close_note: Text

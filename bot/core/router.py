@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from bot.core.choices import ChoiceValue, decode
 from bot.core.content.models import Content
-from bot.core.faq import REFER, Decision, FaqMatcher
+from bot.core.faq import REFER, Decision, FaqMatcher, MatchResult
 from bot.core.messages import Incoming, Reply, Suggestion
 from bot.core.present import Presenter
 from bot.core.safety import Alarm, SafetyNet
@@ -136,17 +136,17 @@ class Router:
                 self.caution(turn, alarm)
                 self.typed(turn, state, text)
             else:
-                post = self.post_to_check(text) if self._free(state) else None
+                result = self.matcher.match(text)  # once, for the check and the answer after the alert
+                post = self.post_to_check(text, result) if self._free(state) else None
                 self.alert(turn, state, alarm, checking=post is not None)
                 if post is not None:
                     self.start_walk(turn, state, post=post, alarm=alarm)  # its safety question: yes
                 elif state.active is None:
-                    self.also_answer(turn, text)
+                    self.also_answer(turn, result)
 
-    def also_answer(self, turn: Turn, text: str) -> None:
+    def also_answer(self, turn: Turn, result: MatchResult) -> None:
         """After the alert, a policy question that the FAQ answers confidently is answered too
         ("what if a service user threatens me on my own account?")."""
-        result = self.matcher.match(text)
         if result.answered is not None:
             turn.say(self.present.matched(result))
             turn.answered.append(result.answered)
@@ -289,12 +289,12 @@ class Router:
             return self.triage.post_in(rest) or rest.strip()
         return self.triage.post_in(text)
 
-    def post_to_check(self, text: str) -> str | None:
-        """The post to read when this text starts a check: a pasted one, or the officer's
-        description of it as a whole."""
+    def post_to_check(self, text: str, result: MatchResult) -> str | None:
+        """The post to read when this text (``result``: how the matcher read it) starts a
+        check: a pasted one, or the officer's description of it as a whole."""
         if self.triage is None:
             return None
-        return self.pasted(text) or (text if self.matcher.match(text).decision is Decision.WALK else None)
+        return self.pasted(text) or (text if result.decision is Decision.WALK else None)
 
     def _free(self, state: ConversationState) -> bool:
         """No flow under way: a walk at its outcome is done with."""

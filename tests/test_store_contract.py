@@ -7,6 +7,7 @@ import asyncio
 import json
 import sqlite3
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -178,6 +179,24 @@ async def test_answered_entries_are_counted_per_iso_week_and_entry_since_a_date(
         AnsweredCount(date(2026, 11, 16), "email 🦄 'quoted'", 1),
         AnsweredCount(date(2026, 11, 23), "logo", 3),
         AnsweredCount(date(2026, 11, 23), "email 🦄 'quoted'", 1),
+    ]
+
+
+async def test_outcomes_are_counted_per_iso_week_in_the_database(db: RelationalStore) -> None:
+    for number, moment, outcome in [
+        (1, "2026-11-23T00:00:00Z", "report"),  # Monday
+        (2, "2026-11-29T23:59:59Z", "report"),  # Sunday: the same week
+        (3, "2026-11-24T09:00:00Z", "let_stand"),
+        (4, "2026-11-22T09:00:00Z", "report"),  # Sunday: the week before
+        (5, "2026-11-01T09:00:00Z", "report"),  # before ``since``
+    ]:
+        record = replace(decision(number, created_at=moment), outcome=outcome)
+        await db.add_record(record, "v1")
+
+    assert await db.outcome_counts(since="2026-11-16") == [
+        AnsweredCount(date(2026, 11, 16), "report", 1),
+        AnsweredCount(date(2026, 11, 23), "report", 2),
+        AnsweredCount(date(2026, 11, 23), "let_stand", 1),
     ]
 
 

@@ -145,11 +145,13 @@ async def queue_api(request: web.Request) -> web.Response:
 
 async def asks_page(request: web.Request) -> web.Response:
     store, weeks = request.app[STORE], views.recent_weeks()
-    records = await store.records(limit=10_000)
+    content = request.app[CONTENT]
     unanswered = await store.unanswered(limit=10_000)
-    outcomes = views.weekly(((r.created_at, r.outcome_title) for r in records), weeks)
+    named = {o.id: o.title for o in content.flowchart.outcomes}
+    counted = await store.outcome_counts(since=weeks[0].isoformat())  # every record, counted in SQL
+    outcomes = views.weekly_counts(((c.week, named.get(c.entry, c.entry), c.count) for c in counted), weeks)
     questions = views.weekly(((q.asked_at, "unanswered") for q in unanswered), weeks)
-    titles = {e.id: e.title for e in request.app[CONTENT].faq.entries}
+    titles = {e.id: e.title for e in content.faq.entries}
     top = views.top_per_week(await store.answered_counts(since=weeks[0].isoformat()), titles, weeks)
     return await render(
         request,

@@ -109,6 +109,18 @@ def weekly(events: Iterable[tuple[str, str]], weeks: list[date]) -> WeeklyCounts
     return WeeklyCounts(weeks, [s for s, _ in totals.most_common()], dict(counts))
 
 
+def weekly_counts(counts: Iterable[tuple[date, str, int]], weeks: list[date]) -> WeeklyCounts:
+    """Counts already made per week and series, kept for the weeks shown."""
+    shown = set(weeks)
+    kept: Counter[tuple[date, str]] = Counter()
+    totals: Counter[str] = Counter()
+    for week, series, count in counts:
+        if week in shown:
+            kept[(week, series)] += count
+            totals[series] += count
+    return WeeklyCounts(weeks, [s for s, _ in totals.most_common()], dict(kept))
+
+
 @dataclass(frozen=True)
 class Ranked:
     """An FAQ entry's title (its id when the content no longer has it) and how often it was

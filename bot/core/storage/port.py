@@ -140,6 +140,11 @@ class Store(Protocol):
         """How often each entry was answered, per ISO week (Monday), for answers on or after
         ``since`` (ISO date); weeks oldest first, the most answered first within a week."""
 
+    async def outcome_counts(self, *, since: str) -> list[AnsweredCount]:
+        """How many decision records reached each outcome (its id in ``entry``), per ISO week
+        (Monday), for records created on or after ``since``; weeks oldest first, the most
+        reached first within a week."""
+
     async def export(self, *, since: str | None = None) -> list[StoredRecord]:
         """Decision records created on or after ``since`` (ISO date), oldest first, for audit."""
 

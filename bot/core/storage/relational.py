@@ -84,6 +84,13 @@ def shown_url(url: str) -> str:
         return "(not a database URL)"
 
 
+_record_day = func.substr(records.c.created_at, 1, 10)
+_record_time = records.c.created_at  # the method ``records`` hides the table inside the class
+_records_by_day = select(
+    _record_day.label("day"), records.c.outcome.label("entry"), func.count().label("n")
+).group_by(_record_day, records.c.outcome)
+
+
 class RelationalStore(DeskTables):
     """The ``Store`` and ``DeskStore`` ports on SQLAlchemy Core; statements are built once and
     reused."""
@@ -278,13 +285,13 @@ class RelationalStore(DeskTables):
     async def answered_counts(self, *, since: str) -> list[AnsweredCount]:
         """Counted per day and entry in the database (the same SQL on both), folded into weeks
         here: at most seven rows per entry and week cross the wire."""
-        query = self._answered_by_day.where(answered.c.answered_at >= since)
-        weeks: dict[tuple[date, str], int] = {}
-        for row in (await self._run(query)).rows:
-            key = (_monday(row.day), row.entry)
-            weeks[key] = weeks.get(key, 0) + int(row.n)
-        ordered = sorted(weeks.items(), key=lambda item: (item[0][0], -item[1], item[0][1]))
-        return [AnsweredCount(week, entry, count) for (week, entry), count in ordered]
+        return _by_week((await self._run(self._answered_by_day.where(answered.c.answered_at >= since))).rows)
+
+    async def outcome_counts(self, *, since: str) -> list[AnsweredCount]:
+        """Counted like ``answered_counts``: every record of the weeks asked for, however many,
+        without reading one."""
+        query = _records_by_day.where(_record_time >= since)
+        return _by_week((await self._run(query)).rows)
 
     # Deliveries ----------------------------------------------------------------------------
 
@@ -367,6 +374,16 @@ def _inductions(rows: Sequence[Any]) -> list[InductionRecord]:
 
 def _record(data: str, comment: str | None) -> DecisionRecord:
     return stored_record(data, comment)
+
+
+def _by_week(rows: Sequence[Any]) -> list[AnsweredCount]:
+    """Rows of (day, entry, n) folded into ISO weeks: oldest week first, most first within it."""
+    weeks: dict[tuple[date, str], int] = {}
+    for row in rows:
+        key = (_monday(row.day), row.entry)
+        weeks[key] = weeks.get(key, 0) + int(row.n)
+    ordered = sorted(weeks.items(), key=lambda item: (item[0][0], -item[1], item[0][1]))
+    return [AnsweredCount(week, entry, count) for (week, entry), count in ordered]
 
 
 def _monday(day: str) -> date:

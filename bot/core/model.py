@@ -180,8 +180,12 @@ class GramIndex:
         if not len(points) or not len(self.codes):
             return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64)
         digits = self.digit[np.minimum(points, len(self.digit) - 1)]
-        unknown = np.concatenate(([0], np.cumsum(digits == 0)))
-        ends = np.repeat(np.cumsum(sizes), sizes)
+        # Windows that cross a word's end (``char_wb``) or hold a character the vocabulary
+        # lacks are dropped; a question in the content's alphabet, as most are, across words
+        # keeps every window, with no masks to build.
+        whole = not self.within_words and bool(digits.all())
+        unknown = None if whole else np.concatenate(([0], np.cumsum(digits == 0)))
+        ends = None if whole else np.repeat(np.cumsum(sizes), sizes)
         found: list[npt.NDArray[np.int64]] = []
         code = np.zeros(len(digits), dtype=np.int64)
         for n in range(1, self.high + 1):
@@ -189,10 +193,13 @@ class GramIndex:
             if size <= 0:
                 break
             code = code[:size] * self.base + digits[n - 1 :]
-            if n >= self.low:
-                start = np.arange(size)
-                inside = (start + n <= ends[:size]) & (unknown[start + n] == unknown[start])
-                found.append(code[inside])
+            if n < self.low:
+                continue
+            if unknown is None or ends is None:
+                found.append(code)
+                continue
+            start = np.arange(size)
+            found.append(code[(start + n <= ends[:size]) & (unknown[start + n] == unknown[start])])
         if self.within_words:  # a word shorter than ``low`` counts whole, as scikit-learn's does
             found += [self._codes_of([f" {w} "]) for w in words if len(w) + 2 < self.low]
         asked = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)

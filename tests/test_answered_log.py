@@ -3,22 +3,22 @@ the entry's id and the time, nothing of the question and nothing of who asked.""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, select
 
-from bot.core.storage.relational import RelationalStore
+from bot.core.storage.port import AnsweredQuestion
+from bot.core.storage.relational import ANSWERED_BATCH, RelationalStore
 from bot.core.storage.schema import answered
 from tests.conftest import Officer, labels
 
 
 async def logged(store: RelationalStore) -> list[dict[str, Any]]:
-    """Every row of the log, every column, as the database holds it."""
-
-    def read(connection: Connection) -> list[dict[str, Any]]:
-        return [dict(row._mapping) for row in connection.execute(select(answered)).all()]
-
-    return await store.run_sync(read)
+    """Every row of the log, every column, as the database holds it once the dashboard has
+    counted (counting writes the batch still waiting)."""
+    await store.answered_counts(since="")
+    return await raw(store)
 
 
 async def test_an_answered_question_logs_its_entry_and_time_and_nothing_else(
@@ -61,3 +61,30 @@ async def test_questions_not_answered_from_the_faq_log_no_entry(
     await officer.say("What is the capital of Spain?")
     await officer.say("you're a star")
     assert await logged(store) == []
+
+
+async def test_the_log_is_written_in_batches_and_the_last_at_close(tmp_path: Path) -> None:
+    """A transaction for every answer cost two fifths of a turn: rows wait for a batch (or a
+    few seconds), and closing the store writes what is still waiting."""
+    url = f"sqlite:///{tmp_path / 'advisor.db'}"
+    store = await RelationalStore.open(url)
+    await store.log_answered([AnsweredQuestion("logo", "2026-11-25T09:00:00Z")])
+    assert await raw(store) == []
+    await store.log_answered([AnsweredQuestion("email", f"2026-11-25T09:00:{n:02d}Z") for n in range(63)])
+    assert len(await raw(store)) == ANSWERED_BATCH
+    await store.log_answered([AnsweredQuestion("logo", "2026-11-25T10:00:00Z")])
+    await store.close()
+    reopened = await RelationalStore.open(url)
+    try:
+        assert len(await raw(reopened)) == ANSWERED_BATCH + 1
+    finally:
+        await reopened.close()
+
+
+async def raw(store: RelationalStore) -> list[dict[str, Any]]:
+    """Every row of the log, every column, as the database holds it now."""
+
+    def read(connection: Connection) -> list[dict[str, Any]]:
+        return [dict(row._mapping) for row in connection.execute(select(answered)).all()]
+
+    return await store.run_sync(read)

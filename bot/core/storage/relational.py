@@ -12,6 +12,7 @@ and those rows in one short transaction, so a failed write leaves the walk as it
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
@@ -91,6 +92,11 @@ _records_by_day = select(
 ).group_by(_record_day, records.c.outcome)
 
 
+log = logging.getLogger(__name__)
+ANSWERED_BATCH = 64  # answered-log rows written in one transaction
+ANSWERED_WAIT = 5.0  # the longest, in seconds, a row waits for its batch (checked as rows come)
+
+
 class RelationalStore(DeskTables):
     """The ``Store`` and ``DeskStore`` ports on SQLAlchemy Core; statements are built once and
     reused."""
@@ -113,6 +119,8 @@ class RelationalStore(DeskTables):
             where=deliveries.c.seen_at < bindparam("expired"),
         )
         self._claims = 0
+        self._answered: list[AnsweredQuestion] = []  # the answered log, waiting for its batch
+        self._answered_since = 0.0
         self._insert_state_once = insert(conversations).on_conflict_do_nothing()
         upsert_kept = insert(kept)
         self._remember = upsert_kept.on_conflict_do_update(
@@ -274,8 +282,27 @@ class RelationalStore(DeskTables):
         return [UnansweredQuestion(row.asked_at, row.text) for row in rows]
 
     async def log_answered(self, answered_now: Sequence[AnsweredQuestion]) -> None:
-        if answered_now:
-            await self._transaction([Step(answered.insert(), asdict(a)) for a in answered_now])
+        """Kept in batches (``ANSWERED_BATCH`` rows, or ``ANSWERED_WAIT`` seconds): a
+        transaction of its own for every FAQ answer was two fifths of the turn. What a crash
+        loses is a few seconds of weekly counts, never a record or a conversation."""
+        if not answered_now:
+            return
+        if not self._answered:
+            self._answered_since = time.monotonic()
+        self._answered.extend(answered_now)
+        waited = time.monotonic() - self._answered_since
+        if len(self._answered) >= ANSWERED_BATCH or waited >= ANSWERED_WAIT:
+            await self._flush_answered()
+
+    async def _flush_answered(self) -> None:
+        batch, self._answered = self._answered, []
+        if not batch:
+            return
+        try:
+            await self._transaction([Step(answered.insert(), asdict(a)) for a in batch])
+        except StorageError:
+            self._answered = batch + self._answered  # kept for the next try
+            raise
 
     _answered_day = func.substr(answered.c.answered_at, 1, 10)
     _answered_by_day = select(_answered_day.label("day"), answered.c.entry, func.count().label("n")).group_by(
@@ -285,6 +312,7 @@ class RelationalStore(DeskTables):
     async def answered_counts(self, *, since: str) -> list[AnsweredCount]:
         """Counted per day and entry in the database (the same SQL on both), folded into weeks
         here: at most seven rows per entry and week cross the wire."""
+        await self._flush_answered()
         return _by_week((await self._run(self._answered_by_day.where(answered.c.answered_at >= since))).rows)
 
     async def outcome_counts(self, *, since: str) -> list[AnsweredCount]:
@@ -319,6 +347,7 @@ class RelationalStore(DeskTables):
         ``before``.
 
         An induction counts from when it finished (or, unfinished, from when it started)."""
+        await self._flush_answered()
         cutoff = timestamp(before)
         attempt_time = func.coalesce(induction_attempts.c.finished_at, induction_attempts.c.started_at)
         old_time = func.coalesce(inductions.c.finished_at, inductions.c.started_at)
@@ -343,7 +372,14 @@ class RelationalStore(DeskTables):
         await self._run(self._remember, {"name": HEARTBEAT, "value": str(time.time())})
 
     async def close(self) -> None:
-        await self._driver.close()
+        """Write the answered log's last batch, then close; a database already gone costs
+        only those counts."""
+        try:
+            await self._flush_answered()
+        except StorageError:
+            log.warning("answered log: %d rows not written at close", len(self._answered))
+        finally:
+            await self._driver.close()
 
 
 def _record_row(record: DecisionRecord, content_version: str) -> dict[str, Any]:

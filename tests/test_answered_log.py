@@ -70,7 +70,8 @@ async def test_the_log_is_written_in_batches_and_the_last_at_close(tmp_path: Pat
     store = await RelationalStore.open(url)
     await store.log_answered([AnsweredQuestion("logo", "2026-11-25T09:00:00Z")])
     assert await raw(store) == []
-    await store.log_answered([AnsweredQuestion("email", f"2026-11-25T09:00:{n:02d}Z") for n in range(63)])
+    times = [f"2026-11-25T09:{n // 60:02d}:{n % 60:02d}Z" for n in range(ANSWERED_BATCH - 1)]
+    await store.log_answered([AnsweredQuestion("email", moment) for moment in times])
     assert len(await raw(store)) == ANSWERED_BATCH
     await store.log_answered([AnsweredQuestion("logo", "2026-11-25T10:00:00Z")])
     await store.close()

@@ -82,15 +82,7 @@ class Router:
     def may_start_tour(self, incoming: Incoming, state: ConversationState) -> bool:
         """Whether this turn may start the induction afresh, so the engine loads the officer's
         earlier attempts first (a completion is offered, never overwritten)."""
-        if state.tour is not None:
-            return False
-        if incoming.choice is not None:
-            value = decode(incoming.choice)
-            return value is not None and value.verb is Verb.INDUCTION
-        return (
-            self.intent(clean(incoming.text[: COMMAND_LENGTH * 2], limit=COMMAND_LENGTH)[0])
-            is Intent.INDUCTION
-        )
+        return state.tour is None and self._asks_for(incoming, Verb.INDUCTION, Intent.INDUCTION)
 
     def may_draft(self, incoming: Incoming, state: ConversationState) -> bool:
         """Whether this turn may draft a reply, so the engine loads the officer's remembered
@@ -99,14 +91,15 @@ class Router:
         walk = state.walk
         if walk is None or walk.at != walk.outcome or not self.walk.drafts.offers(walk.outcome):
             return False
-        if walk.draft is not None:
-            return True
+        return walk.draft is not None or self._asks_for(incoming, Verb.DRAFT, Intent.DRAFT)
+
+    def _asks_for(self, incoming: Incoming, verb: Verb, intent: Intent) -> bool:
+        """Whether a button press carries ``verb`` or the typed command is ``intent``, read
+        before the state is loaded, from the start of the message only."""
         if incoming.choice is not None:
             value = decode(incoming.choice)
-            return value is not None and value.verb is Verb.DRAFT
-        return (
-            self.intent(clean(incoming.text[: COMMAND_LENGTH * 2], limit=COMMAND_LENGTH)[0]) is Intent.DRAFT
-        )
+            return value is not None and value.verb is verb
+        return self.intent(clean(incoming.text[: COMMAND_LENGTH * 2], limit=COMMAND_LENGTH)[0]) is intent
 
     def route(self, turn: Turn, state: ConversationState) -> None:
         if turn.incoming.choice is not None:

@@ -98,15 +98,7 @@ class WeeklyCounts:
 
 def weekly(events: Iterable[tuple[str, str]], weeks: list[date]) -> WeeklyCounts:
     """(time, series) pairs counted per week; series ordered by how often they occur."""
-    shown = set(weeks)
-    counts: Counter[tuple[date, str]] = Counter()
-    totals: Counter[str] = Counter()
-    for moment, series in events:
-        week = week_of(moment)
-        if week in shown:
-            counts[(week, series)] += 1
-            totals[series] += 1
-    return WeeklyCounts(weeks, [s for s, _ in totals.most_common()], dict(counts))
+    return weekly_counts(((week_of(moment), series, 1) for moment, series in events), weeks)
 
 
 def weekly_counts(counts: Iterable[tuple[date, str, int]], weeks: list[date]) -> WeeklyCounts:

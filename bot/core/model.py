@@ -141,6 +141,51 @@ def _save(trained: Trained, path: Path) -> None:
         return
 
 
+Codes = npt.NDArray[np.int64]
+
+
+def digit_table(alphabet: npt.NDArray[np.uint32]) -> Codes:
+    """Each character's digit by its code point: 1 to len(alphabet) for the alphabet's (sorted)
+    characters, 0 for any other; ``digits`` reads a text through it."""
+    table = np.zeros(int(alphabet.max(initial=0)) + 2, dtype=np.int64)
+    table[alphabet] = np.arange(1, len(alphabet) + 1)
+    return table
+
+
+def digits(table: Codes, points: npt.NDArray[np.uint32]) -> Codes:
+    """The digits of a text's code points; characters beyond the table are 0, unknown."""
+    return table[np.minimum(points, len(table) - 1)]
+
+
+def windows(
+    digits: Codes, base: int, low: int, high: int, *, ends: Codes | None = None, unknown: Codes | None = None
+) -> list[tuple[Codes, npt.NDArray[np.intp] | None]]:
+    """Every window of ``low`` to ``high`` digits as one number (its digits in ``base``), all
+    windows of one length in one pass, with the positions they start at. Kept: windows that
+    end by their stretch's end (``ends``, per position) and hold no unknown digit
+    (``unknown``: the running count of zeros); with neither given, all, and no positions."""
+    found: list[tuple[Codes, npt.NDArray[np.intp] | None]] = []
+    code = np.zeros(len(digits), dtype=np.int64)
+    for n in range(1, high + 1):
+        size = len(digits) - n + 1
+        if size <= 0:
+            break
+        code = code[:size] * base + digits[n - 1 :]
+        if n < low:
+            continue
+        if ends is None and unknown is None:
+            found.append((code, None))
+            continue
+        start = np.arange(size)
+        keep = np.ones(size, dtype=bool)
+        if ends is not None:
+            keep &= start + n <= ends[:size]
+        if unknown is not None:
+            keep &= unknown[start + n] == unknown[start]
+        found.append((code[keep], start[keep]))
+    return found
+
+
 class GramIndex:
     """A vocabulary's n-grams as sorted integers, each character a digit (as training counts
     them), so a question's n-grams are found with a few numpy calls instead of a Python
@@ -149,11 +194,9 @@ class GramIndex:
 
     def __init__(self, vocabulary: Sequence[str], low: int, high: int, *, within_words: bool) -> None:
         self.low, self.high, self.within_words = low, high, within_words
-        alphabet = sorted(set("".join(vocabulary)))
+        alphabet = np.asarray(sorted({ord(ch) for ch in "".join(vocabulary)}), dtype=np.uint32)
         self.base = len(alphabet) + 1
-        top = max((ord(ch) for ch in alphabet), default=0)
-        self.digit: npt.NDArray[np.int64] = np.zeros(top + 2, dtype=np.int64)  # 0: not in it
-        self.digit[[ord(ch) for ch in alphabet]] = np.arange(1, self.base)
+        self.digit = digit_table(alphabet)
         codes = self._codes_of(vocabulary)
         self.columns: npt.NDArray[np.intp] = np.argsort(codes, kind="stable")
         self.codes = codes[self.columns]
@@ -161,10 +204,10 @@ class GramIndex:
     def _codes_of(self, vocabulary: Sequence[str]) -> npt.NDArray[np.int64]:
         width = max(self.high, 1)
         points = np.asarray(vocabulary, dtype=f"<U{width}").view(np.uint32).reshape(-1, width)
-        digits = self.digit[np.minimum(points, len(self.digit) - 1)]
+        read = digits(self.digit, points)
         code = np.zeros(len(points), dtype=np.int64)
         for at in range(width):  # trailing zeros are padding: a shorter n-gram stops there
-            code = np.where(points[:, at] > 0, code * self.base + digits[:, at], code)
+            code = np.where(points[:, at] > 0, code * self.base + read[:, at], code)
         return code
 
     def find(self, text: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]]:
@@ -179,27 +222,15 @@ class GramIndex:
         points = np.frombuffer(stretch.encode("utf-32-le"), dtype=np.uint32)
         if not len(points) or not len(self.codes):
             return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64)
-        digits = self.digit[np.minimum(points, len(self.digit) - 1)]
+        read = digits(self.digit, points)
         # Windows that cross a word's end (``char_wb``) or hold a character the vocabulary
         # lacks are dropped; a question in the content's alphabet, as most are, across words
         # keeps every window, with no masks to build.
-        whole = not self.within_words and bool(digits.all())
-        unknown = None if whole else np.concatenate(([0], np.cumsum(digits == 0)))
+        whole = not self.within_words and bool(read.all())
+        unknown = None if whole else np.concatenate(([0], np.cumsum(read == 0)))
         ends = None if whole else np.repeat(np.cumsum(sizes), sizes)
-        found: list[npt.NDArray[np.int64]] = []
-        code = np.zeros(len(digits), dtype=np.int64)
-        for n in range(1, self.high + 1):
-            size = len(digits) - n + 1
-            if size <= 0:
-                break
-            code = code[:size] * self.base + digits[n - 1 :]
-            if n < self.low:
-                continue
-            if unknown is None or ends is None:
-                found.append(code)
-                continue
-            start = np.arange(size)
-            found.append(code[(start + n <= ends[:size]) & (unknown[start + n] == unknown[start])])
+        cut = windows(read, self.base, self.low, self.high, ends=ends, unknown=unknown)
+        found = [code for code, _ in cut]
         if self.within_words:  # a word shorter than ``low`` counts whole, as scikit-learn's does
             found += [self._codes_of([f" {w} "]) for w in words if len(w) + 2 < self.low]
         asked = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)

@@ -24,7 +24,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.svm import LinearSVC
 
 from bot.core.content.models import Matching
-from bot.core.model import Trained
+from bot.core.model import Trained, digit_table, digits, windows
 
 # Examples x classes up to which every entry learns against every other example: the real
 # content (96 classes, 5,900 examples: 565,000) trains so in about 6 s on two cores, and a
@@ -93,28 +93,20 @@ def _grams(
     base = len(alphabet) + 1
     if base**high >= 2**62:
         raise ValueError(f"n-grams of {high} characters from {len(alphabet)} distinct ones overflow")
-    digit_of = np.zeros(int(alphabet[-1]) + 1 if len(alphabet) else 1, dtype=np.int64)
-    digit_of[alphabet] = np.arange(1, base)
-    digits = digit_of[points]
+    read = digits(digit_table(alphabet), points)
     stretch = np.repeat(np.arange(len(stretches)), lengths)
     end = np.cumsum(lengths)[stretch]  # where each character's stretch ends
-    code = np.zeros(len(digits), dtype=np.int64)
     codes: list[Ints] = []
     rows: list[Ints] = []
-    for n in range(1, high + 1):
-        size = len(digits) - n + 1
-        if size <= 0:
-            break
-        code = code[:size] * base + digits[n - 1 :]
-        if n >= low:
-            inside = np.arange(size) + n <= end[:size]
-            codes.append(code[inside])
-            rows.append(owner[stretch[:size][inside]])
+    for code, at in windows(read, base, low, high, ends=end):
+        assert at is not None  # windows gives positions whenever it keeps only some
+        codes.append(code)
+        rows.append(owner[stretch[at]])
     if whole_if_short:
         starts = np.cumsum(lengths) - lengths
         for k in np.flatnonzero((lengths < low) & (lengths > 0)):
             whole = 0
-            for d in digits[starts[k] : starts[k] + lengths[k]]:
+            for d in read[starts[k] : starts[k] + lengths[k]]:
                 whole = whole * base + int(d)
             codes.append(np.asarray([whole], dtype=np.int64))
             rows.append(owner[[k]])

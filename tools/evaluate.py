@@ -130,7 +130,7 @@ def run_hurried(
     answers (either part of a two-part question counts), declines, safety language, hedges at a
     flowchart question, requests for the walk and small talk."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    right = strict = offered = 0
+    right = strict = offered = judged = 0
     labelled = [i for i in data.get("in_scope", []) if {i.get("expect"), i.get("expect2")} - {None, "none"}]
     for item in labelled:
         first = {item.get("expect"), item.get("expect2")} - {None, "none"}
@@ -138,6 +138,7 @@ def run_hurried(
         result = decide(matcher, presenter, str(item["q"]))
         hit = result.answered and bool({result.id, result.also} & expected)
         right += hit
+        judged += hit or (result.answered and bool({result.id, result.also} & set(item.get("judged_ok", ()))))
         strict += result.answered and bool({result.id, result.also} & first)
         offered += not hit and bool(expected & set(result.suggestions))
     n, n_out = len(labelled), max(1, len(data.get("out_of_scope", [])))
@@ -146,6 +147,7 @@ def run_hurried(
         f"{head}{n} in scope, top-1 {right / n:.1%} ({right}/{n}) counting every entry the labels"
         f" accept, {strict / n:.1%} ({strict}/{n}) only the first named; {offered} more as a suggestion"
     )
+    print(f"{' ' * 15}{judged / n:.1%} ({judged}/{n}) counting the answers judged right as well (judged_ok)")
     declined, referred, owned = 0, 0, 0
     for item in data.get("out_of_scope", []):
         item = item if isinstance(item, dict) else {"q": item}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +14,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 from bot.core.content import Content, load_content
-from bot.core.faq import FLOWCHART, Analyzer, Examples, FaqMatcher
-from bot.core.model import GramIndex, char_ngrams
+from bot.core.faq import FLOWCHART, Analyzer, Decision, Examples, FaqMatcher
+from bot.core.model import GramIndex, Trained, char_ngrams
 from bot.core.training import svm, vectorize
 from tests.conftest import FIXTURE_CONTENT, ROOT
 from tools.large_content import write_large_content
@@ -203,3 +204,46 @@ def test_the_gram_index_finds_the_vocabularys_ngrams_of_a_text_and_their_counts(
                 expected[column] = expected.get(column, 0) + 1
         columns, counts = index.find(text)
         assert dict(zip(columns.tolist(), counts.tolist(), strict=True)) == expected, text
+
+
+def test_the_walk_is_started_when_other_teams_subjects_crowd_the_closest_classes(content: Content) -> None:
+    """ "A post described, what do I do?" starts the walk when the walk is among the closest
+    entries, however many declining classes (another team's subject, a near miss) score
+    between them: classes scored by their bias alone, in this order."""
+    scored = {
+        "entry-a": 0.5,
+        "__near_miss__": -0.4,
+        "__refer__:hr": -0.5,
+        "__refer__:it": -0.6,
+        "__refer__:legal": -0.65,
+        FLOWCHART: -0.7,
+    }
+    matcher = by_bias(scored, content, walk_asks=["what do i do"])
+    walk = matcher.match("someone posted a letter showing a name and address. what do i do").best
+    assert walk is not None and walk.id == FLOWCHART
+    assert matcher.match("someone posted a letter showing a name and address").answered == "entry-a"
+
+
+def by_bias(scored: dict[str, float], content: Content, walk_asks: Sequence[str] = ()) -> FaqMatcher:
+    """A matcher whose classes score their bias alone, whatever the text: each decision's
+    rule can be shown on exact scores."""
+    trained = Trained(
+        classes=tuple(scored),
+        vocabulary=("qq",),
+        idf=np.ones(1, dtype=np.float32),
+        weights=np.zeros((1, len(scored)), dtype=np.float32),
+        bias=np.asarray(list(scored.values()), dtype=np.float32),
+    )
+    return FaqMatcher(trained, content.matching, walk_asks=walk_asks)
+
+
+def test_small_talk_that_wins_only_narrowly_offers_the_entries_close_behind(content: Content) -> None:
+    """ "isn't it ok to have a pop at a troll?" scored a hair above an entry as small talk: the
+    officer is offered the entries, not told the policy says nothing."""
+    narrow = by_bias(
+        {"__small_talk__": -0.71, "entry-a": -0.72, "entry-b": -0.75, "entry-c": -0.9}, content
+    ).match("x")
+    assert narrow.decision is Decision.SUGGEST
+    assert [m.id for m in narrow.suggestions] == ["entry-a", "entry-b"]
+    clear = by_bias({"__small_talk__": 0.5, "entry-a": -0.72}, content).match("x")
+    assert clear.decision is Decision.SMALL_TALK

@@ -299,7 +299,7 @@ class FaqMatcher:
         ranked = [Match(self.classes[i], float(scores[i])) for i in np.argsort(-scores)[: limit + 4]]
         best = ranked[0]
         others = [m for m in ranked[1:] if offered(m.id)][:limit]
-        if self._asks_for_the_walk(text, ranked[: limit + 1]):
+        if self._asks_for_the_walk(text, [m for m in ranked if offered(m.id)][: limit + 1]):
             # a described post and "what do I do?": the check, even where the post's subject
             # (garden waste, say) is one the policy does not cover
             walk = next(m for m in ranked if m.id == FLOWCHART)
@@ -330,7 +330,8 @@ class FaqMatcher:
 
     def _asks_for_the_walk(self, text: str, near: list[Match]) -> bool:
         """A post described and "what do I do?" asked (``flowchart.yaml`` ``asks``), with the
-        walk among the closest classes: the check, even when an entry scored a little higher."""
+        walk among the closest entries (declining classes, such as another team's subject, do
+        not push it out): the check, even when an entry scored a little higher."""
         if not self._walk_asks:
             return False
         padded = f" {' '.join(plain_words(text))} "
@@ -340,11 +341,16 @@ class FaqMatcher:
         return any(m.id == FLOWCHART and m.score >= floor for m in near)
 
     def _small_talk(self, best: Match, others: list[Match]) -> MatchResult:
-        """Chatter is answered only when it clearly wins; it is never offered as a suggestion."""
+        """Chatter is answered only when it clearly wins; it is never offered as a suggestion.
+        When it wins only narrowly ("isn't it ok to have a pop at a troll?"), the entries
+        close behind it are offered, as for any uncertain question."""
         limits = self._matching.thresholds
         runner_up = others[0].score if others else -math.inf
         if best.score >= limits.answer and best.score - runner_up >= limits.margin:
             return MatchResult("answer", best, ())
+        close = tuple(m for m in others if m.score >= limits.suggest)
+        if close:
+            return MatchResult("suggest", close[0], close)
         return MatchResult("unknown", best, ())
 
     def _steer(self, best: Match, others: list[Match], named: frozenset[str]) -> Match | None:

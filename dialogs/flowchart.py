@@ -11,6 +11,7 @@ never disagree with where the walk is. The machine is rebuilt each turn on the s
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -139,7 +140,10 @@ def _reached(outcome: str) -> Callable[[WalkState], bool]:
     return reached
 
 
-REPLY_WORDS = 8  # the longest message still read as a yes, no or unsure in the officer's words
+REPLY_WORDS = 8  # the longest reply, or opening clause of one, read as a yes, no or unsure
+HEDGED_WORDS = 30  # a longer reply that hedges, and is no question, is still read as unsure
+_CLAUSE_END = re.compile(r"[,;:.!?(\u2013\u2014]|\s-\s|\s+but\s")  # "yes, she says..." / "no - it's..."
+_REPEATS = re.compile(r"(.)\1+")  # "yesss", "nooo"
 
 
 def _normal(text: str) -> str:
@@ -183,6 +187,7 @@ class WalkDialog:
             "no": _phrases(words.no),
             "unsure": _phrases(words.unsure),
         }
+        self.cues = frozenset(_normal(c) for c in content.matching.parts.cues)  # how questions open
 
     # --- the machine ------------------------------------------------------------------
 
@@ -302,19 +307,47 @@ class WalkDialog:
         return self._move(turn, state, moves.get(intent) if intent is not None else None)
 
     def read_reply(self, text: str) -> str | None:
-        """A short answer in the officer's own words: a hedge anywhere in it ("yes probably",
-        "hmm a bit of both tbh") is unsure; otherwise one that opens with a yes or a no
-        ("no, it's a compliment") is that answer. Longer text is a question or a description."""
+        """An answer in the officer's own words. A short reply, or the opening clause of a
+        longer one ("yes, she says she'll come round"), is read as ``_short_reply`` reads it;
+        a longer reply that hedges ("there's a risk but I don't know how serious") is unsure
+        unless it is a question. Anything else is a question or a description."""
         words = _normal(text).split()
-        if not words or len(words) > REPLY_WORDS:
+        if not words:
             return None
-        padded = f" {' '.join(words)} "
-        if any(f" {phrase} " in padded for phrase in self.replies["unsure"]):
+        opening = _normal(_CLAUSE_END.split(text, maxsplit=1)[0]).split()
+        for part in (words, opening):
+            if 0 < len(part) <= REPLY_WORDS and (reply := self._short_reply(part)) is not None:
+                return reply
+        asks = "?" in text or words[0] in self.cues
+        if len(words) <= HEDGED_WORDS and not asks and self._hedges(words):
             return "unsure"
-        for answer in ANSWERS:  # "y" or "n" alone are answers, but not "y do you ask"
-            if any(padded.startswith(f" {p} ") for p in self.replies[answer] if len(p) > 1):
-                return answer
         return None
+
+    def _short_reply(self, words: list[str]) -> str | None:
+        """A hedge anywhere ("yes probably", "hmm a bit of both tbh") is unsure; otherwise a
+        reply that opens with a yes or a no ("no it's a compliment", "yesss") is that answer."""
+        if self._hedges(words):
+            return "unsure"
+        first = _REPEATS.sub(r"\1", words[0])
+        padded = f" {' '.join([first, *words[1:]] if first in self._openers else words)} "
+        # the longest opener wins: "definitely not" is a no, though "definitely" is a yes;
+        # "y" or "n" alone are answers, but not "y do you ask"
+        opens = [
+            (len(p), a)
+            for a in ANSWERS
+            for p in self.replies[a]
+            if len(p) > 1 and padded.startswith(f" {p} ")
+        ]
+        return max(opens)[1] if opens else None
+
+    def _hedges(self, words: list[str]) -> bool:
+        padded = f" {' '.join(words)} "
+        return any(f" {phrase} " in padded for phrase in self.replies["unsure"])
+
+    @property
+    def _openers(self) -> frozenset[str]:
+        """One-word answers, which a reply may stretch ("nooo")."""
+        return frozenset(p for a in ANSWERS for p in self.replies[a] if " " not in p)
 
     def _move(self, turn: Turn, state: WalkState, event: str | None) -> bool:
         return event is not None and self._send(turn, state, event)

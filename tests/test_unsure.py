@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.content import Content
 from bot.core.engine import ConversationEngine
+from bot.core.present import Presenter
+from dialogs.flowchart import WalkDialog
 from tests.conftest import Officer, text_of
 
 
@@ -73,3 +76,24 @@ async def test_a_short_word_that_is_no_answer_asks_again(officer: Officer) -> No
     await at_political(officer)
     out = await officer.say("hmm")
     assert "can't tell" in text_of(out) and out.state.node == "political"
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("yes, she says she'll come round to his house tonight after work", "yes"),
+        ("no - the figures they quote match what we published last month", "no"),
+        ("definitely not, it's a thank-you to the bin crew", "no"),  # the longest opener wins
+        ("definitely", "yes"),
+        ("yesss", "yes"),
+        ("nooo", "no"),
+        ("there's a risk but honestly i'm not sure how serious it is, he's said worse", "unsure"),
+        ("maybe? it's hard to say from one screenshot", "unsure"),
+        ("can i see the rules on this maybe before i answer", None),  # a question, however hedged
+        ("is it defamatory if they only hint at it, not sure?", None),
+    ],
+)
+def test_a_reply_is_read_by_its_opening_clause_and_a_long_one_by_its_hedges(
+    content: Content, typed: str, read: str | None
+) -> None:
+    assert WalkDialog(content, Presenter(content)).read_reply(typed) == read

@@ -26,6 +26,10 @@ HURRIED_SET = ROOT / "tests" / "eval" / "hurried.yaml"  # officers in a hurry, w
 # posts and their answers, written blind: the first set was read while triage was built, the
 # second was written later and only scored
 TRIAGE_SETS = (ROOT / "tests" / "eval" / "triage_posts.yaml", ROOT / "tests" / "eval" / "triage_posts2.yaml")
+# replies to a walk question, written blind and split in two: the first half was read while the
+# reader of replies was improved, the second only scored
+REPLY_SETS = (ROOT / "tests" / "eval" / "replies.yaml", ROOT / "tests" / "eval" / "replies_unseen.yaml")
+REPLY_KINDS = ("unsure", "yes", "no", "not_an_answer")
 CONTEXT = re.compile(r"\[[^\]]*\]")  # what an officer knows about a post, not part of it
 BARE = re.compile(r"[\s\"'“‘]*(yes|no)\b", re.IGNORECASE)
 
@@ -98,6 +102,9 @@ def run_eval(
         for posts in TRIAGE_SETS:
             print(f"\n{posts.name}:")
             run_triage(content, posts, cache)
+        print()
+        for replies in REPLY_SETS:
+            run_replies(content, matcher, replies)
     for extra in hurried:  # e.g. a held-out set kept outside the repository, scored once
         print(f"\n{extra}:")
         run_hurried(content, matcher, presenter, extra, cache, label="held-out")
@@ -204,6 +211,25 @@ def run_hurried(
     )
     bare = sum(BARE.match(e.answer) is not None for e in content.faq.entries)
     print(f"answers opening with a bare Yes or No: {bare} of {len(content.faq.entries)}")
+
+
+def run_replies(content: Content, matcher: FaqMatcher, path: Path) -> None:
+    """How the walk reads replies to its questions, as it does: a word it knows ("yes", "not
+    sure"), else the officer's own words; anything else is not an answer."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    router, walk = Router(content=content, matcher=matcher), WalkDialog(content, Presenter(content))
+    answers = {Intent.YES: "yes", Intent.NO: "no", Intent.UNSURE: "unsure"}
+    figures = []
+    for kind in REPLY_KINDS:
+        items = [_text(i) for i in data.get(kind, [])]
+        want = None if kind == "not_an_answer" else kind
+        read = [answers.get(i) if (i := router.intent(t)) is not None else walk.read_reply(t) for t in items]
+        wrong = sum(r is not None and r != want for r in read)
+        figures.append(
+            f"{kind.replace('_', ' ')} {read.count(want)}/{len(items)}"
+            + (f" ({wrong} misread)" if wrong else "")
+        )
+    print(f"replies ({path.name}): " + ", ".join(figures))
 
 
 def _chatter(router: Router, matcher: FaqMatcher, text: str) -> bool:

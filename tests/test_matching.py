@@ -13,6 +13,7 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from bot.core import training
 from bot.core.content import Content, load_content
 from bot.core.faq import FLOWCHART, Analyzer, Decision, Examples, FaqMatcher
 from bot.core.model import GramIndex, Trained, char_ngrams
@@ -247,3 +248,20 @@ def test_small_talk_that_wins_only_narrowly_offers_the_entries_close_behind(cont
     assert [m.id for m in narrow.suggestions] == ["entry-a", "entry-b"]
     clear = by_bias({"__small_talk__": 0.5, "entry-a": -0.72}, content).match("x")
     assert clear.decision is Decision.SMALL_TALK
+
+
+def test_groups_trained_in_several_processes_get_the_weights_one_process_gives(
+    content: Content, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large FAQ's groups train on every core; each process must train as one would, so the
+    weights kept for a content version do not depend on the machine."""
+    monkeypatch.setattr(training, "GROUP", 3)  # several groups from the fixture's few entries
+    examples = Examples.from_content(content).by_class
+    classes = sorted(examples)
+    texts = [t for c in classes for t in examples[c]]
+    labels = np.asarray([i for i, c in enumerate(classes) for _ in examples[c]])
+    features = vectorize(texts, 2, 5, Analyzer(content.matching).normal).matrix.astype(np.float64)
+    one = training._grouped(features, labels, 3.0, workers=1)
+    several = training._grouped(features, labels, 3.0, workers=2)
+    assert len(training._groups(training._similarity(features, labels, len(classes)))) >= 4
+    assert np.array_equal(one[0], several[0]) and np.array_equal(one[1], several[1])

@@ -12,8 +12,11 @@ the FAQ instead.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -178,7 +181,9 @@ def _one_vs_rest(features: sp.csr_matrix, labels: Ints, c: float) -> tuple[Weigh
     return np.ascontiguousarray(model.coef_.T, dtype=np.float32), model.intercept_
 
 
-def _grouped(features: sp.csr_matrix, labels: Ints, c: float) -> tuple[Weights, Floats]:
+def _grouped(
+    features: sp.csr_matrix, labels: Ints, c: float, *, workers: int | None = None
+) -> tuple[Weights, Floats]:
     """Classes in groups of ``GROUP`` near one another, each group one-vs-rest among its own
     examples, the nearest other classes' (up to ``HARD``) and ``SAMPLED`` of the rest, each of
     those weighted by how many it stands for: the same loss as one-vs-rest over everything,
@@ -191,18 +196,53 @@ def _grouped(features: sp.csr_matrix, labels: Ints, c: float) -> tuple[Weights, 
     similarity = _similarity(features, labels, count)
     weights = np.zeros((features.shape[1], count), dtype=np.float32)
     bias = np.zeros(count)
+    jobs = [_examples_for(group, members, similarity, rng) for group in _groups(similarity)]
+    for used, found, coef, intercept in _fitted(features, c, jobs, workers):
+        weights[np.ix_(used, found)] = coef.T
+        bias[found] = intercept
+    return weights, bias
+
+
+Job = tuple[Ints, Ints, Floats]  # a group's rows, their classes (-1: another group's) and weights
+Fitted = tuple[Ints, Ints, Weights, Floats]  # its n-gram columns, classes, weights and biases
+_shared: tuple[sp.csr_matrix, float] | None = None  # the features and C, in a training process
+
+
+def _fitted(features: sp.csr_matrix, c: float, jobs: list[Job], workers: int | None) -> Iterator[Fitted]:
+    """Each group's fit, in order, on every core. liblinear lets go of the GIL, but threads
+    share its one random-number state, so they would train differently each time; processes
+    forked from this one read the features it holds and each train exactly as it would."""
+    workers = min(workers or len(os.sched_getaffinity(0)), len(jobs))
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (_fit_group(features, c, job) for job in jobs)
+        return
+    fork = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=fork, initializer=_share, initargs=(features, c)) as pool:
+        yield from pool.map(_fit_shared, jobs, chunksize=4)
+
+
+def _share(features: sp.csr_matrix, c: float) -> None:
+    global _shared
+    _shared = (features, c)
+
+
+def _fit_shared(job: Job) -> Fitted:
+    assert _shared is not None, "set by _share in each training process"
+    return _fit_group(*_shared, job)
+
+
+def _fit_group(features: sp.csr_matrix, c: float, job: Job) -> Fitted:
+    """One group's fit over the n-grams its examples hold."""
+    rows, y, weight = job
+    chosen = features[rows]
+    used = np.flatnonzero(np.bincount(chosen.indices, minlength=chosen.shape[1]))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        for group in _groups(similarity):
-            rows, y, weight = _examples_for(group, members, similarity, rng)
-            chosen = features[rows]
-            used = np.flatnonzero(np.bincount(chosen.indices, minlength=chosen.shape[1]))
-            model = svm(c, iterations=GROUP_ITERATIONS).fit(chosen[:, used], y, sample_weight=weight)
-            found = model.classes_ if len(model.classes_) > 2 else model.classes_[1:]
-            lines = np.flatnonzero(found >= 0)
-            weights[np.ix_(used, found[lines])] = model.coef_[lines].T
-            bias[found[lines]] = model.intercept_[lines]
-    return weights, bias
+        model = svm(c, iterations=GROUP_ITERATIONS).fit(chosen[:, used], y, sample_weight=weight)
+    found = model.classes_ if len(model.classes_) > 2 else model.classes_[1:]
+    lines = np.flatnonzero(found >= 0)
+    coef = np.asarray(model.coef_[lines], dtype=np.float32)
+    return used, found[lines], coef, model.intercept_[lines]
 
 
 def _at_most(rows: Ints, size: int, rng: np.random.Generator) -> Ints:

@@ -188,6 +188,8 @@ class WalkDialog:
             "unsure": _phrases(words.unsure),
         }
         self.cues = frozenset(_normal(c) for c in content.matching.parts.cues)  # how questions open
+        # one-word answers, which a reply may stretch ("nooo")
+        self.openers = frozenset(p for a in ANSWERS for p in self.replies[a] if " " not in p)
 
     # --- the machine ------------------------------------------------------------------
 
@@ -329,7 +331,7 @@ class WalkDialog:
         if self._hedges(words):
             return "unsure"
         first = _REPEATS.sub(r"\1", words[0])
-        padded = f" {' '.join([first, *words[1:]] if first in self._openers else words)} "
+        padded = f" {' '.join([first, *words[1:]] if first in self.openers else words)} "
         # the longest opener wins: "definitely not" is a no, though "definitely" is a yes;
         # "y" or "n" alone are answers, but not "y do you ask"
         opens = [
@@ -343,11 +345,6 @@ class WalkDialog:
     def _hedges(self, words: list[str]) -> bool:
         padded = f" {' '.join(words)} "
         return any(f" {phrase} " in padded for phrase in self.replies["unsure"])
-
-    @property
-    def _openers(self) -> frozenset[str]:
-        """One-word answers, which a reply may stretch ("nooo")."""
-        return frozenset(p for a in ANSWERS for p in self.replies[a] if " " not in p)
 
     def _move(self, turn: Turn, state: WalkState, event: str | None) -> bool:
         return event is not None and self._send(turn, state, event)

@@ -25,7 +25,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.core.content import Content, load_content
+from bot.core.content import Content
+from bot.core.content.loader import load_content
 from bot.core.errors import AdvisorError
 from bot.settings import Settings, load_settings
 

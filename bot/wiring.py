@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 
-from bot.core.content import Content, load_content
+from bot.core.content import Content
+from bot.core.content.loader import load_content
 from bot.core.desk import Desk
 from bot.core.engine import ConversationEngine, Notify, utc_now
 from bot.core.faq import FaqMatcher

@@ -25,7 +25,8 @@ from typing import Any
 
 import pytest
 
-from bot.core.content import Content, load_content
+from bot.core.content import Content
+from bot.core.content.loader import load_content
 from bot.core.engine import ConversationEngine
 from bot.core.faq import FaqMatcher
 from bot.core.messages import Incoming, Outgoing

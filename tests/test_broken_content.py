@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.core.content import load_content
+from bot.core.content.loader import load_content
 from bot.core.errors import ContentError
 from tests.conftest import FIXTURE_CONTENT, CliRunner
 

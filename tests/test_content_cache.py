@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.content import load_content
-from bot.core.content.loader import FILES
+from bot.core.content.loader import FILES, load_content
 from bot.core.errors import ContentError
 from tests.conftest import FIXTURE_CONTENT
 

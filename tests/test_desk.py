@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from bot.core.content import Content, load_content
+from bot.core.content import Content
+from bot.core.content.loader import load_content
 from bot.core.desk import ACKNOWLEDGE, CLOSE, Desk, Press
 from bot.core.errors import ContentError
 from bot.core.lifecycle import Actor, DeskRecord, Post, State

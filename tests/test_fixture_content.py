@@ -10,7 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.core.content import Content, load_content
+from bot.core.content import Content
+from bot.core.content.loader import load_content
 from tests.conftest import CONTENT, ROOT, CliRunner
 
 # Modules that may read content/: they check the council's own words, not the bot's behaviour.

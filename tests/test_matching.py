@@ -14,7 +14,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 from bot.core import training
-from bot.core.content import Content, load_content
+from bot.core.content import Content
+from bot.core.content.loader import load_content
 from bot.core.faq import FLOWCHART, Analyzer, Decision, Examples, FaqMatcher
 from bot.core.model import GramIndex, Trained, char_ngrams
 from bot.core.training import svm, vectorize
@@ -126,7 +127,7 @@ def test_damaged_kept_weights_are_trained_again(content: Content, tmp_path: Path
 def test_answering_from_kept_weights_imports_no_scikit_learn(content: Content, tmp_path: Path) -> None:
     FaqMatcher.from_content(content, cache=tmp_path)
     script = (
-        "import sys; from pathlib import Path; from bot.core.content import load_content;"
+        "import sys; from pathlib import Path; from bot.core.content.loader import load_content;"
         "from bot.core.faq import FaqMatcher;"
         f"content = load_content(Path({str(FIXTURE_CONTENT)!r}));"
         f"m = FaqMatcher.from_content(content, cache=Path({str(tmp_path)!r}));"
@@ -160,7 +161,7 @@ def test_a_thousand_entries_train_then_load_from_the_cache_without_scikit_learn(
     # the entry or one of its copies that kept the words asked about
     assert found.best is not None and found.best.id.startswith("council-email-for-personal-use")
     script = (
-        "import sys; from pathlib import Path; from bot.core.content import load_content;"
+        "import sys; from pathlib import Path; from bot.core.content.loader import load_content;"
         "from bot.core.faq import FaqMatcher;"
         f"found = {found.best.id!r}; cache = Path({str(tmp_path / 'cache')!r});"
         f"m = FaqMatcher.from_content(load_content(Path({str(folder)!r})), cache=cache);"

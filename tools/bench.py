@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from pathlib import Path
 
-from bot.core.content import load_content
+from bot.core.content.loader import load_content
 from bot.core.content.models import Content
 from bot.core.engine import ConversationEngine
 from bot.core.faq import FaqMatcher

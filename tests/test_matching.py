@@ -262,7 +262,9 @@ def test_groups_trained_in_several_processes_get_the_weights_one_process_gives(
     texts = [t for c in classes for t in examples[c]]
     labels = np.asarray([i for i, c in enumerate(classes) for _ in examples[c]])
     features = vectorize(texts, 2, 5, Analyzer(content.matching).normal).matrix.astype(np.float64)
-    one = training._grouped(features, labels, 3.0, workers=1)
-    several = training._grouped(features, labels, 3.0, workers=2)
+    shape = (features.shape[1], len(classes))
+    one, several = np.zeros(shape, dtype=np.float32), np.zeros(shape, dtype=np.float32)
+    one_bias = training._grouped(features, labels, 3.0, one, workers=1)
+    several_bias = training._grouped(features, labels, 3.0, several, workers=2)
     assert len(training._groups(training._similarity(features, labels, len(classes)))) >= 4
-    assert np.array_equal(one[0], several[0]) and np.array_equal(one[1], several[1])
+    assert np.array_equal(one, several) and np.array_equal(one_bias, several_bias)

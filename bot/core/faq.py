@@ -394,10 +394,14 @@ class FaqMatcher:
 
 
 def _train(
-    by_class: Mapping[str, Sequence[str]], matching: Matching, normal: Callable[[str], str]
+    by_class: Mapping[str, Sequence[str]],
+    matching: Matching,
+    normal: Callable[[str], str],
+    *,
+    weights_at: Path | None = None,
 ) -> Trained:
     """Train afresh: ``training.py`` alone imports scikit-learn and scipy, so a process that
     finds kept weights never imports them."""
     from bot.core import training
 
-    return training.train(by_class, matching, normal)
+    return training.train(by_class, matching, normal, weights_at=weights_at)

@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -35,9 +35,21 @@ class Trained:
     idf: Vector
     weights: Vector  # features x classes
     bias: Vector
+    written: Path | None = None  # the .npy file the trainer wrote the weights into, if it did
 
 
-Train = Callable[[Mapping[str, Sequence[str]], Matching, Normalise], Trained]
+class Train(Protocol):
+    """Trains the weights for the examples. A trainer may write large weights straight into
+    ``weights_at`` (an ``.npy`` file beside the kept ones), sparing their copy when kept."""
+
+    def __call__(
+        self,
+        by_class: Mapping[str, Sequence[str]],
+        matching: Matching,
+        normal: Normalise,
+        *,
+        weights_at: Path | None = None,
+    ) -> Trained: ...
 
 
 def char_ngrams(text: str, low: int, high: int, *, within_words: bool = True) -> list[str]:
@@ -88,9 +100,24 @@ def load_or_train(
     kept = _load(path)
     if kept is not None:
         return kept
-    trained = train(by_class, matching, normal)
-    _save(trained, path)
+    spare = _spare(path)
+    try:
+        trained = train(by_class, matching, normal, weights_at=spare)
+        _save(trained, path)
+    finally:
+        if spare is not None:
+            spare.unlink(missing_ok=True)  # renamed into place if the trainer used it
     return trained
+
+
+def _spare(path: Path) -> Path | None:
+    """A fresh file beside the kept ones for the weights, or ``None`` where none can be made."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
+            return Path(handle.name)
+    except OSError:
+        return None
 
 
 IN_MEMORY = 64 * 2**20  # weights up to this size are read into memory; larger ones stay mapped
@@ -125,9 +152,12 @@ def _save(trained: Trained, path: Path) -> None:
     never read half a file. A folder that cannot be written costs only the next start's training."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
-            np.save(handle, np.ascontiguousarray(trained.weights), allow_pickle=False)
-        Path(handle.name).replace(_weights_path(path))
+        if trained.written is not None:  # already in a file of its own: 470 MB not copied
+            trained.written.replace(_weights_path(path))
+        else:
+            with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
+                np.save(handle, np.ascontiguousarray(trained.weights), allow_pickle=False)
+            Path(handle.name).replace(_weights_path(path))
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
             np.savez(
                 handle,

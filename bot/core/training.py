@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -162,8 +163,15 @@ def _spelt(codes: Ints, alphabet: npt.NDArray[np.uint32], base: int, high: int) 
     return chars.view(f"<U{high}").ravel()
 
 
-def train(by_class: Mapping[str, Sequence[str]], matching: Matching, normal: Normalise) -> Trained:
-    """The vocabulary, idf and linear weights for these examples."""
+def train(
+    by_class: Mapping[str, Sequence[str]],
+    matching: Matching,
+    normal: Normalise,
+    *,
+    weights_at: Path | None = None,
+) -> Trained:
+    """The vocabulary, idf and linear weights for these examples; trained in groups, the
+    weights are written straight into ``weights_at`` when given."""
     classes = tuple(sorted(by_class))
     index = {c: i for i, c in enumerate(classes)}
     exact = len(classes) * sum(map(len, by_class.values())) <= EXACT_PAIRS
@@ -174,17 +182,32 @@ def train(by_class: Mapping[str, Sequence[str]], matching: Matching, normal: Nor
     labels = np.asarray([index[c] for c, texts in by_class.items() for _ in texts], dtype=np.int64)
     tfidf = vectorize(texts, *matching.ngrams, normal, within_words=matching.analyzer == "char_wb")
     features = tfidf.matrix.astype(np.float64)  # liblinear reads float64; convert once, not per entry
+    written = None
     if exact:
         weights, bias = _one_vs_rest(features, labels, matching.c)
     else:
-        weights, bias = _grouped(features, labels, matching.c)
+        shape = (features.shape[1], len(classes))
+        weights = _weights(shape, weights_at)
+        bias = _grouped(features, labels, matching.c, weights)
+        written = weights_at
     return Trained(
         classes=classes,
         vocabulary=tfidf.vocabulary,
         idf=tfidf.idf,
         weights=weights,
         bias=np.asarray(bias, dtype=np.float32),
+        written=written,
     )
+
+
+def _weights(shape: tuple[int, int], at: Path | None) -> Weights:
+    """Zeroed weights: in memory, or mapped onto the ``.npy`` file ``at``, so that keeping
+    them (470 MB at 1,000 entries) costs no copy. A plain array over the mapping: np.memmap's
+    own indexing is slow to answer with."""
+    if at is None:
+        return np.zeros(shape, dtype=np.float32)
+    mapped = np.lib.format.open_memmap(at, mode="w+", dtype=np.float32, shape=shape)
+    return mapped.view(np.ndarray)
 
 
 def svm(c: float, *, iterations: int = 100) -> LinearSVC:
@@ -204,8 +227,8 @@ def _one_vs_rest(features: sp.csr_matrix, labels: Ints, c: float) -> tuple[Weigh
 
 
 def _grouped(
-    features: sp.csr_matrix, labels: Ints, c: float, *, workers: int | None = None
-) -> tuple[Weights, Floats]:
+    features: sp.csr_matrix, labels: Ints, c: float, weights: Weights, *, workers: int | None = None
+) -> Floats:
     """Classes in groups of ``GROUP`` near one another, each group one-vs-rest among its own
     examples, the nearest other classes' (up to ``HARD``) and ``SAMPLED`` of the rest, each of
     those weighted by how many it stands for: the same loss as one-vs-rest over everything,
@@ -216,14 +239,13 @@ def _grouped(
     rng = np.random.default_rng(0)
     members = [np.flatnonzero(labels == k) for k in range(count)]
     similarity = _similarity(features, labels, count)
-    weights = np.zeros((features.shape[1], count), dtype=np.float32)
     bias = np.zeros(count)
     jobs = [_examples_for(group, members, similarity, rng) for group in _groups(similarity)]
     flat = weights.reshape(-1)  # written through flat positions: a third of np.ix_'s time
     for used, found, coef, intercept in _fitted(features, c, jobs, workers):
         flat[(used[:, None] * count + found[None, :]).ravel()] = coef.T.ravel()
         bias[found] = intercept
-    return weights, bias
+    return bias
 
 
 Job = tuple[Ints, Ints, Floats]  # a group's rows, their classes (-1: another group's) and weights

@@ -217,7 +217,13 @@ def train(by_class: Mapping[str, Sequence[str]], matching: Matching, *, cache: P
     return FaqMatcher.train(examples, matching, cache=cache, trainer=_train)
 
 
-def _train(by_class: Mapping[str, Sequence[str]], matching: Matching, normal: Normalise) -> Trained:
+def _train(
+    by_class: Mapping[str, Sequence[str]],
+    matching: Matching,
+    normal: Normalise,
+    *,
+    weights_at: Path | None = None,  # a question's two columns are small: kept by copying
+) -> Trained:
     from bot.core import triage_training
 
     return triage_training.train_classes(by_class, matching, normal)

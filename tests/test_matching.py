@@ -157,6 +157,8 @@ def test_a_thousand_entries_train_then_load_from_the_cache_without_scikit_learn(
     matcher = FaqMatcher.from_content(content, cache=tmp_path / "cache")
     assert len(matcher.classes) == len(Examples.from_content(content).by_class)
     assert sum(not c.startswith("__") for c in matcher.classes) == 1000
+    # the weights were written straight into their kept file: nothing else is left behind
+    assert sorted(p.suffix for p in (tmp_path / "cache").iterdir()) == [".npy", ".npz"]
     found = matcher.match("can i use my council email for twitter")
     # the entry or one of its copies that kept the words asked about
     assert found.best is not None and found.best.id.startswith("council-email-for-personal-use")

@@ -101,12 +101,13 @@ def load_or_train(
     if kept is not None:
         return kept
     spare = _spare(path)
+    if spare is None:  # a folder that cannot be written costs only the next start's training
+        return train(by_class, matching, normal)
     try:
         trained = train(by_class, matching, normal, weights_at=spare)
-        _save(trained, path)
+        _save(trained, path, spare)
     finally:
-        if spare is not None:
-            spare.unlink(missing_ok=True)  # renamed into place if the trainer used it
+        spare.unlink(missing_ok=True)  # gone already when it was renamed into place
     return trained
 
 
@@ -147,17 +148,15 @@ def _load(path: Path) -> Trained | None:
     return Trained(classes=classes, vocabulary=vocabulary, idf=idf, weights=weights, bias=bias)
 
 
-def _save(trained: Trained, path: Path) -> None:
-    """Write beside the final names, then rename, the weights first: servers starting together
-    never read half a file. A folder that cannot be written costs only the next start's training."""
+def _save(trained: Trained, path: Path, spare: Path) -> None:
+    """The weights into ``spare`` (unless the trainer wrote them there: 470 MB not copied),
+    renamed into place, then the rest the same way: servers starting together never read half
+    a file. A folder that cannot be written costs only the next start's training."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if trained.written is not None:  # already in a file of its own: 470 MB not copied
-            trained.written.replace(_weights_path(path))
-        else:
-            with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
-                np.save(handle, np.ascontiguousarray(trained.weights), allow_pickle=False)
-            Path(handle.name).replace(_weights_path(path))
+        if trained.written != spare:
+            with spare.open("wb") as weights:
+                np.save(weights, np.ascontiguousarray(trained.weights), allow_pickle=False)
+        spare.replace(_weights_path(path))
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
             np.savez(
                 handle,

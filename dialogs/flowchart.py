@@ -278,9 +278,7 @@ class WalkDialog:
             return True
         if state.at in self.outcomes:
             return self.typed_at_outcome(turn, state, intent, text)
-        if intent in (Intent.YES, Intent.NO, Intent.UNSURE):
-            return self._send(turn, state, str(intent))
-        if intent is None and (reply := self.read_reply(text)) is not None:
+        if (reply := self.answer_in(intent, text)) is not None:
             return self._send(turn, state, reply)
         if intent is None and len(text.split()) <= ATTEMPT_WORDS and "?" not in text:
             turn.say(self.present.text("not_an_answer"))  # an attempt at an answer, not a question
@@ -307,6 +305,13 @@ class WalkDialog:
             return self.pressed_draft(turn, state, "")
         moves = {Intent.STOP: "stop", Intent.BACK: "back"}
         return self._move(turn, state, moves.get(intent) if intent is not None else None)
+
+    def answer_in(self, intent: Intent | None, text: str) -> str | None:
+        """The answer typed at a question: a word the officer may type ("yes", "not sure"),
+        else the answer in their own words (``read_reply``), else ``None``."""
+        if intent in (Intent.YES, Intent.NO, Intent.UNSURE):
+            return str(intent)
+        return self.read_reply(text) if intent is None else None
 
     def read_reply(self, text: str) -> str | None:
         """An answer in the officer's own words. A short reply, or the opening clause of a

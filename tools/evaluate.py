@@ -189,15 +189,14 @@ def run_hurried(
         f"false alarms:  {len(false)}/{len(ordinary)} of the set's other messages"
         f" ({sum(a.sure for a in false)} full alerts, {sum(not a.sure for a in false)} cautions)"
     )
-    walk = WalkDialog(content, presenter)
-    read = [walk.read_reply(_text(i)) for i in data.get("hedges", [])]
+    walk, router = WalkDialog(content, presenter), Router(content=content, matcher=matcher)
+    read = [walk.answer_in(router.intent(t), t) for t in map(_text, data.get("hedges", []))]
     print(
         f"hedged answers: {read.count('unsure')}/{len(read)} read as not sure, {read.count('yes')} as yes,"
         f" {read.count('no')} as no, {read.count(None)} not read as an answer"
     )
     walks = [decide(matcher, presenter, _text(i)).id == "flowchart" for i in data.get("walk_requests", [])]
     print(f"walk requests: {sum(walks)}/{len(walks)} start the walk")
-    router = Router(content=content, matcher=matcher)
     chat = [_text(i) for i in data.get("small_talk", [])]
     if not chat:
         return
@@ -218,12 +217,11 @@ def run_replies(content: Content, matcher: FaqMatcher, path: Path) -> None:
     sure"), else the officer's own words; anything else is not an answer."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     router, walk = Router(content=content, matcher=matcher), WalkDialog(content, Presenter(content))
-    answers = {Intent.YES: "yes", Intent.NO: "no", Intent.UNSURE: "unsure"}
     figures = []
     for kind in REPLY_KINDS:
         items = [_text(i) for i in data.get(kind, [])]
         want = None if kind == "not_an_answer" else kind
-        read = [answers.get(i) if (i := router.intent(t)) is not None else walk.read_reply(t) for t in items]
+        read = [walk.answer_in(router.intent(t), t) for t in items]
         wrong = sum(r is not None and r != want for r in read)
         figures.append(
             f"{kind.replace('_', ' ')} {read.count(want)}/{len(items)}"

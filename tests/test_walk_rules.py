@@ -187,6 +187,18 @@ async def test_an_idle_walk_expires_after_thirty_minutes_and_says_so(officer: Of
     assert out.state.flow is None
 
 
+async def test_an_expired_walk_is_said_once_even_when_the_next_turn_only_answers(
+    officer: Officer, clock: Clock
+) -> None:
+    await officer.say("check")
+    clock.advance(31)
+    first = await officer.say("hello")
+    assert "30 minutes" in text_of(first)
+    second = await officer.say("hello")
+    assert "30 minutes" not in text_of(second)
+    assert second.state.flow is None
+
+
 async def test_state_survives_a_new_engine_on_the_same_database(
     officer: Officer, content, store, clock, matcher
 ) -> None:

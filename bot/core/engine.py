@@ -94,6 +94,7 @@ class ConversationEngine:
         (most questions: nothing worth a write; a paused tour is still saved, so its time keeps
         it from the retention purge)."""
         state = await self.load(key)
+        was_empty = state.empty  # before expiry: an expired walk must be written away, once
         now = self.clock()
         turn = Turn(incoming=incoming, now=now)
         if state.active is FlowId.WALK and now.timestamp() - state.updated_at > self.idle_seconds:
@@ -103,7 +104,6 @@ class ConversationEngine:
             turn.attempts = await self.store.attempts(channel=incoming.channel, user=incoming.user)
         if self.router.may_draft(incoming, state):
             turn.signature = await self.store.recall(signature_key(incoming)) or None
-        was_empty = state.empty
         self.router.route(turn, state)
         state.updated_at = now.timestamp()
         return turn, state, was_empty and state.empty

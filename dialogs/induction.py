@@ -15,9 +15,10 @@ from pydantic import Field
 from statemachine import State, StateMachine
 
 from bot.core.choices import ChoiceValue
-from bot.core.content.models import Chapter, Content
+from bot.core.content.models import Chapter, Content, OptionWords
 from bot.core.messages import Choice, InductionRecord, Reply, timestamp
 from bot.core.present import Presenter
+from bot.core.text import plain_words
 from bot.core.turn import Turn
 from bot.core.vocabulary import Intent, Verb
 from dialogs.machine import FlowRun, Runner
@@ -97,6 +98,7 @@ class TourDialog:
         self.chapters = content.induction.chapters
         self.texts = content.messages.texts
         self.labels = content.messages.labels
+        self.option_words = content.messages.options
         self.present = present
         self.version = content.about.version
         self.runner = Runner(InductionTour, self)
@@ -200,12 +202,13 @@ class TourDialog:
             self.back(turn, state)
         elif intent is Intent.STOP:
             self.stop(turn, state)
-        elif intent is Intent.INDUCTION:
+        elif intent is Intent.INDUCTION:  # "induction", "how am I doing", "my record"
+            turn.say(self._progress(state))
             self.where_now(turn, state)
         elif intent is Intent.NEXT and state.at in ("reading", "acknowledging"):
             self._send(turn, state, "proceed" if state.at == "reading" else "acknowledge")
-        elif state.at in CHECKS and (number := small_number(text)) is not None:
-            self.answer(turn, state, number - 1)
+        elif state.at in CHECKS and (option := self.option_named(text, state)) is not None:
+            self.answer(turn, state, option)
         else:
             return False
         return True
@@ -228,6 +231,17 @@ class TourDialog:
         else:
             self._send(turn, state, moves[value.arg])
         return True
+
+    def option_named(self, text: str, state: TourState) -> int | None:
+        """The option (from 0) a typed answer names: its number ("2", "option 2", "the 2nd
+        one", "b") or its own words, whole or nearly, so an answer typed instead of pressed
+        is taken as one rather than read as a policy question."""
+        options = [o.text for o in self._chapter(state).check.options]
+        words = plain_words(text)
+        number = named_number(words, self.option_words)
+        if number is not None:
+            return number - 1
+        return option_in_words(words, options)
 
     def answer(self, turn: Turn, state: TourState, option: int) -> None:
         """An answer to the chapter's check: right, wrong (one more try), or the answer shown."""
@@ -300,6 +314,15 @@ class TourDialog:
         lines = [f"{n}. {o.text}" for n, o in enumerate(check.options, 1)]
         return Reply(text="\n".join([text, *lines]), choices=tuple(choices))
 
+    def _progress(self, state: TourState) -> Reply:
+        """How far the officer has got, and that the record is kept for their manager."""
+        done = [c for c in self.chapters if c.id in state.results]
+        right = sum(state.results[c.id] for c in done)
+        text = self.texts.induction_progress.format(
+            number=state.chapter + 1, total=len(self.chapters), right=right, answered=len(done)
+        )
+        return Reply(text=text)
+
     def _summary(self, state: TourState) -> Reply:
         results = state.results
         right = sum(results.get(c.id, False) for c in self.chapters)
@@ -312,6 +335,34 @@ class TourDialog:
             self._button(self.labels.back, Verb.TOUR, state, "back"),
         )
         return Reply(text="\n".join(parts), choices=choices)
+
+
+def named_number(words: list[str], names: OptionWords) -> int | None:
+    """The one option number the words name, every other word a filler; "one" counts only
+    when nothing else names a number ("the second one")."""
+    ordinals = {w: n for n, ws in enumerate(names.ordinals, 1) for w in ws}
+    fillers = set(names.fillers)
+    named: set[int] = set()
+    for w in words:
+        if w.isascii() and w.isdigit() and len(w) <= 2:
+            named.add(int(w))
+        elif w in ordinals and not (w in fillers and len(words) > 1):
+            named.add(ordinals[w])
+        elif w not in fillers:
+            return None
+    if not named and "one" in words and ordinals.get("one"):
+        named.add(ordinals["one"])
+    return named.pop() if len(named) == 1 else None
+
+
+def option_in_words(words: list[str], options: list[str]) -> int | None:
+    """The option whose words hold nearly all of a typed answer of three words or more (four
+    in five), when exactly one does: "deleted quickly so nothing to worry about"."""
+    if len(words) < 3:
+        return None
+    typed = set(words)
+    fits = [n for n, o in enumerate(options) if len(typed & set(plain_words(o))) * 5 >= len(typed) * 4]
+    return fits[0] if len(fits) == 1 else None
 
 
 def small_number(text: str) -> int | None:

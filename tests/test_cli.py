@@ -1,12 +1,16 @@
-"""The command line: ask, check, diagram, eval and bench as a user runs them. ``check``,
+"""The command line: ask, check, diagram, eval and bench as a user runs them, and how the
+terminal chat numbers buttons. ``check``,
 ``diagram`` and ``eval`` are about the council's own content, so they read ``content/``."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
 
+from bot.channels.console import pick, show
+from bot.core.messages import Choice, Outgoing, Reply
 from tests.conftest import CONTENT, ROOT, CliRunner
 
 REAL = {"CONTENT_DIR": str(CONTENT)}
@@ -62,3 +66,13 @@ def test_bench_prints_turn_and_match_latency_start_up_and_memory_with_their_bars
     assert "200 turns answered" in out
     assert re.search(r"start with 40 FAQ entries, first \(training\) +[0-9.]+ s \(bar 10 s\)", out)
     assert re.search(r"start with 40 FAQ entries, later \(kept weights\) +[0-9.]+ s \(bar 1 s", out)
+
+
+def test_the_terminal_numbers_every_button_of_a_turn_on_so_each_number_picks_one() -> None:
+    alert = Reply("Someone may be at risk.", choices=(Choice("Send an urgent record", "urgent"),))
+    answer = Reply("The answer.", choices=(Choice("Related one", "r1"), Choice("Related two", "r2")))
+    printed = io.StringIO()
+    choices = show(Outgoing(replies=(alert, answer)), printed)
+    assert "[1] Send an urgent record" in printed.getvalue()
+    assert "[2] Related one" in printed.getvalue() and "[3] Related two" in printed.getvalue()
+    assert [pick(n, choices) for n in ("1", "2", "3")] == ["urgent", "r1", "r2"]

@@ -94,6 +94,40 @@ async def test_a_side_question_mid_tour_is_answered_and_the_tour_carries_on(offi
     assert out.state.flow == "induction"
 
 
+async def test_a_check_takes_an_option_typed_as_a_number_an_ordinal_a_letter_or_its_words(
+    engine: ConversationEngine,
+) -> None:
+    typed = ["2", "2.", "option 2", "the 2nd one", "second", "b", "not necessarily, it may have been copied"]
+    for n, answer in enumerate(typed):
+        officer = Officer(engine, user=f"U{n}")
+        await officer.say("induction")
+        await officer.say("continue")
+        out = await officer.say(answer)
+        assert "Right: copies may exist." in text_of(out), answer
+
+
+async def test_how_am_i_doing_mid_tour_gives_progress_who_sees_the_record_and_the_place(
+    officer: Officer,
+) -> None:
+    await officer.say("induction")
+    await officer.say("continue")
+    await officer.say("2")
+    await officer.say("continue")
+    out = await officer.say("how am I doing so far?")
+    assert "chapter 2 of" in text_of(out) and "1 of 1 checks right" in text_of(out)
+    assert "manager" in text_of(out)
+    assert out.state.flow == "induction"
+
+
+async def test_a_question_typed_at_a_check_is_answered_not_taken_as_an_option(officer: Officer) -> None:
+    await officer.say("induction")
+    await officer.say("continue")
+    out = await officer.say("can I use my council email address for my personal twitter?")
+    assert out.replies[0].quotes
+    assert "copies may exist" not in text_of(out)
+    assert out.state.node == "checking"
+
+
 async def test_back_returns_to_the_chapter_text_and_stale_buttons_expire(
     officer: Officer, content: Content
 ) -> None:

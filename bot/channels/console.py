@@ -75,14 +75,14 @@ def pick(text: str, choices: tuple[Choice, ...]) -> str | None:
 
 
 def show(out: Outgoing, stream: IO[str]) -> tuple[Choice, ...]:
-    """Print the replies; buttons of the last reply that has any become numbered options."""
+    """Print the replies; every button of the turn becomes an option, numbered on from the
+    replies before it, so a safety alert's button and the answer's below it never share a number."""
     choices: tuple[Choice, ...] = ()
     for reply in out.replies:
         stream.write("\n" + render_text(reply) + "\n")
-        if reply.choices:
-            choices = reply.choices
-            for number, choice in enumerate(reply.choices, 1):
-                stream.write(f"  [{number}] {choice.label}\n")
+        for choice in reply.choices:
+            choices += (choice,)
+            stream.write(f"  [{len(choices)}] {choice.label}\n")
     return choices
 
 

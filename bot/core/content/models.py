@@ -455,6 +455,7 @@ class Texts(Templates):
         "induction_score": frozenset({"right", "total"}),
         "induction_done": frozenset({"comms_team"}),
         "induction_already_done": frozenset({"date", "score", "total"}),
+        "induction_progress": frozenset({"number", "total", "right", "answered"}),
         "escalate_optional": frozenset({"comms_team"}),
         "safety_alert": frozenset({"comms_team", "risk"}),
         "safety_caution": frozenset({"comms_team", "risk"}),
@@ -546,6 +547,7 @@ class Texts(Templates):
     induction_paused: Text
     induction_resume: Text
     induction_already_done: Text
+    induction_progress: Text
     induction_first_chapter: Text
     path_step: Text
     outcome_contact: Text
@@ -578,11 +580,21 @@ class SmallTalk(Strict):
     examples: list[Text] = Field(default_factory=list)
 
 
+class OptionWords(Strict):
+    """How an officer may name an option of an induction check in words ("the 2nd one",
+    "option b"): ``ordinals[n]`` name option n + 1; ``fillers`` may surround them. Written in
+    lower case without apostrophes, as ``plain_words`` reads a message."""
+
+    ordinals: list[list[Text]] = Field(min_length=4)
+    fillers: list[Text] = Field(default_factory=list)
+
+
 class Messages(Strict):
     words: Words
     labels: Labels
     texts: Texts
     small_talk: SmallTalk
+    options: OptionWords
 
 
 # --- safety.yaml ---------------------------------------------------------------------------

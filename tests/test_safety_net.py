@@ -68,3 +68,11 @@ async def test_an_alarm_is_logged_by_kind_never_by_text(
     with caplog.at_level(logging.INFO):
         await officer.say(POST)
     assert "category=self_harm" in caplog.text and "cope" not in caplog.text
+
+
+async def test_a_farewell_to_the_bot_raises_no_alarm_but_a_goodbye_phrase_still_does(officer: Officer) -> None:
+    for farewell in ("goodbye", "ok thanks, bye x", "cheers, goodbye"):
+        out = await officer.say(farewell)
+        assert "fixture self-harm" not in text_of(out), farewell
+    out = await officer.say("goodbye everyone")
+    assert "fixture self-harm" in text_of(out)

@@ -284,6 +284,10 @@ class WalkDialog:
             turn.say(self.present.text("not_an_answer"))  # an attempt at an answer, not a question
             self.where_now(turn, state)
             return True
+        if intent is Intent.RECORD:
+            turn.say(self.present.text("record_at_outcome"))
+            self.where_now(turn, state)
+            return True
         if intent is Intent.WHY:
             self.why(turn, state)
         elif intent is Intent.START_WALK:
@@ -303,6 +307,8 @@ class WalkDialog:
             return True
         if intent is Intent.DRAFT and self.drafts.offers(state.at):
             return self.pressed_draft(turn, state, "")
+        if intent is Intent.RECORD:  # "send it", "send the record"
+            return self.pressed_record(turn, state, "")
         moves = {Intent.STOP: "stop", Intent.BACK: "back"}
         return self._move(turn, state, moves.get(intent) if intent is not None else None)
 
@@ -361,7 +367,7 @@ class WalkDialog:
         elif intent is Intent.BACK:
             self._send(turn, state, "back")
         else:
-            self._send(turn, state, "submit", note=None if intent is Intent.SKIP else text)
+            self._send(turn, state, "submit", note=None if intent in (Intent.SKIP, Intent.RECORD) else text)
 
     def move_or_explain(self, turn: Turn, state: WalkState, event: str) -> None:
         """Back at the first question has nowhere to go: say so and ask it again."""

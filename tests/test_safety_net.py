@@ -27,9 +27,16 @@ async def test_the_urgent_button_goes_straight_to_the_urgent_outcome_and_its_rec
     await officer.say("someone said they know where you live")
     out = await officer.press_label("Urgent record now")
     assert out.state.outcome == "urgent_escalation"
-    sent = await officer.press_label("Send to the Press Desk")
-    assert sent.state.flow == "flowchart"  # the note step, then the record
+    assert "Send as it is" in labels(out)  # the record already asked for: one press sends it
     done = await officer.press_label("Send as it is")
+    assert done.escalations and done.escalations[0].record.urgency == "urgent"
+
+
+async def test_the_urgent_record_typed_in_words_is_the_alert_button(officer: Officer) -> None:
+    await officer.say("someone said they know where you live")
+    out = await officer.say("ok thanks, send an urgent record")
+    assert out.state.outcome == "urgent_escalation" and "Send as it is" in labels(out)
+    done = await officer.say("send")
     assert done.escalations and done.escalations[0].record.urgency == "urgent"
 
 
@@ -70,9 +77,25 @@ async def test_an_alarm_is_logged_by_kind_never_by_text(
     assert "category=self_harm" in caplog.text and "cope" not in caplog.text
 
 
-async def test_a_farewell_to_the_bot_raises_no_alarm_but_a_goodbye_phrase_still_does(officer: Officer) -> None:
+async def test_a_farewell_to_the_bot_raises_no_alarm_but_a_goodbye_phrase_still_does(
+    officer: Officer,
+) -> None:
     for farewell in ("goodbye", "ok thanks, bye x", "cheers, goodbye"):
         out = await officer.say(farewell)
         assert "fixture self-harm" not in text_of(out), farewell
     out = await officer.say("goodbye everyone")
     assert "fixture self-harm" in text_of(out)
+
+
+async def test_an_answer_with_risk_in_it_moves_the_walk_on_after_the_alert(officer: Officer) -> None:
+    await officer.say("check")
+    out = await officer.say("yes, he says he knows where you live")
+    assert "Fixture alarm: fixture threat" in text_of(out)
+    assert out.state.outcome == "urgent_escalation"
+
+
+async def test_a_no_with_risk_in_it_at_the_safety_question_is_asked_again(officer: Officer) -> None:
+    await officer.say("check")
+    out = await officer.say("no, but she says she cant cope")
+    assert "Fixture alarm: fixture self-harm" in text_of(out)
+    assert out.state.node == "safety"

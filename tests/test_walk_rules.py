@@ -199,6 +199,28 @@ async def test_an_expired_walk_is_said_once_even_when_the_next_turn_only_answers
     assert second.state.flow is None
 
 
+async def test_asking_in_words_to_send_the_record_works_after_a_side_question_at_the_outcome(
+    officer: Officer,
+) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    await officer.say("can I use my council email address for my personal twitter?")
+    out = await officer.say("ok thanks, now send the record")
+    assert "Send as it is" in labels(out)
+    done = await officer.press_label("Send as it is")
+    assert done.escalations and done.escalations[0].record.urgency == "urgent"
+
+
+async def test_asking_for_a_record_mid_check_or_with_no_check_says_when_one_is_offered(
+    officer: Officer,
+) -> None:
+    out = await officer.say("send the record")
+    assert "No finished check to record." in text_of(out) and not out.escalations
+    await officer.say("check")
+    out = await officer.say("send it to comms")
+    assert "The record comes at the outcome." in text_of(out) and out.state.node == "safety"
+
+
 async def test_state_survives_a_new_engine_on_the_same_database(
     officer: Officer, content, store, clock, matcher
 ) -> None:

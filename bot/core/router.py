@@ -25,6 +25,7 @@ from dialogs.induction import TourDialog
 INPUT_LIMIT = 4000
 COMMAND_LENGTH = 100  # longer than any command word: such text is only ever a question
 ASIDES = (Intent.HELP, Intent.MENU, Intent.ASK)  # answered mid-flow, then the step again
+SEND_WORDS = 12  # the longest message read for a request to send a record inside it
 
 
 class Dialog(Protocol):
@@ -73,11 +74,30 @@ class Router:
         self.words = {
             command_word(w): Intent(name) for name in type(words).model_fields for w in getattr(words, name)
         }
+        # phrases of more than one word asking to send a record, found inside a short message
+        self.sending = [
+            (f" {' '.join(plain_words(w))} ", intent)
+            for intent, phrases in (
+                (Intent.URGENT_RECORD, words.urgent_record),
+                (Intent.RECORD, words.record),
+            )
+            for w in phrases
+            if len(plain_words(w)) > 1
+        ]
 
     # --- entry ------------------------------------------------------------------------
 
     def intent(self, text: str) -> Intent | None:
         return self.words.get(command_word(text))
+
+    def send_asked(self, text: str) -> Intent | None:
+        """A short message that asks for a record to be sent ("ok thanks, now send the urgent
+        record"): the urgent record before the ordinary one."""
+        words = plain_words(text)
+        if len(words) > SEND_WORDS:
+            return None
+        padded = f" {' '.join(words)} "
+        return next((intent for phrase, intent in self.sending if phrase in padded), None)
 
     def may_start_tour(self, incoming: Incoming, state: ConversationState) -> bool:
         """Whether this turn may start the induction afresh, so the engine loads the officer's
@@ -125,10 +145,11 @@ class Router:
             # Chatter to the bot ("ok thanks, bye x") is read for the net's phrases only: the
             # classifier's "possible" on a farewell would teach officers to ignore the alert.
             alarm = self.safety.phrases(text) if self.small_talk(text) else self.safety.check(text)
-            if alarm is None or self._urgent_already(state):
-                self.typed(turn, state, text)
-            elif not alarm.sure:
-                self.caution(turn, alarm)
+            answering = self._answering(state, text)
+            if alarm is None or self._urgent_already(state) or (answering and not alarm.sure):
+                self.typed(turn, state, text)  # no caution on "no, it's just wrong"
+            elif not alarm.sure or answering:
+                self.caution(turn, alarm)  # "yes because of the kid": the alert, then the answer
                 self.typed(turn, state, text)
             else:
                 result = self.matcher.match(text)  # once, for the check and the answer after the alert
@@ -160,10 +181,20 @@ class Router:
         self.aside(turn, state, self.present.safety(alarm, offer_walk=offer_walk))
 
     def caution(self, turn: Turn, alarm: Alarm) -> None:
-        """Risk the classifier thinks possible, not likely: the urgent route one press away,
-        then the turn goes on as usual, so an ordinary question still gets its answer."""
-        turn.alarm = f"{alarm.category} (possible)"
+        """Risk the classifier thinks possible, not likely, or risk in an answer to a walk
+        question: the guidance with the urgent route one press away, then the turn goes on as
+        usual, so an ordinary question gets its answer and the answer moves the walk on."""
+        turn.alarm = alarm.category if alarm.sure else f"{alarm.category} (possible)"
         turn.say(self.present.safety(alarm))
+
+    def _answering(self, state: ConversationState, text: str) -> bool:
+        """Whether the text answers the walk question waiting for it ("yes because of the kid").
+        A "no" at the safety question with risk in it is not taken: the alert asks it again."""
+        walk = state.walk
+        if state.active is not FlowId.WALK or walk is None or not self.walk.at_question(walk):
+            return False
+        answer = self.walk.answer_in(self.intent(text), text)
+        return answer is not None and not (answer == "no" and walk.at == self.walk.chart.start)
 
     def where_now(self, turn: Turn, state: ConversationState) -> None:
         """Repeat where the officer is, so a flow is never lost behind another reply."""
@@ -183,7 +214,15 @@ class Router:
         if rest.strip() and self.intent(head) is Intent.ASK:
             text, intent = rest.strip(), None  # "ask can I ...": the question itself, in any channel
         else:
-            intent = self.intent(text)
+            intent = self.intent(text) or self.send_asked(text)
+        if intent is Intent.URGENT_RECORD:
+            self.urgent_record(turn, state)
+            return
+        if intent is Intent.RECORD and (state.active is not FlowId.WALK or state.walk is None):
+            self.aside(
+                turn, state, self.present.text("no_check_to_record", comms_team=self.present.about.comms_team)
+            )
+            return
         flow = state.active
         if flow is None:
             self.idle(turn, state, intent, text)
@@ -363,9 +402,16 @@ class Router:
         else:
             self.start_tour(turn, state, again=value.arg == "again")
 
+    def urgent_record(self, turn: Turn, state: ConversationState) -> None:
+        """The safety alert's button, pressed or typed: the urgent outcome with its record
+        already asked for, so sending it is one more step. It replaces any walk under way."""
+        self.start_walk(turn, state, urgent=True)
+        if state.walk is not None:
+            self.walk.pressed_record(turn, state.walk, "")
+
     def press_start(self, turn: Turn, state: ConversationState, value: ChoiceValue) -> None:
         if value.arg == URGENT:
-            self.start_walk(turn, state, urgent=True)  # asked for: replaces any walk under way
+            self.urgent_record(turn, state)
         elif state.active is FlowId.WALK and state.walk is not None and self.walk.at_question(state.walk):
             self.stale(turn, state)  # a walk is under way: an older menu button must not reset it
         else:

@@ -72,6 +72,8 @@ class Intent(StrEnum):
     NEXT = "next"
     POLICY = "policy"
     DRAFT = "draft"
+    RECORD = "record"  # send the record of the outcome reached
+    URGENT_RECORD = "urgent_record"  # the safety alert's button, typed
 
 
 URGENT = "urgent"  # the argument of the walk button that goes straight to the urgent outcome

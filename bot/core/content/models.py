@@ -393,6 +393,9 @@ class Words(Strict):
     next: list[Text] = Field(min_length=1)
     policy: list[Text] = Field(min_length=1)
     draft: list[Text] = Field(min_length=1)
+    # Also found inside a short message ("ok thanks, now send the urgent record").
+    record: list[Text] = Field(min_length=1)
+    urgent_record: list[Text] = Field(min_length=1)
 
 
 class Labels(Strict):
@@ -432,6 +435,7 @@ class Texts(Templates):
         "unknown": frozenset({"comms_team"}),
         "referral": frozenset({"team", "contact"}),
         "near_miss": frozenset({"comms_team"}),
+        "no_check_to_record": frozenset({"comms_team"}),
         "second_answer": frozenset({"title"}),
         "idle_expired": frozenset({"minutes"}),
         "question": frozenset({"number", "text"}),
@@ -527,6 +531,8 @@ class Texts(Templates):
     record_link: Text
     record_comment: Text
     no_record_here: Text
+    no_check_to_record: Text
+    record_at_outcome: Text
     chosen: Text
     chosen_unlabelled: Text
     not_your_check: Text

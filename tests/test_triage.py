@@ -138,6 +138,32 @@ def test_a_pasted_post_is_found_after_its_lead_in_and_a_question_is_not_a_post(t
     assert triage.post_in("someone wrote:") is None
 
 
+def test_a_post_in_quotes_with_a_few_words_around_it_is_a_post_but_a_question_about_one_is_not(
+    triage: Triage,
+) -> None:
+    post = "massive shout out to the crew who fixed our street light"
+    assert triage.post_in(f"nice one for once lol: '{post}' ❤️") == post
+    assert triage.post_in(f"'{post}' - posted twice on our page") == post
+    assert triage.post_in(f"someone posted '{post}', can I like it") is None
+    assert triage.post_in(f"can we reply '{post}'?") is None
+    assert triage.post_in("my nan's bin was left out 'again' today") is None
+
+
+async def test_a_quoted_post_without_a_lead_in_starts_the_walk_and_is_read(reader: Officer) -> None:
+    out = await reader.say("ugh, this one: 'everyone should vote green party at the election next week'")
+    assert "Post read: hints follow, the answers are yours." in text_of(out)
+    assert out.state.flow == "flowchart"
+
+
+async def test_a_description_that_asks_what_to_do_is_read_for_the_post_quoted_in_it(reader: Officer) -> None:
+    post = "everyone should vote green party at the election next week"
+    await reader.say(f'someone posted "{post}", what do i do')
+    await reader.say("no")
+    out = await reader.say("no")
+    assert out.state.suggestion is not None
+    assert out.state.suggestion.reason == post
+
+
 def test_the_reason_is_the_posts_own_words() -> None:
     assert span("Well I KNOW where you live, mate", "know where you live") == "KNOW where you live"
     assert span("I can't cope", "cant cope") == "can't cope"

@@ -325,10 +325,12 @@ class Router:
 
     def post_to_check(self, text: str, result: MatchResult) -> str | None:
         """The post to read when this text (``result``: how the matcher read it) starts a
-        check: a pasted one, or the officer's description of it as a whole."""
+        check: a pasted one, or the post quoted in (or else the whole of) a description."""
         if self.triage is None:
             return None
-        return self.pasted(text) or (text if result.decision is Decision.WALK else None)
+        return self.pasted(text) or (
+            self.triage.described(text) if result.decision is Decision.WALK else None
+        )
 
     def _free(self, state: ConversationState) -> bool:
         """No flow under way: a walk at its outcome is done with."""
@@ -350,8 +352,8 @@ class Router:
         decision = result.decision
         if decision is Decision.WALK and in_flow:
             turn.say(self.present.text("not_an_answer"))
-        elif decision is Decision.WALK:
-            self.start_walk(turn, state, post=text)  # the officer's description: read it too
+        elif decision is Decision.WALK:  # the officer's description: read the post in it
+            self.start_walk(turn, state, post=self.triage.described(text) if self.triage else text)
         elif decision is Decision.SMALL_TALK and in_flow:
             turn.say(self.present.text("small_talk"))
         else:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -39,18 +40,32 @@ _OPENING = re.compile(r":|[\"“]|(?:^|\s)['‘]")
 _CLAUSE = re.compile(r"[.!?;:\n]+|,\s+|\s+but\s+")
 _TOKEN = re.compile(r"[0-9a-z]+(?:['’‘][0-9a-z]*)*")
 _QUOTES = "\"'“”‘’ "
+QUOTED_WORDS = 6  # the fewest words in quotes that make a message a pasted post on their own
+SPAN_WORDS = 3  # the fewest words of a quoted span read as the post in a description
+AROUND_WORDS = 12  # the most words of the officer's own around such a post
+_ASKERS = frozenset({"i", "we", "you", "me", "us", "it", "they"})  # "can I", "should we"
+# a span in double quotes, or in single quotes opened after a space (or at the start) and
+# closed before a space, punctuation or the end, so "nan's" inside it is not an end
+_QUOTED = re.compile(r"[\"“]([^\"”]+)[\"”]|(?:^|(?<=[\s:]))['‘]((?:[^'’]|['’](?=\w))+)['’](?=[\s.,;:!?)-]|$)")
 
 
 class Triage:
     """Reads a post once, at the start of a walk; what it suggests is kept in the walk's state."""
 
     def __init__(
-        self, *, content: TriageContent, chart: Flowchart, net: SafetyNet, model: FaqMatcher | None
+        self,
+        *,
+        content: TriageContent,
+        chart: Flowchart,
+        net: SafetyNet,
+        model: FaqMatcher | None,
+        cues: frozenset[str] = frozenset(),
     ) -> None:
         self.model = model
         self.columns = {c: i for i, c in enumerate(model.classes)} if model is not None else {}
         self.net = net
         self.lead_ins = [tuple(plain_words(p)) for p in content.lead_ins]
+        self.cues = cues
         self.safety, self.guarded = chart.start, guarded(chart)  # never "no" once the net alarms
         self.questions = [q.id for q in chart.questions if q.id in content.questions]
 
@@ -62,7 +77,8 @@ class Triage:
             return None
         by_class = examples(content.triage, content.flowchart)
         model = train(by_class, content.matching, cache=cache)
-        return cls(content=content.triage, chart=content.flowchart, net=net, model=model)
+        cues = frozenset(content.matching.parts.cues)
+        return cls(content=content.triage, chart=content.flowchart, net=net, model=model, cues=cues)
 
     # --- where the post is -----------------------------------------------------------
 
@@ -75,8 +91,40 @@ class Triage:
         lead = plain_words(text[: opening.start()])
         post = text[opening.end() :].strip(_QUOTES)
         if not post or len(lead) > LEAD_WORDS or not any(_holds(lead, p) for p in self.lead_ins):
-            return None
+            return self.quoted(text)
+        found = _QUOTED.search(text, opening.start())
+        if found is not None and not text[opening.end() : found.start()].strip():  # the post is in quotes
+            after = plain_words(text[found.end() :])
+            return None if self._asks(after) else (found.group(1) or found.group(2) or "").strip() or None
         return post
+
+    def described(self, text: str) -> str:
+        """The post in an officer's description that asks what to do ("someone posted 'the tip
+        is shut', should we reply?"): its longest quoted span of three words or more, else the
+        whole text, so the read is of the resident's words, not the officer's."""
+        spans = [found.group(1) or found.group(2) or "" for found in _QUOTED.finditer(text)]
+        spans = [s.strip() for s in spans if len(plain_words(s)) >= SPAN_WORDS]
+        return max(spans, key=len) if spans else text
+
+    def _asks(self, words: list[str]) -> bool:
+        """Whether the officer's own words ask something: a cue before a pronoun ("can I")."""
+        return any(w in self.cues and after in _ASKERS for w, after in pairwise(words))
+
+    def quoted(self, text: str) -> str | None:
+        """A post pasted in quotes with a few words of the officer's around it but no lead-in
+        ("nice one for once: 'massive shout out to the bin crew...'"): the first quoted span
+        of ``QUOTED_WORDS`` or more. Not when the words around it are many or ask a question
+        ("someone posted '...', can I like it"): the matcher reads those whole."""
+        for found in _QUOTED.finditer(text):
+            span = found.group(1) or found.group(2) or ""
+            if len(plain_words(span)) < QUOTED_WORDS:
+                continue
+            around = text[: found.start()] + " " + text[found.end() :]
+            words = plain_words(around)
+            if "?" in around or len(words) > AROUND_WORDS or self._asks(words):
+                return None
+            return span.strip()
+        return None
 
     # --- the read ----------------------------------------------------------------------
 

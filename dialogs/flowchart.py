@@ -142,6 +142,7 @@ def _reached(outcome: str) -> Callable[[WalkState], bool]:
 
 REPLY_WORDS = 8  # the longest reply, or opening clause of one, read as a yes, no or unsure
 HEDGED_WORDS = 30  # a longer reply that hedges, and is no question, is still read as unsure
+CLOSING_WORDS = 3  # the longest closing clause read as the answer ("checked the account, no")
 _CLAUSE_END = re.compile(r"[,;:.!?(\u2013\u2014]|\s-\s|\s+but\s")  # "yes, she says..." / "no - it's..."
 _REPEATS = re.compile(r"(.)\1+")  # "yesss", "nooo"
 
@@ -323,17 +324,22 @@ class WalkDialog:
         """An answer in the officer's own words. A short reply, or the opening clause of a
         longer one ("yes, she says she'll come round"), is read as ``_short_reply`` reads it;
         a longer reply that hedges ("there's a risk but I don't know how serious") is unsure
-        unless it is a question. Anything else is a question or a description."""
+        unless it is a question; failing both, a short closing clause after the reason
+        ("checked, it's a normal account, no"). Anything else is a question or a description."""
         words = _normal(text).split()
         if not words:
             return None
-        opening = _normal(_CLAUSE_END.split(text, maxsplit=1)[0]).split()
+        clauses = [c for c in _CLAUSE_END.split(text) if c.strip()]
+        opening = _normal(clauses[0]).split() if clauses else []
         for part in (words, opening):
             if 0 < len(part) <= REPLY_WORDS and (reply := self._short_reply(part)) is not None:
                 return reply
         asks = "?" in text or words[0] in self.cues
         if len(words) <= HEDGED_WORDS and not asks and self._hedges(words):
             return "unsure"
+        closing = _normal(clauses[-1]).split() if len(clauses) > 1 and not asks else []
+        if 0 < len(closing) <= CLOSING_WORDS and (reply := self._short_reply(closing)) is not None:
+            return reply  # the answer after the reason: "checked, it's a normal account, no"
         return None
 
     def _short_reply(self, words: list[str]) -> str | None:

@@ -97,3 +97,19 @@ def test_a_reply_is_read_by_its_opening_clause_and_a_long_one_by_its_hedges(
     content: Content, typed: str, read: str | None
 ) -> None:
     assert WalkDialog(content, Presenter(content)).read_reply(typed) == read
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("checked the account, it's a normal local mum, no", "no"),
+        ("it's a question about opening times really, yes", "yes"),
+        ("he might mean it, i think so, no", "unsure"),  # a hedge outweighs the closing word
+        ("is that what you are asking about here, yes?", None),  # a question
+        ("the comment was removed already by the time we saw it, no idea who wrote it", None),
+    ],
+)
+def test_a_longer_reply_is_read_by_its_closing_clause_when_it_opens_with_the_reason(
+    content: Content, typed: str, read: str | None
+) -> None:
+    assert WalkDialog(content, Presenter(content)).read_reply(typed) == read

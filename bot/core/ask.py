@@ -56,7 +56,7 @@ def decide(matcher: FaqMatcher, present: Presenter, question: str) -> AskResult:
     if decision is Decision.WALK:
         text = present.text("walk_intro").text
         return AskResult(True, WALK_ID, score, text, None, ())
-    reply = present.matched(result)
+    reply = present.matched(result, question)
     if decision is Decision.ANSWER and result.best is not None:
         entry = present.entries[result.best.id]
         also = reading.second.answered if reading.second is not None else None

@@ -7,10 +7,11 @@ from dataclasses import replace
 
 from bot.core.choices import ChoiceValue, Stamp
 from bot.core.contacts import contact_line
-from bot.core.content.models import Content, FaqEntry, Outcome
+from bot.core.content.models import ChatReply, Content, FaqEntry, Outcome
 from bot.core.faq import FLOWCHART, NEAR_MISS, REFER, Decision, Match, MatchResult, Reading
 from bot.core.messages import Choice, DecisionRecord, Quote, Reply, Suggestion
 from bot.core.safety import Alarm
+from bot.core.text import plain_words
 from bot.core.vocabulary import URGENT, Verb
 
 
@@ -27,6 +28,7 @@ class Presenter:
         self.questions = {q.id: q for q in content.flowchart.questions}
         self.outcomes = {o.id: o for o in content.flowchart.outcomes}
         self.about = content.about
+        self.chat = content.messages.small_talk.replies
 
     def text(self, name: str, **values: object) -> Reply:
         """A plain message from ``messages.yaml``."""
@@ -99,7 +101,7 @@ class Presenter:
         quote = self.cite(entry.section, entry.quote)
         return Reply(text=entry.answer, title=entry.title, quotes=(quote,), choices=related, prompt=prompt)
 
-    def matched(self, result: MatchResult) -> Reply:
+    def matched(self, result: MatchResult, text: str = "") -> Reply:
         """The reply to a question that does not start the walk: the answer, close matches,
         or an honest "the policy does not say"."""
         if result.decision is Decision.ANSWER and result.best is not None:
@@ -107,7 +109,7 @@ class Presenter:
         if result.decision is Decision.SUGGEST:
             return self.suggestions(result.suggestions, which=result.which)
         if result.decision is Decision.SMALL_TALK:
-            return self.small_talk()
+            return self.small_talk(text)
         return self.unknown(result.declined)
 
     def second(self, reading: Reading) -> Reply | None:
@@ -118,8 +120,19 @@ class Presenter:
         entry = self.entries[second]
         return replace(self.answer(entry), title=self.texts.second_answer.format(title=entry.title))
 
-    def small_talk(self) -> Reply:
-        return Reply(text=self.texts.small_talk, choices=self.menu())
+    def small_talk(self, text: str = "") -> Reply:
+        """Chatter answered in kind ("thanks" gets "you're welcome"), then the menu."""
+        kind = self._chat_kind(text)
+        return Reply(text=kind.text if kind else self.texts.small_talk, choices=self.menu())
+
+    def small_talk_in_flow(self, text: str) -> Reply:
+        """Chatter answered in kind mid-walk or mid-tour, before the step waiting."""
+        kind = self._chat_kind(text)
+        return Reply(text=kind.in_flow if kind else self.texts.small_talk_in_flow)
+
+    def _chat_kind(self, text: str) -> ChatReply | None:
+        words = set(plain_words(text))
+        return next((kind for kind in self.chat if words & set(kind.markers)), None)
 
     def suggestions(self, matches: Iterable[Match], *, which: bool = False) -> Reply:
         """Close matches as buttons; two neighbours ("on your own account" or "on a Council

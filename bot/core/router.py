@@ -230,7 +230,7 @@ class Router:
         slot = self.flows[flow]
         flow_state = slot.get(state)
         if intent is None and self._chatting(state, text):
-            self.aside(turn, state, self.present.text("small_talk"))  # "cheers": not an answer
+            self.aside(turn, state, self.present.small_talk_in_flow(text))  # "cheers": not an answer
             return
         if slot.dialog.typed(turn, flow_state, intent, text):
             return
@@ -264,7 +264,7 @@ class Router:
         elif (post := self.pasted(text)) is not None:
             self.start_walk(turn, state, post=post)
         elif self.small_talk(text):
-            turn.say(self.present.small_talk())
+            turn.say(self.present.small_talk(text))
         else:
             self.question(turn, state, text, in_flow=False)
 
@@ -355,9 +355,9 @@ class Router:
         elif decision is Decision.WALK:  # the officer's description: read the post in it
             self.start_walk(turn, state, post=self.triage.described(text) if self.triage else text)
         elif decision is Decision.SMALL_TALK and in_flow:
-            turn.say(self.present.text("small_talk"))
+            turn.say(self.present.small_talk_in_flow(text))
         else:
-            turn.say(self.present.matched(result))
+            turn.say(self.present.matched(result, text))
             if result.answered is not None:
                 turn.answered.append(result.answered)  # the entry's id only, for the weekly counts
             if (second := self.present.second(reading)) is not None:

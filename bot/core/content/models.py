@@ -481,6 +481,7 @@ class Texts(Templates):
     greeting: Text
     help: Text
     small_talk: Text
+    small_talk_in_flow: Text
     safety_alert: Text
     safety_caution: Text
     ask_prompt: Text
@@ -575,6 +576,15 @@ class Texts(Templates):
     contact_out_of_hours: Text
 
 
+class ChatReply(Strict):
+    """The reply to chatter that holds one of ``markers`` (thanks, a farewell, a greeting):
+    ``text`` before the menu, ``in_flow`` before the step a walk or tour is waiting at."""
+
+    markers: list[Text] = Field(min_length=1)
+    text: Text
+    in_flow: Text
+
+
 class SmallTalk(Strict):
     """A message made only of these words, with at least one marker, is small talk ("hi there,
     thanks for the info!"): a friendly line and the menu, never a policy question."""
@@ -584,6 +594,9 @@ class SmallTalk(Strict):
     # Whole messages of chatter the matcher learns as its own class, so that pleasantries in
     # other words ("you're a star", "happy friday") are recognised too.
     examples: list[Text] = Field(default_factory=list)
+    # Replies by kind, the first whose markers the message holds; otherwise texts.small_talk
+    # (and texts.small_talk_in_flow mid-walk or mid-tour).
+    replies: list[ChatReply] = Field(default_factory=list)
 
 
 class OptionWords(Strict):

@@ -16,7 +16,7 @@ from sklearn.svm import LinearSVC
 from bot.core import training
 from bot.core.content import Content
 from bot.core.content.loader import load_content
-from bot.core.faq import FLOWCHART, Analyzer, Decision, Examples, FaqMatcher
+from bot.core.faq import FLOWCHART, Analyzer, Decision, Examples, Facets, FaqMatcher
 from bot.core.model import GramIndex, Trained, char_ngrams
 from bot.core.training import svm, vectorize
 from tests.conftest import FIXTURE_CONTENT, ROOT
@@ -270,3 +270,16 @@ def test_groups_trained_in_several_processes_get_the_weights_one_process_gives(
     several_bias = training._grouped(features, labels, 3.0, several, workers=2)
     assert len(training._groups(training._similarity(features, labels, len(classes)))) >= 4
     assert np.array_equal(one, several) and np.array_equal(one_bias, several_bias)
+
+
+def test_a_facet_cue_with_a_gap_names_its_side_across_up_to_three_words(content: Content) -> None:
+    matching = content.matching.model_copy(
+        update={"facets": {"where": {"official": ["our * account"], "personal": ["my own"]}}}
+    )
+    analyzer = Analyzer(matching)
+    facets = Facets(matching, {}, analyzer)
+    assert facets.named(analyzer.words("can I share it from our waste services twitter account")) == {
+        "official"
+    }
+    assert facets.named(analyzer.words("can I share it from our account")) == {"official"}
+    assert facets.named(analyzer.words("our bins are late so I told my account manager")) == frozenset()

@@ -166,7 +166,7 @@ class Facets:
     def __init__(self, matching: Matching, sides: Mapping[str, Sequence[str]], analyzer: Analyzer) -> None:
         self._axis = {side: axis for axis, named in matching.facets.items() for side in named}
         self._cues = {
-            side: [f" {' '.join(analyzer.words(cue))} " for cue in cues]
+            side: [_cue(cue, analyzer) for cue in cues]
             for named in matching.facets.values()
             for side, cues in named.items()
         }
@@ -175,7 +175,11 @@ class Facets:
     def named(self, words: Sequence[str]) -> frozenset[str]:
         """The sides the question's words name."""
         padded = f" {' '.join(words)} "
-        return frozenset(side for side, cues in self._cues.items() if any(c in padded for c in cues))
+        return frozenset(
+            side
+            for side, cues in self._cues.items()
+            if any(c.search(padded) if isinstance(c, re.Pattern) else c in padded for c in cues)
+        )
 
     def apart(self, a: str, b: str) -> str | None:
         """The axis on which two entries are on different sides, if any."""
@@ -184,6 +188,19 @@ class Facets:
 
     def side(self, entry: str, axis: str) -> str | None:
         return self._sides.get(entry, {}).get(axis)
+
+
+FACET_GAP = 3  # the most words a "*" in a facet's cue stands for ("our * account")
+
+
+def _cue(cue: str, analyzer: Analyzer) -> str | re.Pattern[str]:
+    """A cue as the question's words are compared with it: padded words, or, where it has a
+    "*" ("our * account": "our waste services twitter account"), a pattern with the gap."""
+    pieces = [" ".join(analyzer.words(piece)) for piece in cue.split("*")]
+    if len(pieces) == 1:
+        return f" {pieces[0]} "
+    gap = rf"(?: \S+){{0,{FACET_GAP}}} "
+    return re.compile(" " + gap.join(re.escape(p.strip()) for p in pieces) + " ")
 
 
 class Splitter:

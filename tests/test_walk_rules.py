@@ -221,6 +221,11 @@ async def test_asking_for_a_record_mid_check_or_with_no_check_says_when_one_is_o
     assert "The record comes at the outcome." in text_of(out) and out.state.node == "safety"
 
 
+async def test_a_number_typed_with_no_options_to_pick_says_so_and_shows_the_menu(officer: Officer) -> None:
+    out = await officer.say("5")
+    assert "No such option now." in text_of(out) and "Check a post" in labels(out)
+
+
 async def test_state_survives_a_new_engine_on_the_same_database(
     officer: Officer, content, store, clock, matcher
 ) -> None:

@@ -261,6 +261,10 @@ class Router:
         action = actions.get(intent) if intent is not None else None
         if action is not None:
             action()
+        elif _option_number(text):  # a number with no options to pick from (an old list's)
+            self.aside(turn, state, self.present.text("stale_number"))
+            if state.active is None:
+                turn.say(self.present.greeting())
         elif (post := self.pasted(text)) is not None:
             self.start_walk(turn, state, post=post)
         elif self.small_talk(text):
@@ -435,3 +439,9 @@ class Router:
         turn.refused = True
         name = "stale_button" if state.active is not None else "stale_no_walk"
         self.aside(turn, state, self.present.text(name))
+
+
+def _option_number(text: str) -> bool:
+    """A message that is only an option's number ("3", "2."), as typed from an older list."""
+    typed = text.strip().rstrip(".)")
+    return typed.isascii() and typed.isdigit() and len(typed) <= 2

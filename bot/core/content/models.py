@@ -533,6 +533,7 @@ class Texts(Templates):
     record_comment: Text
     no_record_here: Text
     no_check_to_record: Text
+    stale_number: Text
     record_at_outcome: Text
     chosen: Text
     chosen_unlabelled: Text

@@ -164,6 +164,23 @@ async def test_a_description_that_asks_what_to_do_is_read_for_the_post_quoted_in
     assert out.state.suggestion.reason == post
 
 
+async def test_a_post_pasted_after_check_is_read_at_the_first_question(reader: Officer) -> None:
+    await reader.say("check")
+    out = await reader.say("everyone should vote green party at the election next week")
+    assert "Post read: hints follow, the answers are yours." in text_of(out)
+    assert out.state.node == "safety"
+    await reader.say("no")
+    out = await reader.say("no")
+    assert out.state.suggestion is not None and out.state.suggestion.answer == "yes"
+
+
+async def test_after_the_first_answer_a_long_message_is_not_taken_as_the_post(reader: Officer) -> None:
+    await reader.say("check")
+    await reader.say("no")
+    out = await reader.say("everyone should vote green party at the election next week")
+    assert "Post read" not in text_of(out) and out.state.node == "unlawful"
+
+
 def test_the_reason_is_the_posts_own_words() -> None:
     assert span("Well I KNOW where you live, mate", "know where you live") == "KNOW where you live"
     assert span("I can't cope", "cant cope") == "can't cope"

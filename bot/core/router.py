@@ -25,6 +25,7 @@ from dialogs.induction import TourDialog
 INPUT_LIMIT = 4000
 COMMAND_LENGTH = 100  # longer than any command word: such text is only ever a question
 ASIDES = (Intent.HELP, Intent.MENU, Intent.ASK)  # answered mid-flow, then the step again
+POST_WORDS = 6  # the fewest words of a message pasted at a fresh walk's first question read as the post
 SEND_WORDS = 12  # the longest message read for a request to send a record inside it
 
 
@@ -67,6 +68,7 @@ class Router:
             FlowId.TOUR: Slot(self.tour, lambda s: s.tour),
         }
         self.walk_context = frozenset(content.flowchart.facets)
+        self.cues = frozenset(content.matching.parts.cues)
         chat = content.messages.small_talk
         self.chat_markers = frozenset(chat.markers)
         self.chat_words = self.chat_markers | frozenset(chat.words)
@@ -187,6 +189,22 @@ class Router:
         turn.alarm = alarm.category if alarm.sure else f"{alarm.category} (possible)"
         turn.say(self.present.safety(alarm))
 
+    def _post_for_fresh_walk(self, state: ConversationState, text: str) -> str | None:
+        """The post pasted at the first question of a walk started without one (the menu's
+        "Check a post", "start again"): pasted after a lead-in or in quotes, or a message of
+        ``POST_WORDS`` or more that is no answer and asks nothing."""
+        walk = state.walk
+        fresh = walk is not None and walk.at == self.walk.chart.start and not walk.path
+        if not fresh or walk is None or walk.suggestions is not None or self.triage is None:
+            return None
+        if (post := self.pasted(text)) is not None:
+            return post
+        words = plain_words(text)
+        asks = "?" in text or (bool(words) and words[0] in self.cues)
+        if len(words) < POST_WORDS or asks or self.walk.answer_in(None, text) is not None:
+            return None
+        return text
+
     def _answering(self, state: ConversationState, text: str) -> bool:
         """Whether the text answers the walk question waiting for it ("yes because of the kid").
         A "no" at the safety question with risk in it is not taken: the alert asks it again."""
@@ -226,6 +244,9 @@ class Router:
         flow = state.active
         if flow is None:
             self.idle(turn, state, intent, text)
+            return
+        if intent is None and (post := self._post_for_fresh_walk(state, text)) is not None:
+            self.start_walk(turn, state, post=post)  # "check", then the post: read it after all
             return
         slot = self.flows[flow]
         flow_state = slot.get(state)

@@ -226,6 +226,16 @@ async def test_a_number_typed_with_no_options_to_pick_says_so_and_shows_the_menu
     assert "No such option now." in text_of(out) and "Check a post" in labels(out)
 
 
+async def test_a_policy_answer_at_an_outcome_is_followed_by_the_outcome_still_standing(
+    officer: Officer,
+) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    out = await officer.say("can I use my council email address for my personal twitter?")
+    assert out.replies[0].quotes and "Outcome still stands:" in text_of(out)
+    assert out.state.outcome == "urgent_escalation"
+
+
 async def test_state_survives_a_new_engine_on_the_same_database(
     officer: Officer, content, store, clock, matcher
 ) -> None:

@@ -189,6 +189,15 @@ class Router:
         turn.alarm = alarm.category if alarm.sure else f"{alarm.category} (possible)"
         turn.say(self.present.safety(alarm))
 
+    def _outcome_stands(self, turn: Turn, state: ConversationState) -> None:
+        """After a policy answer given at an outcome, a line saying the outcome's steps still
+        stand for the post checked: a general answer ("offending content can be removed")
+        must not read as leave to do what the outcome says to wait for."""
+        walk = state.walk
+        outcome = self.present.outcomes.get(walk.at) if walk is not None else None
+        if outcome is not None and turn.answered:
+            turn.say(self.present.text("outcome_stands", title=outcome.title))
+
     def _post_for_fresh_walk(self, state: ConversationState, text: str) -> str | None:
         """The post pasted at the first question of a walk started without one (the menu's
         "Check a post", "start again"): pasted after a lead-in or in quotes, or a message of
@@ -257,6 +266,7 @@ class Router:
             return
         if not slot.dialog.in_progress(flow_state):
             self.idle(turn, state, intent, text)  # a walk at its outcome: the officer moves on
+            self._outcome_stands(turn, state)
         elif intent in ASIDES:
             self.aside(turn, state, self.present.help() if intent is not Intent.ASK else self.ask_prompt())
         elif intent is Intent.START_WALK:

@@ -436,6 +436,7 @@ class Texts(Templates):
         "referral": frozenset({"team", "contact"}),
         "near_miss": frozenset({"comms_team"}),
         "no_check_to_record": frozenset({"comms_team"}),
+        "outcome_stands": frozenset({"title"}),
         "second_answer": frozenset({"title"}),
         "idle_expired": frozenset({"minutes"}),
         "question": frozenset({"number", "text"}),
@@ -534,6 +535,7 @@ class Texts(Templates):
     no_record_here: Text
     no_check_to_record: Text
     stale_number: Text
+    outcome_stands: Text
     record_at_outcome: Text
     chosen: Text
     chosen_unlabelled: Text

@@ -119,3 +119,14 @@ async def test_a_described_post_on_a_subject_the_policy_does_not_cover_still_sta
 ) -> None:
     out = await officer.say("a resident commented asking when the car park is open, what do i do")
     assert out.state.flow == "flowchart"
+
+
+async def test_a_policy_question_asked_with_another_teams_subject_gets_the_answer_and_the_team(
+    officer: Officer,
+) -> None:
+    out = await officer.say(
+        "how do i reset my network password? and can i sign up to twitter with my council email"
+    )
+    assert out.replies[0].quotes  # the policy's answer first
+    assert "Fixture referral: a question for" in out.replies[1].text
+    assert "the Testshire Helpdesk" in out.replies[1].text

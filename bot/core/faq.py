@@ -92,8 +92,8 @@ class MatchResult:
 
 @dataclass(frozen=True)
 class Reading:
-    """What a message asks: one decision, and a ``second`` answer when it asks two things
-    ("can I post X, and do I need to sign it?")."""
+    """What a message asks: one decision, and a ``second`` when it asks two things ("can I
+    post X, and do I need to sign it?"): another answer, or another team's subject."""
 
     first: MatchResult
     second: MatchResult | None = None
@@ -403,10 +403,14 @@ class FaqMatcher:
         entries the costliest read, a long message's weights read again) need not be."""
         asks = self._splitter.questions(text)
         if len(asks) >= 2:
-            sure = [r for r in (self.match(a, context) for a in asks) if r.answered is not None]
+            results = [self.match(a, context) for a in asks]
+            sure = [r for r in results if r.answered is not None]
             if len({r.answered for r in sure}) >= 2:
                 first = sure[0]
                 return Reading(first, next(r for r in sure if r.answered != first.answered))
+            referred = [r for r in results if r.answered is None and (r.declined or "").startswith(REFER)]
+            if sure and referred:  # "what's the password policy? and who do I ask to be added": both
+                return Reading(sure[0], referred[0])
         return Reading(self.match(text, context))
 
 

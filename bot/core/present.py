@@ -113,7 +113,10 @@ class Presenter:
         return self.unknown(result.declined)
 
     def second(self, reading: Reading) -> Reply | None:
-        """The answer to the second thing a message asked, headed so it reads as its own."""
+        """The answer to the second thing a message asked, headed so it reads as its own, or
+        the team whose subject it is."""
+        if reading.second is not None and reading.second.answered is None and reading.second.declined:
+            return self.unknown(reading.second.declined)
         second = reading.second.answered if reading.second is not None else None
         if second is None:
             return None

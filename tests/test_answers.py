@@ -130,3 +130,9 @@ async def test_a_policy_question_asked_with_another_teams_subject_gets_the_answe
     assert out.replies[0].quotes  # the policy's answer first
     assert "Fixture referral: a question for" in out.replies[1].text
     assert "the Testshire Helpdesk" in out.replies[1].text
+
+
+async def test_a_listed_passage_is_quoted_under_the_words_it_stands_under(officer: Officer) -> None:
+    out = await officer.say("can i sign up to twitter with my council email")
+    quote = out.replies[0].quotes[0].text
+    assert quote.startswith("On your own accounts: \u2026 Never use your work email address")

@@ -92,7 +92,10 @@ class Presenter:
         section = self.sections[section_id]
         source = self.sources[section.source]
         cite = self.texts.cite.format(source=source.title, title=section.title)
-        return Quote(text=passage or section.text, cite=cite, verbatim=source.verbatim)
+        text = passage or section.text
+        if section.lead:
+            text = f"{section.lead} \u2026 {text}"
+        return Quote(text=text, cite=cite, verbatim=source.verbatim)
 
     def answer(self, entry: FaqEntry) -> Reply:
         """An FAQ answer: the short answer, the quoted passage and its source, related buttons."""

@@ -32,6 +32,9 @@ class Section(Strict):
     source: Id
     title: Text
     text: Text
+    # The words a listed item stands under in its source ("Authorised Users must not:"),
+    # quoted before it, so "Make any political comment" never reads as an instruction.
+    lead: Text | None = None
 
 
 class Policy(Strict):

@@ -76,3 +76,11 @@ def test_the_terminal_numbers_every_button_of_a_turn_on_so_each_number_picks_one
     assert "[1] Send an urgent record" in printed.getvalue()
     assert "[2] Related one" in printed.getvalue() and "[3] Related two" in printed.getvalue()
     assert [pick(n, choices) for n in ("1", "2", "3")] == ["urgent", "r1", "r2"]
+
+
+def test_the_terminal_takes_the_words_of_one_label_as_its_button() -> None:
+    choices = (Choice("On a Council site", "council"), Choice("On a site the Council doesn't run", "other"))
+    assert pick("council site", choices) == "council"
+    assert pick("a site", choices) == "other"
+    assert pick("on a", choices) is None  # words of both labels
+    assert pick("site", choices) is None  # one word is read as a message

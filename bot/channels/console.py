@@ -11,6 +11,7 @@ from bot.channels.quotes import passage
 from bot.channels.turns import safe_turn
 from bot.core.engine import ConversationEngine
 from bot.core.messages import Choice, Incoming, Outgoing, Quote, Reply
+from bot.core.text import plain_words
 
 CHANNEL = "console"
 CONVERSATION = "terminal"
@@ -67,11 +68,18 @@ async def run_jsonl(engine: ConversationEngine, user: str, lines: Iterable[str],
 
 
 def pick(text: str, choices: tuple[Choice, ...]) -> str | None:
-    """The value of the button a typed number or label names, if any."""
+    """The value of the button a typed number or label names, if any: the whole label, or
+    words running on in one label only ("council site" for "On a Council site")."""
     typed = text.strip().lower()
     if typed.isdigit() and 1 <= int(typed) <= len(choices):
         return choices[int(typed) - 1].value
-    return next((c.value for c in choices if c.label.lower() == typed), None)
+    exact = next((c.value for c in choices if c.label.lower() == typed), None)
+    words = plain_words(typed)
+    if exact is not None or len(words) < 2:
+        return exact
+    run = f" {' '.join(words)} "
+    holding = [c.value for c in choices if run in f" {' '.join(plain_words(c.label))} "]
+    return holding[0] if len(holding) == 1 else None
 
 
 def show(out: Outgoing, stream: IO[str]) -> tuple[Choice, ...]:

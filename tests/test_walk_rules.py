@@ -236,6 +236,15 @@ async def test_a_policy_answer_at_an_outcome_is_followed_by_the_outcome_still_st
     assert out.state.outcome == "urgent_escalation"
 
 
+async def test_leaving_an_urgent_outcome_unsent_for_a_new_check_says_nothing_was_sent(
+    officer: Officer,
+) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    out = await officer.say("check")
+    assert "The urgent record was not sent." in text_of(out) and out.state.node == "safety"
+
+
 async def test_state_survives_a_new_engine_on_the_same_database(
     officer: Officer, content, store, clock, matcher
 ) -> None:

@@ -335,6 +335,8 @@ class Router:
         has been over, with its ``alarm``); a tour under way is put aside (paused) first."""
         if state.tour is not None and self.tour.in_progress(state.tour):
             self.tour.pause(turn, state.tour)
+        if self._urgent_already(state) and not urgent:  # leaving it: say it went nowhere
+            turn.say(self.present.text("urgent_not_sent"))
         if urgent:
             state.walk = self.walk.start_urgent(turn)
         else:

@@ -539,6 +539,7 @@ class Texts(Templates):
     no_check_to_record: Text
     stale_number: Text
     outcome_stands: Text
+    urgent_not_sent: Text
     record_at_outcome: Text
     chosen: Text
     chosen_unlabelled: Text

@@ -68,14 +68,15 @@ def test_bench_prints_turn_and_match_latency_start_up_and_memory_with_their_bars
     assert re.search(r"start with 40 FAQ entries, later \(kept weights\) +[0-9.]+ s \(bar 1 s", out)
 
 
-def test_the_terminal_numbers_every_button_of_a_turn_on_so_each_number_picks_one() -> None:
+def test_the_terminal_numbers_the_waiting_steps_buttons_from_one_and_the_others_on_after() -> None:
     alert = Reply("Someone may be at risk.", choices=(Choice("Send an urgent record", "urgent"),))
-    answer = Reply("The answer.", choices=(Choice("Related one", "r1"), Choice("Related two", "r2")))
+    answer = Reply("The answer.", choices=(Choice("Related one", "r1"),))
+    step = Reply("Which is true?\n1. This\n2. That", choices=(Choice("This", "a"), Choice("That", "b")))
     printed = io.StringIO()
-    choices = show(Outgoing(replies=(alert, answer)), printed)
-    assert "[1] Send an urgent record" in printed.getvalue()
-    assert "[2] Related one" in printed.getvalue() and "[3] Related two" in printed.getvalue()
-    assert [pick(n, choices) for n in ("1", "2", "3")] == ["urgent", "r1", "r2"]
+    choices = show(Outgoing(replies=(alert, answer, step)), printed)
+    assert "[1] This" in printed.getvalue() and "[2] That" in printed.getvalue()  # as its text lists them
+    assert "[3] Send an urgent record" in printed.getvalue() and "[4] Related one" in printed.getvalue()
+    assert [pick(n, choices) for n in ("1", "2", "3", "4")] == ["a", "b", "urgent", "r1"]
 
 
 def test_the_terminal_takes_the_words_of_one_label_as_its_button() -> None:

@@ -83,14 +83,21 @@ def pick(text: str, choices: tuple[Choice, ...]) -> str | None:
 
 
 def show(out: Outgoing, stream: IO[str]) -> tuple[Choice, ...]:
-    """Print the replies; every button of the turn becomes an option, numbered on from the
-    replies before it, so a safety alert's button and the answer's below it never share a number."""
-    choices: tuple[Choice, ...] = ()
+    """Print the replies; every button of the turn becomes an option. The last reply with
+    buttons (the step waiting: a question, a check's options) is numbered from 1, as its own
+    text may list them; the buttons of earlier replies (a safety alert's, an answer's
+    related questions) are numbered on after it, so no two buttons share a number."""
+    with_buttons = [r for r in out.replies if r.choices]
+    order = with_buttons[-1:] + with_buttons[:-1]
+    first: dict[int, int] = {}  # a reply (by identity) -> the number before its first button's
+    running = 0
+    for reply in order:
+        first[id(reply)], running = running, running + len(reply.choices)
+    choices = tuple(c for r in order for c in r.choices)
     for reply in out.replies:
         stream.write("\n" + render_text(reply) + "\n")
-        for choice in reply.choices:
-            choices += (choice,)
-            stream.write(f"  [{len(choices)}] {choice.label}\n")
+        for number, choice in enumerate(reply.choices, first.get(id(reply), 0) + 1):
+            stream.write(f"  [{number}] {choice.label}\n")
     return choices
 
 

@@ -8,6 +8,7 @@ machine serves any number of chapters from content. Entering a state says what i
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -238,9 +239,10 @@ class TourDialog:
         is taken as one rather than read as a policy question."""
         options = [o.text for o in self._chapter(state).check.options]
         words = plain_words(text)
-        number = named_number(words, self.option_words)
-        if number is not None:
-            return number - 1
+        opening = plain_words(_CLAUSE_END.split(text, maxsplit=1)[0])  # "the second one - ..."
+        for part in (words, opening):
+            if (number := named_number(part, self.option_words)) is not None:
+                return number - 1
         return option_in_words(words, options)
 
     def answer(self, turn: Turn, state: TourState, option: int) -> None:
@@ -335,6 +337,9 @@ class TourDialog:
             self._button(self.labels.back, Verb.TOUR, state, "back"),
         )
         return Reply(text="\n".join(parts), choices=choices)
+
+
+_CLAUSE_END = re.compile(r"[,;:.!?(\u2013\u2014]|\s-\s|\s+because\s")
 
 
 def named_number(words: list[str], names: OptionWords) -> int | None:

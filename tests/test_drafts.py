@@ -152,3 +152,9 @@ async def test_a_draft_button_from_an_outcome_left_behind_has_expired(officer: O
     out = await officer.press_label("Suggest wording", outcome)
     assert "out of date" in text_of(out)
     assert out.state.node == "question"
+
+
+async def test_a_draft_asked_for_inside_a_sentence_at_an_outcome_is_offered(officer: Officer) -> None:
+    await reach(officer, "answer_or_signpost")
+    out = await officer.say("great, can you write me a reply pls")
+    assert out.replies[-1].text == "Whose page is it on?"

@@ -97,7 +97,16 @@ async def test_a_side_question_mid_tour_is_answered_and_the_tour_carries_on(offi
 async def test_a_check_takes_an_option_typed_as_a_number_an_ordinal_a_letter_or_its_words(
     engine: ConversationEngine,
 ) -> None:
-    typed = ["2", "2.", "option 2", "the 2nd one", "second", "b", "not necessarily, it may have been copied"]
+    typed = [
+        "2",
+        "2.",
+        "option 2",
+        "the 2nd one",
+        "second",
+        "b",
+        "not necessarily, it may have been copied",
+        "the second one - someone could have copied it",
+    ]
     for n, answer in enumerate(typed):
         officer = Officer(engine, user=f"U{n}")
         await officer.say("induction")
@@ -116,6 +125,11 @@ async def test_how_am_i_doing_mid_tour_gives_progress_who_sees_the_record_and_th
     out = await officer.say("how am I doing so far?")
     assert "chapter 2 of" in text_of(out) and "1 of 1 checks right" in text_of(out)
     assert "manager" in text_of(out)
+    assert out.state.flow == "induction"
+
+
+async def test_the_induction_asked_for_inside_a_sentence_starts_the_tour(officer: Officer) -> None:
+    out = await officer.say("hi im new today, my manager said to do the induction thing")
     assert out.state.flow == "induction"
 
 

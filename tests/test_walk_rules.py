@@ -245,6 +245,12 @@ async def test_leaving_an_urgent_outcome_unsent_for_a_new_check_says_nothing_was
     assert "The urgent record was not sent." in text_of(out) and out.state.node == "safety"
 
 
+async def test_an_answer_that_mentions_the_record_is_still_an_answer(officer: Officer) -> None:
+    await officer.say("check")
+    out = await officer.say("no, and send the record later")
+    assert out.state.node == "unlawful"
+
+
 async def test_state_survives_a_new_engine_on_the_same_database(
     officer: Officer, content, store, clock, matcher
 ) -> None:

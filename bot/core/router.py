@@ -26,7 +26,7 @@ INPUT_LIMIT = 4000
 COMMAND_LENGTH = 100  # longer than any command word: such text is only ever a question
 ASIDES = (Intent.HELP, Intent.MENU, Intent.ASK)  # answered mid-flow, then the step again
 POST_WORDS = 6  # the fewest words of a message pasted at a fresh walk's first question read as the post
-SEND_WORDS = 12  # the longest message read for a request to send a record inside it
+INSIDE_WORDS = 14  # the longest message read for a command inside it (``messages.yaml`` inside)
 
 
 class Dialog(Protocol):
@@ -76,15 +76,11 @@ class Router:
         self.words = {
             command_word(w): Intent(name) for name in type(words).model_fields for w in getattr(words, name)
         }
-        # phrases of more than one word asking to send a record, found inside a short message
-        self.sending = [
-            (f" {' '.join(plain_words(w))} ", intent)
-            for intent, phrases in (
-                (Intent.URGENT_RECORD, words.urgent_record),
-                (Intent.RECORD, words.record),
-            )
-            for w in phrases
-            if len(plain_words(w)) > 1
+        # commands also found inside a short message ("ok thanks, now send the urgent record")
+        self.inside_phrases = [
+            (f" {' '.join(plain_words(phrase))} ", Intent(name))
+            for name, phrases in content.messages.inside.items()
+            for phrase in phrases
         ]
 
     # --- entry ------------------------------------------------------------------------
@@ -92,14 +88,14 @@ class Router:
     def intent(self, text: str) -> Intent | None:
         return self.words.get(command_word(text))
 
-    def send_asked(self, text: str) -> Intent | None:
-        """A short message that asks for a record to be sent ("ok thanks, now send the urgent
-        record"): the urgent record before the ordinary one."""
+    def inside(self, text: str) -> Intent | None:
+        """A command inside a short message ("ok thanks, now send the urgent record", "draft
+        pls", "my manager said to do the induction"): the first, in content order, found."""
         words = plain_words(text)
-        if len(words) > SEND_WORDS:
+        if len(words) > INSIDE_WORDS:
             return None
         padded = f" {' '.join(words)} "
-        return next((intent for phrase, intent in self.sending if phrase in padded), None)
+        return next((intent for phrase, intent in self.inside_phrases if phrase in padded), None)
 
     def may_start_tour(self, incoming: Incoming, state: ConversationState) -> bool:
         """Whether this turn may start the induction afresh, so the engine loads the officer's
@@ -214,14 +210,19 @@ class Router:
             return None
         return text
 
-    def _answering(self, state: ConversationState, text: str) -> bool:
-        """Whether the text answers the walk question waiting for it ("yes because of the kid").
-        A "no" at the safety question with risk in it is not taken: the alert asks it again."""
+    def _answer(self, state: ConversationState, text: str) -> str | None:
+        """The answer the text gives the walk question waiting for it ("yes because of the kid")."""
         walk = state.walk
         if state.active is not FlowId.WALK or walk is None or not self.walk.at_question(walk):
-            return False
-        answer = self.walk.answer_in(self.intent(text), text)
-        return answer is not None and not (answer == "no" and walk.at == self.walk.chart.start)
+            return None
+        return self.walk.answer_in(self.intent(text), text)
+
+    def _answering(self, state: ConversationState, text: str) -> bool:
+        """Whether the text answers the waiting question despite the risk in it: not a "no" at
+        the safety question, which the alert asks again."""
+        answer = self._answer(state, text)
+        at_safety = state.walk is not None and state.walk.at == self.walk.chart.start
+        return answer is not None and not (answer == "no" and at_safety)
 
     def where_now(self, turn: Turn, state: ConversationState) -> None:
         """Repeat where the officer is, so a flow is never lost behind another reply."""
@@ -241,7 +242,9 @@ class Router:
         if rest.strip() and self.intent(head) is Intent.ASK:
             text, intent = rest.strip(), None  # "ask can I ...": the question itself, in any channel
         else:
-            intent = self.intent(text) or self.send_asked(text)
+            intent = self.intent(text)
+            if intent is None and self._answer(state, text) is None:  # "no, send it later" answers
+                intent = self.inside(text)
         if intent is Intent.URGENT_RECORD:
             self.urgent_record(turn, state)
             return

@@ -617,10 +617,20 @@ class OptionWords(Strict):
 
 class Messages(Strict):
     words: Words
+    # Commands (fields of ``Words``) also found inside a short message, in the order looked for.
+    inside: dict[str, list[Text]] = Field(default_factory=dict)
     labels: Labels
     texts: Texts
     small_talk: SmallTalk
     options: OptionWords
+
+    @field_validator("inside")
+    @classmethod
+    def _commands(cls, inside: dict[str, list[Text]]) -> dict[str, list[Text]]:
+        unknown = sorted(set(inside) - set(Words.model_fields))
+        if unknown:
+            raise ValueError(f"not a command of 'words': {', '.join(unknown)}")
+        return inside
 
 
 # --- safety.yaml ---------------------------------------------------------------------------

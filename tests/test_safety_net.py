@@ -99,3 +99,15 @@ async def test_a_no_with_risk_in_it_at_the_safety_question_is_asked_again(office
     out = await officer.say("no, but she says she cant cope")
     assert "Fixture alarm: fixture self-harm" in text_of(out)
     assert out.state.node == "safety"
+
+
+async def test_risk_words_in_the_note_for_a_record_alert_and_the_record_is_still_sent(
+    officer: Officer,
+) -> None:
+    await officer.say("check")
+    await officer.say("no")
+    await officer.say("yes")  # evidence_and_remove: a record is offered
+    await officer.press_label("Send to the Press Desk")
+    out = await officer.say("he said he knows where you live, screenshot saved")
+    assert "Fixture alarm: fixture threat" in text_of(out)
+    assert out.escalations

@@ -19,7 +19,7 @@ from bot.core.text import clean, command_word, looks_unreadable, plain_words
 from bot.core.triage import Triage
 from bot.core.turn import Turn
 from bot.core.vocabulary import STEP_VERBS, URGENT, FlowId, Intent, Verb
-from dialogs.flowchart import WalkDialog
+from dialogs.flowchart import NOTE, WalkDialog
 from dialogs.induction import TourDialog
 
 INPUT_LIMIT = 4000
@@ -143,7 +143,9 @@ class Router:
             # Chatter to the bot ("ok thanks, bye x") is read for the net's phrases only: the
             # classifier's "possible" on a farewell would teach officers to ignore the alert.
             alarm = self.safety.phrases(text) if self.small_talk(text) else self.safety.check(text)
-            answering = self._answering(state, text)
+            # an answer to the waiting question, or the note for a record: the officer's words
+            # about a post already checked
+            answering = self._answering(state, text) or self._at_note(state)
             if alarm is None or self._urgent_already(state) or (answering and not alarm.sure):
                 self.typed(turn, state, text)  # no caution on "no, it's just wrong"
             elif not alarm.sure or answering:
@@ -209,6 +211,9 @@ class Router:
         if len(words) < POST_WORDS or asks or self.walk.answer_in(None, text) is not None:
             return None
         return text
+
+    def _at_note(self, state: ConversationState) -> bool:
+        return state.active is FlowId.WALK and state.walk is not None and state.walk.at == NOTE
 
     def _answer(self, state: ConversationState, text: str) -> str | None:
         """The answer the text gives the walk question waiting for it ("yes because of the kid")."""

@@ -8,6 +8,7 @@ import logging
 import pytest
 
 from bot.core.engine import ConversationEngine
+from bot.core.safety import fits, normal, tokens
 from tests.conftest import Officer, labels, text_of
 
 POST = "a resident wrote on our page that they can't cope any more, do I reply?"
@@ -111,3 +112,15 @@ async def test_risk_words_in_the_note_for_a_record_alert_and_the_record_is_still
     out = await officer.say("he said he knows where you live, screenshot saved")
     assert "Fixture alarm: fixture threat" in text_of(out)
     assert out.escalations
+
+
+def _holds(phrase: str, text: str) -> bool:
+    words = normal(text)
+    return any(fits(tokens(phrase), words, at) for at in range(len(words)))
+
+
+def test_a_phrase_about_someone_else_is_not_read_of_me_but_one_about_me_is_read_of_anyone() -> None:
+    assert _holds("kill her", "he said he will kill her") and _holds("kill her", "i will kill you")
+    assert not _holds("kill her", "the queues at the tip were killing me")
+    assert _holds("nobody would miss me", "she wrote that nobody would miss her")
+    assert _holds("nobody would miss me", "nobody would miss me")

@@ -18,17 +18,22 @@ ORDINARY = "ordinary"  # the classifier's class for messages with no risk in the
 # A phrase written about one person reads the same about another: "watch your back" is also
 # "watch his back", "hurt myself" also "hurting himself". Both the phrases and the message are
 # read with each kind of pronoun as one word. "her" is an object or a possessive: in a message
-# it matches phrases written with either.
+# it matches phrases written with either. "me" and "us" are a class of their own: a phrase
+# written with them is also read of anyone else (a post's "nobody would miss me", reported as
+# "she says nobody would miss her"), but one written of someone else is not read of "me":
+# "kill her" is a threat, "the queues were killing me" a figure of speech.
 _CLASSES = {
     "@first": "i we",
     "@subject": "he she they",
-    "@object": "me us you u ya ye him them",
+    "@me": "me us",
+    "@object": "you u ya ye him them",
     "@possessive": "my our your ur yer his their mine ours yours hers theirs",
     "@self": "myself ourselves yourself yourselves himself herself themselves themself",
 }
 _PRONOUNS = {w: name for name, words in _CLASSES.items() for w in words.split()} | {"her": "@her"}
 # What a pronoun written in a phrase accepts in a message.
 _ACCEPTS = {
+    "@me": ("@me", "@object", "@her"),  # "nobody would miss me" reported: "...miss her"
     "@object": ("@object", "@her"),
     "@possessive": ("@possessive", "@her"),
     "@her": ("@object", "@her"),

@@ -181,6 +181,12 @@ async def test_after_the_first_answer_a_long_message_is_not_taken_as_the_post(re
     assert "Post read" not in text_of(out) and out.state.node == "unlawful"
 
 
+def test_a_description_is_read_for_the_post_after_its_colon(triage: Triage) -> None:
+    post = "everyone should vote green party at the election next week"
+    assert triage.described(f"whats the line on this one, its on our events page: {post}") == post
+    assert triage.described("what do i do about a rude comment") == "what do i do about a rude comment"
+
+
 def test_the_reason_is_the_posts_own_words() -> None:
     assert span("Well I KNOW where you live, mate", "know where you live") == "KNOW where you live"
     assert span("I can't cope", "cant cope") == "can't cope"

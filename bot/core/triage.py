@@ -100,11 +100,15 @@ class Triage:
 
     def described(self, text: str) -> str:
         """The post in an officer's description that asks what to do ("someone posted 'the tip
-        is shut', should we reply?"): its longest quoted span of three words or more, else the
-        whole text, so the read is of the resident's words, not the officer's."""
+        is shut', should we reply?"): its longest quoted span of three words or more, else what
+        follows a colon ("whats the line on this one, elections are in 3 weeks: Cllr Hughes
+        ..."), else the whole text, so the read is of the resident's words, not the officer's."""
         spans = [found.group(1) or found.group(2) or "" for found in _QUOTED.finditer(text)]
         spans = [s.strip() for s in spans if len(plain_words(s)) >= SPAN_WORDS]
-        return max(spans, key=len) if spans else text
+        if spans:
+            return max(spans, key=len)
+        _, colon, after = text.partition(":")
+        return after.strip() if colon and len(plain_words(after)) >= QUOTED_WORDS else text
 
     def _asks(self, words: list[str]) -> bool:
         """Whether the officer's own words ask something: a cue before a pronoun ("can I")."""

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.core.choices import ChoiceValue, Stamp
 from bot.core.content.models import Content
 from bot.core.drafts import draft, signature
+from bot.core.faq import Analyzer, Facets
 from bot.core.messages import Choice, Reply
 from bot.core.present import Presenter
 from bot.core.turn import Turn
@@ -39,6 +40,16 @@ class DraftSteps:
         self.present = present
         self.labels = content.messages.labels
         self.texts = content.messages.texts
+        self.analyzer = Analyzer(content.matching)
+        self.facets = Facets(content.matching, {}, self.analyzer)
+
+    def site_named(self, text: str) -> str | None:
+        """The site a typed answer to "where will you post it?" names ("council fb page", "a
+        residents group, not ours"): the button's argument, when it names one side only."""
+        named = self.facets.named(self.analyzer.words(text)) & {"official", "other_sites"}
+        if len(named) != 1:
+            return None
+        return COUNCIL if "official" in named else OTHER
 
     def offers(self, outcome_id: str | None) -> bool:
         return outcome_id in self.content.drafts.replies

@@ -303,6 +303,14 @@ class WalkDialog:
         if intent is None and state.draft is not None and state.draft.awaiting:
             self.drafts.typed(turn, state.draft, state.at, text, state.stamp)
             return True
+        draft = state.draft
+        if (
+            intent is None
+            and draft is not None
+            and draft.site is None
+            and (site := self.drafts.site_named(text))
+        ):
+            return self.pressed_draft(turn, state, site)  # "council fb page" for the button
         if intent in (Intent.POLICY, Intent.WHY):
             turn.say(self.present.policy(state.at, stamp=state.stamp))
             return True

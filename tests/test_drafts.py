@@ -158,3 +158,11 @@ async def test_a_draft_asked_for_inside_a_sentence_at_an_outcome_is_offered(offi
     await reach(officer, "answer_or_signpost")
     out = await officer.say("great, can you write me a reply pls")
     assert out.replies[-1].text == "Whose page is it on?"
+
+
+async def test_where_the_reply_goes_may_be_typed_in_words(officer: Officer, content: Content) -> None:
+    await reach(officer, "answer_or_signpost")
+    await officer.press_label("Suggest wording")
+    out = await officer.say("it's on our page")
+    assert out.replies[-1].title == "Wording to adapt"
+    assert out.replies[-1].text == content.drafts.replies["answer_or_signpost"]

@@ -253,6 +253,15 @@ def test_small_talk_that_wins_only_narrowly_offers_the_entries_close_behind(cont
     assert clear.decision is Decision.SMALL_TALK
 
 
+def test_a_long_message_is_never_small_talk_to_the_classifier(content: Content) -> None:
+    """A resident's question pasted bare ("why has my council tax gone up again, what are you
+    spending it on") won as chatter and got "thanks for the message"."""
+    scores = {"__small_talk__": 1.0, "entry-a": 0.3}
+    assert by_bias(scores, content).match("what are you").decision is Decision.SMALL_TALK
+    long = by_bias(scores, content).match("why has my council tax gone up again, what are you spending it on")
+    assert long.decision is Decision.ANSWER and long.best is not None and long.best.id == "entry-a"
+
+
 def test_groups_trained_in_several_processes_get_the_weights_one_process_gives(
     content: Content, monkeypatch: pytest.MonkeyPatch
 ) -> None:

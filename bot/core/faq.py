@@ -34,6 +34,7 @@ NEAR_MISS = "__near_miss__"  # the policy's words, but a question it does not se
 REFER = "__refer__:"  # + a referral's id: another team's subject (HR, IT service desk...)
 SMALL_TALK = "__small_talk__"  # pleasantries and chatter about the bot
 _WORD = re.compile(r"[a-z0-9]+")
+CHATTER_WORDS = 12  # the longest message read as small talk by the classifier
 STEP_BYTES = 512 * 1024  # weights gathered per step of a question's score (``FaqMatcher._scores``)
 
 
@@ -314,6 +315,8 @@ class FaqMatcher:
         scores = self._scores(words)
         limit = self._matching.max_suggestions
         ranked = [Match(self.classes[i], float(scores[i])) for i in np.argsort(-scores)[: limit + 4]]
+        if len(words) > CHATTER_WORDS:  # chatter is short: a long message is a question or a post
+            ranked = [m for m in ranked if m.id != SMALL_TALK]
         best = ranked[0]
         others = [m for m in ranked[1:] if offered(m.id)][:limit]
         if self._asks_for_the_walk(text, [m for m in ranked if offered(m.id)][: limit + 1]):

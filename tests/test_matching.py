@@ -18,6 +18,7 @@ from bot.core.content import Content
 from bot.core.content.loader import load_content
 from bot.core.faq import FLOWCHART, Analyzer, Decision, Examples, Facets, FaqMatcher
 from bot.core.model import GramIndex, Trained, char_ngrams
+from bot.core.text import unquoted
 from bot.core.training import svm, vectorize
 from tests.conftest import FIXTURE_CONTENT, ROOT
 from tools.large_content import write_large_content
@@ -260,6 +261,13 @@ def test_a_long_message_is_never_small_talk_to_the_classifier(content: Content) 
     assert by_bias(scores, content).match("what are you").decision is Decision.SMALL_TALK
     long = by_bias(scores, content).match("why has my council tax gone up again, what are you spending it on")
     assert long.decision is Decision.ANSWER and long.best is not None and long.best.id == "entry-a"
+
+
+def test_a_question_is_read_with_the_long_quotes_in_it_set_aside() -> None:
+    asked = "a neighbour asked 'is the tip open on bank holiday monday', can I answer from my own page?"
+    assert unquoted(asked) == "a neighbour asked  that , can I answer from my own page?"
+    assert unquoted("can I share a 'funny' meme") == "can I share a 'funny' meme"  # too short a quote
+    assert unquoted("'is the tip open on bank holiday monday'") == "'is the tip open on bank holiday monday'"
 
 
 def test_groups_trained_in_several_processes_get_the_weights_one_process_gives(

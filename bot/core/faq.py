@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from bot.core.content.models import Content, Matching, Parts
 from bot.core.model import GramIndex, Train, Trained, char_ngrams, load_or_train
-from bot.core.text import plain_words
+from bot.core.text import plain_words, unquoted
 
 FLOWCHART = "__flowchart__"
 NOT_COVERED = "__not_covered__"  # another subject altogether
@@ -404,6 +404,7 @@ class FaqMatcher:
         different entry ("can I post X, and do I need to sign it?"), both answers, in the order
         asked. The parts are read first: when they settle it, the whole message (at 1,000
         entries the costliest read, a long message's weights read again) need not be."""
+        text = unquoted(text)
         asks = self._splitter.questions(text)
         if len(asks) >= 2:
             results = [self.match(a, context) for a in asks]

@@ -57,8 +57,28 @@ def command_word(text: str) -> str:
 
 _PLAIN_WORD = re.compile(r"[0-9a-z]+")
 
+# A span in double quotes, or in single quotes opened after a space, a colon or the start and
+# closed before a space, punctuation or the end, so "nan's" inside it is not an end.
+QUOTED = re.compile(r"[\"“]([^\"”]+)[\"”]|(?:^|(?<=[\s:]))['‘]((?:[^'’]|['’](?=\w))+)['’](?=[\s.,;:!?)-]|$)")
+QUOTE_WORDS = 4  # a quoted span this long is someone else's words, set aside to read a question
+
 
 def plain_words(text: str) -> list[str]:
     """The words of a message as short-answer, small-talk and safety phrases compare them: lower
     case, apostrophes dropped ("can't" is "cant"), split at anything not a letter or digit."""
     return _PLAIN_WORD.findall(text.lower().replace("’", "").replace("‘", "").replace("'", ""))
+
+
+def unquoted(text: str) -> str:
+    """A question with the quoted words in it set aside ("a neighbour asked 'is the tip open
+    on Monday?', can I answer from my own account?"): what is asked is about the quote, not
+    in it. The text as it is when nothing long is quoted, or too little is left."""
+    spans = [
+        f for f in QUOTED.finditer(text) if len(plain_words(f.group(1) or f.group(2) or "")) >= QUOTE_WORDS
+    ]
+    if not spans:
+        return text
+    left = text
+    for found in spans:
+        left = left.replace(found.group(0), " that ", 1)
+    return left if len(plain_words(left)) >= QUOTE_WORDS else text

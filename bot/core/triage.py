@@ -25,7 +25,7 @@ from bot.core.faq import Examples, FaqMatcher, Vector
 from bot.core.messages import Suggestion
 from bot.core.model import Normalise, Trained
 from bot.core.safety import Alarm, SafetyNet, fits, normal, tokens
-from bot.core.text import plain_words
+from bot.core.text import QUOTED, plain_words
 
 INFERRED_WEIGHT = 0.5  # an example inferred from a later question teaches half as much
 # When the thresholds are chosen, a "no" at safety or unlawful that should have been a yes
@@ -44,9 +44,6 @@ QUOTED_WORDS = 6  # the fewest words in quotes that make a message a pasted post
 SPAN_WORDS = 3  # the fewest words of a quoted span read as the post in a description
 AROUND_WORDS = 12  # the most words of the officer's own around such a post
 _ASKERS = frozenset({"i", "we", "you", "me", "us", "it", "they"})  # "can I", "should we"
-# a span in double quotes, or in single quotes opened after a space (or at the start) and
-# closed before a space, punctuation or the end, so "nan's" inside it is not an end
-_QUOTED = re.compile(r"[\"“]([^\"”]+)[\"”]|(?:^|(?<=[\s:]))['‘]((?:[^'’]|['’](?=\w))+)['’](?=[\s.,;:!?)-]|$)")
 
 
 class Triage:
@@ -92,7 +89,7 @@ class Triage:
         post = text[opening.end() :].strip(_QUOTES)
         if not post or len(lead) > LEAD_WORDS or not any(_holds(lead, p) for p in self.lead_ins):
             return self.quoted(text)
-        found = _QUOTED.search(text, opening.start())
+        found = QUOTED.search(text, opening.start())
         if found is not None and not text[opening.end() : found.start()].strip():  # the post is in quotes
             after = plain_words(text[found.end() :])
             return None if self._asks(after) else (found.group(1) or found.group(2) or "").strip() or None
@@ -103,7 +100,7 @@ class Triage:
         is shut', should we reply?"): its longest quoted span of three words or more, else what
         follows a colon ("whats the line on this one, elections are in 3 weeks: Cllr Hughes
         ..."), else the whole text, so the read is of the resident's words, not the officer's."""
-        spans = [found.group(1) or found.group(2) or "" for found in _QUOTED.finditer(text)]
+        spans = [found.group(1) or found.group(2) or "" for found in QUOTED.finditer(text)]
         spans = [s.strip() for s in spans if len(plain_words(s)) >= SPAN_WORDS]
         if spans:
             return max(spans, key=len)
@@ -119,7 +116,7 @@ class Triage:
         ("nice one for once: 'massive shout out to the bin crew...'"): the first quoted span
         of ``QUOTED_WORDS`` or more. Not when the words around it are many or ask a question
         ("someone posted '...', can I like it"): the matcher reads those whole."""
-        for found in _QUOTED.finditer(text):
+        for found in QUOTED.finditer(text):
             span = found.group(1) or found.group(2) or ""
             if len(plain_words(span)) < QUOTED_WORDS:
                 continue

@@ -191,6 +191,13 @@ class WalkDialog:
         self.cues = frozenset(_normal(c) for c in content.matching.parts.cues)  # how questions open
         # one-word answers, which a reply may stretch ("nooo")
         self.openers = frozenset(p for a in ANSWERS for p in self.replies[a] if " " not in p)
+        fillers = "|".join(
+            r"\s+".join(map(re.escape, f.split())) for f in _phrases(content.messages.answer_fillers)
+        )
+        # "honestly, yes": the fillers an answer opens with, set aside before it is read
+        self.fillers_at_start = (
+            re.compile(rf"^\W*(?:(?:{fillers})\b[\W_]*)+", re.IGNORECASE) if fillers else re.compile("(?!)")
+        )
 
     # --- the machine ------------------------------------------------------------------
 
@@ -334,6 +341,7 @@ class WalkDialog:
         a longer reply that hedges ("there's a risk but I don't know how serious") is unsure
         unless it is a question; failing both, a short closing clause after the reason
         ("checked, it's a normal account, no"). Anything else is a question or a description."""
+        text = self._unfilled(text)
         words = _normal(text).split()
         if not words:
             return None
@@ -345,10 +353,19 @@ class WalkDialog:
         asks = "?" in text or words[0] in self.cues
         if len(words) <= HEDGED_WORDS and not asks and self._hedges(words):
             return "unsure"
+        if len(words) <= HEDGED_WORDS and not asks and (reply := self._short_reply(words)) is not None:
+            return reply  # a longer reply that opens with the answer, no comma after it
         closing = _normal(clauses[-1]).split() if len(clauses) > 1 and not asks else []
         if 0 < len(closing) <= CLOSING_WORDS and (reply := self._short_reply(closing)) is not None:
             return reply  # the answer after the reason: "checked, it's a normal account, no"
         return None
+
+    def _unfilled(self, text: str) -> str:
+        """The reply without the words it opens with before the answer ("honestly, yes it
+        feels like stalking", "ok so no"), unless nothing would be left."""
+        found = self.fillers_at_start.match(text)
+        rest = text[found.end() :] if found else text
+        return rest if rest.strip() else text
 
     def _short_reply(self, words: list[str]) -> str | None:
         """A hedge anywhere ("yes probably", "hmm a bit of both tbh") is unsure; otherwise a

@@ -124,3 +124,9 @@ def test_a_phrase_about_someone_else_is_not_read_of_me_but_one_about_me_is_read_
     assert not _holds("kill her", "the queues at the tip were killing me")
     assert _holds("nobody would miss me", "she wrote that nobody would miss her")
     assert _holds("nobody would miss me", "nobody would miss me")
+
+
+async def test_a_no_at_the_safety_question_that_denies_the_risk_it_names_is_taken(officer: Officer) -> None:
+    await officer.say("check")
+    out = await officer.say("no, nobody threatened to hurt anyone, its just a moan")
+    assert out.state.node == "unlawful"

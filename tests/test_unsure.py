@@ -113,3 +113,18 @@ def test_a_longer_reply_is_read_by_its_closing_clause_when_it_opens_with_the_rea
     content: Content, typed: str, read: str | None
 ) -> None:
     assert WalkDialog(content, Presenter(content)).read_reply(typed) == read
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("honestly yes it feels like stalking and im scared of him", "yes"),
+        ("ok so no", "no"),
+        ("so, not sure", "unsure"),
+        ("honestly", None),
+    ],
+)
+def test_a_reply_is_read_past_the_words_it_opens_with_and_by_its_first_word_when_long(
+    content: Content, typed: str, read: str | None
+) -> None:
+    assert WalkDialog(content, Presenter(content)).read_reply(typed) == read

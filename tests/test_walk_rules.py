@@ -251,6 +251,13 @@ async def test_an_answer_that_mentions_the_record_is_still_an_answer(officer: Of
     assert out.state.node == "unlawful"
 
 
+async def test_at_an_outcome_the_record_may_be_asked_for_in_the_officers_own_words(officer: Officer) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    out = await officer.say("ok fire that over to the press desk now please")
+    assert "Send as it is" in labels(out)
+
+
 async def test_state_survives_a_new_engine_on_the_same_database(
     officer: Officer, content, store, clock, matcher
 ) -> None:

@@ -26,6 +26,7 @@ INPUT_LIMIT = 4000
 COMMAND_LENGTH = 100  # longer than any command word: such text is only ever a question
 ASIDES = (Intent.HELP, Intent.MENU, Intent.ASK)  # answered mid-flow, then the step again
 POST_WORDS = 6  # the fewest words of a message pasted at a fresh walk's first question read as the post
+DENIAL_GAP = 3  # the most words between a denial and the risk it denies ("not really a threat")
 INSIDE_WORDS = 14  # the longest message read for a command inside it (``messages.yaml`` inside)
 
 
@@ -69,6 +70,7 @@ class Router:
         }
         self.walk_context = frozenset(content.flowchart.facets)
         self.cues = frozenset(content.matching.parts.cues)
+        self.denials = frozenset(w for d in content.messages.denials for w in plain_words(d))
         chat = content.messages.small_talk
         self.chat_markers = frozenset(chat.markers)
         self.chat_words = self.chat_markers | frozenset(chat.words)
@@ -77,25 +79,24 @@ class Router:
             command_word(w): Intent(name) for name in type(words).model_fields for w in getattr(words, name)
         }
         # commands also found inside a short message ("ok thanks, now send the urgent record")
-        self.inside_phrases = [
-            (f" {' '.join(plain_words(phrase))} ", Intent(name))
-            for name, phrases in content.messages.inside.items()
-            for phrase in phrases
-        ]
+        self.inside_phrases = _phrases(content.messages.inside)
+        self.outcome_phrases = _phrases(content.messages.at_outcome)
 
     # --- entry ------------------------------------------------------------------------
 
     def intent(self, text: str) -> Intent | None:
         return self.words.get(command_word(text))
 
-    def inside(self, text: str) -> Intent | None:
+    def inside(self, text: str, *, at_outcome: bool = False) -> Intent | None:
         """A command inside a short message ("ok thanks, now send the urgent record", "draft
-        pls", "my manager said to do the induction"): the first, in content order, found."""
+        pls", "my manager said to do the induction"): the first, in content order, found;
+        ``at_outcome``, also the ways of asking for its record ("fire that over to comms")."""
         words = plain_words(text)
         if len(words) > INSIDE_WORDS:
             return None
         padded = f" {' '.join(words)} "
-        return next((intent for phrase, intent in self.inside_phrases if phrase in padded), None)
+        phrases = [*self.inside_phrases, *(self.outcome_phrases if at_outcome else [])]
+        return next((intent for phrase, intent in phrases if phrase in padded), None)
 
     def may_start_tour(self, incoming: Incoming, state: ConversationState) -> bool:
         """Whether this turn may start the induction afresh, so the engine loads the officer's
@@ -145,7 +146,7 @@ class Router:
             alarm = self.safety.phrases(text) if self.small_talk(text) else self.safety.check(text)
             # an answer to the waiting question, or the note for a record: the officer's words
             # about a post already checked
-            answering = self._answering(state, text) or self._at_note(state)
+            answering = self._answering(state, text, alarm) or self._at_note(state)
             if alarm is None or self._urgent_already(state) or (answering and not alarm.sure):
                 self.typed(turn, state, text)  # no caution on "no, it's just wrong"
             elif not alarm.sure or answering:
@@ -212,6 +213,10 @@ class Router:
             return None
         return text
 
+    def _at_outcome(self, state: ConversationState) -> bool:
+        walk = state.walk
+        return state.active is FlowId.WALK and walk is not None and walk.at in self.present.outcomes
+
     def _at_note(self, state: ConversationState) -> bool:
         return state.active is FlowId.WALK and state.walk is not None and state.walk.at == NOTE
 
@@ -222,12 +227,27 @@ class Router:
             return None
         return self.walk.answer_in(self.intent(text), text)
 
-    def _answering(self, state: ConversationState, text: str) -> bool:
+    def _answering(self, state: ConversationState, text: str, alarm: Alarm | None = None) -> bool:
         """Whether the text answers the waiting question despite the risk in it: not a "no" at
-        the safety question, which the alert asks again."""
+        the safety question, which the alert asks again, unless the risk it names is denied
+        ("no, no threat", "nah nobody's in danger")."""
         answer = self._answer(state, text)
         at_safety = state.walk is not None and state.walk.at == self.walk.chart.start
-        return answer is not None and not (answer == "no" and at_safety)
+        if answer == "no" and at_safety:
+            return alarm is not None and self._denied(alarm, text)
+        return answer is not None
+
+    def _denied(self, alarm: Alarm, text: str) -> bool:
+        """A phrase alarm whose words follow a denial within three words ("no threat", "not a
+        threat", "nobody is in danger"): the officer says the risk is not there."""
+        if not alarm.phrase:
+            return False  # the classifier's: no words to look at
+        words = plain_words(text)
+        first = plain_words(alarm.phrase)[0] if plain_words(alarm.phrase) else ""
+        return any(
+            w.startswith(first) and self.denials & set(words[max(0, at - DENIAL_GAP) : at])
+            for at, w in enumerate(words)
+        )
 
     def where_now(self, turn: Turn, state: ConversationState) -> None:
         """Repeat where the officer is, so a flow is never lost behind another reply."""
@@ -249,7 +269,7 @@ class Router:
         else:
             intent = self.intent(text)
             if intent is None and self._answer(state, text) is None:  # "no, send it later" answers
-                intent = self.inside(text)
+                intent = self.inside(text, at_outcome=self._at_outcome(state))
         if intent is Intent.URGENT_RECORD:
             self.urgent_record(turn, state)
             return
@@ -486,3 +506,12 @@ def _option_number(text: str) -> bool:
     """A message that is only an option's number ("3", "2."), as typed from an older list."""
     typed = text.strip().rstrip(".)")
     return typed.isascii() and typed.isdigit() and len(typed) <= 2
+
+
+def _phrases(by_command: dict[str, list[str]]) -> list[tuple[str, Intent]]:
+    """Each command's phrases as padded words, in content order, for ``Router.inside``."""
+    return [
+        (f" {' '.join(plain_words(phrase))} ", Intent(name))
+        for name, phrases in by_command.items()
+        for phrase in phrases
+    ]

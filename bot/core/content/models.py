@@ -619,12 +619,18 @@ class Messages(Strict):
     words: Words
     # Commands (fields of ``Words``) also found inside a short message, in the order looked for.
     inside: dict[str, list[Text]] = Field(default_factory=dict)
+    # The same, only while a walk is at an outcome.
+    at_outcome: dict[str, list[Text]] = Field(default_factory=dict)
+    # What an answer at a walk question may open with before the answer ("honestly yes").
+    answer_fillers: list[Text] = Field(default_factory=list)
+    # Words that deny the risk after them in a "no" at the safety question ("no threat").
+    denials: list[Text] = Field(default_factory=list)
     labels: Labels
     texts: Texts
     small_talk: SmallTalk
     options: OptionWords
 
-    @field_validator("inside")
+    @field_validator("inside", "at_outcome")
     @classmethod
     def _commands(cls, inside: dict[str, list[Text]]) -> dict[str, list[Text]]:
         unknown = sorted(set(inside) - set(Words.model_fields))

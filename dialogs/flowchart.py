@@ -143,7 +143,8 @@ def _reached(outcome: str) -> Callable[[WalkState], bool]:
 REPLY_WORDS = 8  # the longest reply, or opening clause of one, read as a yes, no or unsure
 HEDGED_WORDS = 30  # a longer reply that hedges, and is no question, is still read as unsure
 CLOSING_WORDS = 3  # the longest closing clause read as the answer ("checked the account, no")
-_CLAUSE_END = re.compile(r"[,;:.!?(\u2013\u2014]|\s-\s|\s+but\s")  # "yes, she says..." / "no - it's..."
+# where a reply's clauses end: "yes, she says..." / "no - it's..." / "...abusive really so no"
+_CLAUSE_END = re.compile(r"[,;:.!?(\u2013\u2014]|\s-\s|\s+but\s|\s+so\s(?=\S+\s*$)")
 _REPEATS = re.compile(r"(.)\1+")  # "yesss", "nooo"
 
 

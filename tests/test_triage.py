@@ -187,6 +187,18 @@ def test_a_description_is_read_for_the_post_after_its_colon(triage: Triage) -> N
     assert triage.described("what do i do about a rude comment") == "what do i do about a rude comment"
 
 
+async def test_a_risky_post_after_an_outcome_alerts_and_checks_without_the_old_outcome(
+    reader: Officer, content: Content
+) -> None:
+    await reader.say("check")
+    await reader.say("no")
+    done = await reader.say("yes")
+    title = next(o.title for o in content.flowchart.outcomes if o.id == done.state.outcome)
+    out = await reader.say(THREAT)
+    assert "Fixture alarm: fixture threat" in text_of(out)
+    assert title not in text_of(out) and out.state.node == "safety"
+
+
 def test_the_reason_is_the_posts_own_words() -> None:
     assert span("Well I KNOW where you live, mate", "know where you live") == "KNOW where you live"
     assert span("I can't cope", "cant cope") == "can't cope"

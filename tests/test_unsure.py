@@ -122,6 +122,7 @@ def test_a_longer_reply_is_read_by_its_closing_clause_when_it_opens_with_the_rea
         ("ok so no", "no"),
         ("so, not sure", "unsure"),
         ("honestly", None),
+        ("its rude but i wouldnt call it abusive really so no", "no"),
     ],
 )
 def test_a_reply_is_read_past_the_words_it_opens_with_and_by_its_first_word_when_long(

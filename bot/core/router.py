@@ -175,11 +175,15 @@ class Router:
 
     def alert(self, turn: Turn, state: ConversationState, alarm: Alarm, *, checking: bool = False) -> None:
         """Before anything else: the urgent guidance, the urgent record one press away and,
-        out of a walk, the check (unless ``checking``: the check of the post follows); then
-        where the officer was."""
+        out of a walk, the check; then where the officer was. With ``checking`` the check of
+        this post follows at once, so an earlier walk's outcome is not shown again."""
         turn.alarm = alarm.category
         offer_walk = not checking and (state.walk is None or not self.walk.in_progress(state.walk))
-        self.aside(turn, state, self.present.safety(alarm, offer_walk=offer_walk))
+        reply = self.present.safety(alarm, offer_walk=offer_walk)
+        if checking:
+            turn.say(reply)
+        else:
+            self.aside(turn, state, reply)
 
     def caution(self, turn: Turn, alarm: Alarm) -> None:
         """Risk the classifier thinks possible, not likely, or risk in an answer to a walk

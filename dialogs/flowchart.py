@@ -351,7 +351,7 @@ class WalkDialog:
         for part in (words, opening):
             if 0 < len(part) <= REPLY_WORDS and (reply := self._short_reply(part)) is not None:
                 return reply
-        asks = "?" in text or words[0] in self.cues
+        asks = self.asks(text)
         if len(words) <= HEDGED_WORDS and not asks and self._hedges(words):
             return "unsure"
         if len(words) <= HEDGED_WORDS and not asks and (reply := self._short_reply(words)) is not None:
@@ -360,6 +360,11 @@ class WalkDialog:
         if 0 < len(closing) <= CLOSING_WORDS and (reply := self._short_reply(closing)) is not None:
             return reply  # the answer after the reason: "checked, it's a normal account, no"
         return None
+
+    def asks(self, text: str) -> bool:
+        """Whether a message is a question: a question mark, or a cue ("can", "should") first."""
+        words = _normal(text).split()
+        return "?" in text or (bool(words) and words[0] in self.cues)
 
     def _unfilled(self, text: str) -> str:
         """The reply without the words it opens with before the answer ("honestly, yes it

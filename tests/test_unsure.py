@@ -102,30 +102,21 @@ def test_a_reply_is_read_by_its_opening_clause_and_a_long_one_by_its_hedges(
 @pytest.mark.parametrize(
     ("typed", "read"),
     [
+        # the answer after the reason
         ("checked the account, it's a normal local mum, no", "no"),
         ("it's a question about opening times really, yes", "yes"),
+        ("its rude but i wouldnt call it abusive really so no", "no"),
         ("he might mean it, i think so, no", "unsure"),  # a hedge outweighs the closing word
         ("is that what you are asking about here, yes?", None),  # a question
         ("the comment was removed already by the time we saw it, no idea who wrote it", None),
-    ],
-)
-def test_a_longer_reply_is_read_by_its_closing_clause_when_it_opens_with_the_reason(
-    content: Content, typed: str, read: str | None
-) -> None:
-    assert WalkDialog(content, Presenter(content)).read_reply(typed) == read
-
-
-@pytest.mark.parametrize(
-    ("typed", "read"),
-    [
+        # past the words it opens with, and by its first word when long
         ("honestly yes it feels like stalking and im scared of him", "yes"),
         ("ok so no", "no"),
         ("so, not sure", "unsure"),
         ("honestly", None),
-        ("its rude but i wouldnt call it abusive really so no", "no"),
     ],
 )
-def test_a_reply_is_read_past_the_words_it_opens_with_and_by_its_first_word_when_long(
+def test_a_longer_reply_is_read_after_its_reason_past_its_openers_or_by_its_first_word(
     content: Content, typed: str, read: str | None
 ) -> None:
     assert WalkDialog(content, Presenter(content)).read_reply(typed) == read

@@ -69,7 +69,6 @@ class Router:
             FlowId.TOUR: Slot(self.tour, lambda s: s.tour),
         }
         self.walk_context = frozenset(content.flowchart.facets)
-        self.cues = frozenset(content.matching.parts.cues)
         self.denials = frozenset(w for d in content.messages.denials for w in plain_words(d))
         chat = content.messages.small_talk
         self.chat_markers = frozenset(chat.markers)
@@ -211,9 +210,8 @@ class Router:
             return None
         if (post := self.pasted(text)) is not None:
             return post
-        words = plain_words(text)
-        asks = "?" in text or (bool(words) and words[0] in self.cues)
-        if len(words) < POST_WORDS or asks or self.walk.answer_in(None, text) is not None:
+        asks = self.walk.asks(text)
+        if len(plain_words(text)) < POST_WORDS or asks or self.walk.answer_in(None, text) is not None:
             return None
         return text
 

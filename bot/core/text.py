@@ -69,13 +69,16 @@ def plain_words(text: str) -> list[str]:
     return _PLAIN_WORD.findall(text.lower().replace("’", "").replace("‘", "").replace("'", ""))
 
 
+def quoted(found: re.Match[str]) -> str:
+    """The words inside a ``QUOTED`` match, whichever kind of quotes held them."""
+    return (found.group(1) or found.group(2) or "").strip()
+
+
 def unquoted(text: str) -> str:
     """A question with the quoted words in it set aside ("a neighbour asked 'is the tip open
     on Monday?', can I answer from my own account?"): what is asked is about the quote, not
     in it. The text as it is when nothing long is quoted, or too little is left."""
-    spans = [
-        f for f in QUOTED.finditer(text) if len(plain_words(f.group(1) or f.group(2) or "")) >= QUOTE_WORDS
-    ]
+    spans = [f for f in QUOTED.finditer(text) if len(plain_words(quoted(f))) >= QUOTE_WORDS]
     if not spans:
         return text
     left = text

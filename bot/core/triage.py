@@ -25,7 +25,7 @@ from bot.core.faq import Examples, FaqMatcher, Vector
 from bot.core.messages import Suggestion
 from bot.core.model import Normalise, Trained
 from bot.core.safety import Alarm, SafetyNet, fits, normal, tokens
-from bot.core.text import QUOTED, plain_words
+from bot.core.text import QUOTED, plain_words, quoted
 
 INFERRED_WEIGHT = 0.5  # an example inferred from a later question teaches half as much
 # When the thresholds are chosen, a "no" at safety or unlawful that should have been a yes
@@ -92,7 +92,7 @@ class Triage:
         found = QUOTED.search(text, opening.start())
         if found is not None and not text[opening.end() : found.start()].strip():  # the post is in quotes
             after = plain_words(text[found.end() :])
-            return None if self._asks(after) else (found.group(1) or found.group(2) or "").strip() or None
+            return None if self._asks(after) else quoted(found) or None
         return post
 
     def described(self, text: str) -> str:
@@ -100,8 +100,8 @@ class Triage:
         is shut', should we reply?"): its longest quoted span of three words or more, else what
         follows a colon ("whats the line on this one, elections are in 3 weeks: Cllr Hughes
         ..."), else the whole text, so the read is of the resident's words, not the officer's."""
-        spans = [found.group(1) or found.group(2) or "" for found in QUOTED.finditer(text)]
-        spans = [s.strip() for s in spans if len(plain_words(s)) >= SPAN_WORDS]
+        spans = [quoted(found) for found in QUOTED.finditer(text)]
+        spans = [s for s in spans if len(plain_words(s)) >= SPAN_WORDS]
         if spans:
             return max(spans, key=len)
         _, colon, after = text.partition(":")
@@ -117,14 +117,14 @@ class Triage:
         of ``QUOTED_WORDS`` or more. Not when the words around it are many or ask a question
         ("someone posted '...', can I like it"): the matcher reads those whole."""
         for found in QUOTED.finditer(text):
-            span = found.group(1) or found.group(2) or ""
+            span = quoted(found)
             if len(plain_words(span)) < QUOTED_WORDS:
                 continue
             around = text[: found.start()] + " " + text[found.end() :]
             words = plain_words(around)
             if "?" in around or len(words) > AROUND_WORDS or self._asks(words):
                 return None
-            return span.strip()
+            return span
         return None
 
     # --- the read ----------------------------------------------------------------------

@@ -77,6 +77,7 @@ def build_machine(chart: Flowchart) -> type[StateMachine]:
         for answer in ANSWERS
     ]
     events["unsure"] = _any(_unsure(chart, states))
+    events["lean"] = _any(_unsure(chart, states, leaning=True))
     events["stop"] = _any(s.to(ended, on="say_stopped") for s in states.values())
     events["restart"] = _any(q.to(states[chart.start], on="reset") for q in [*questions, ended])
     if escalating:
@@ -90,15 +91,19 @@ def build_machine(chart: Flowchart) -> type[StateMachine]:
     return type("ResponseFlowchart", (StateMachine,), {**states, ENDED: ended, **events})
 
 
-def _unsure(chart: Flowchart, states: dict[str, State]) -> list[TransitionList]:
+def _unsure(chart: Flowchart, states: dict[str, State], *, leaning: bool = False) -> list[TransitionList]:
     """ "Not sure" at each question: take its branch at once, or give its hint the first time
-    and take the branch at a second "not sure" (both from content)."""
+    and take the branch at a second "not sure" (both from content). ``leaning``: a hedge that
+    leans against the branch ("don't think so" where unsure means yes), which is asked to be
+    confirmed first where content says how."""
     transitions = []
     for question in chart.questions:
         here, unsure = states[question.id], question.unsure
         branch = states[getattr(question, unsure.branch)]
         if unsure.hint is not None:
             transitions.append(here.to(here, cond=_not_hinted(question.id), on="give_hint"))
+        elif leaning and unsure.leaning is not None:
+            transitions.append(here.to(here, cond=_not_hinted(question.id), on="give_leaning"))
         transitions.append(here.to(branch, on=["say_unsure", "remember"]))
     return transitions
 
@@ -189,6 +194,8 @@ class WalkDialog:
             "no": _phrases(words.no),
             "unsure": _phrases(words.unsure),
         }
+        leaning = content.messages.leaning
+        self.leanings = {"no": _phrases(leaning.get("no", [])), "yes": _phrases(leaning.get("yes", []))}
         self.cues = frozenset(_normal(c) for c in content.matching.parts.cues)  # how questions open
         # one-word answers, which a reply may stretch ("nooo")
         self.openers = frozenset(p for a in ANSWERS for p in self.replies[a] if " " not in p)
@@ -207,7 +214,7 @@ class WalkDialog:
         return self.runner.send(state, event, turn=turn, **values)
 
     def remember(self, flow: WalkState, source: State, target: State, event: str, turn: Turn) -> None:
-        flow.path.append((source.id, str(event)))
+        flow.path.append((source.id, "unsure" if str(event) == "lean" else str(event)))
         if target.id in self.outcomes:
             flow.outcome = turn.outcome_logged = target.id
 
@@ -232,6 +239,10 @@ class WalkDialog:
     def give_hint(self, flow: WalkState, source: State, turn: Turn) -> None:
         flow.hinted = source.id
         turn.say(Reply(text=self.chart_questions[source.id].unsure.hint or ""))
+
+    def give_leaning(self, flow: WalkState, source: State, turn: Turn) -> None:
+        flow.hinted = source.id
+        turn.say(Reply(text=self.chart_questions[source.id].unsure.leaning or ""))
 
     def say_unsure(self, source: State, turn: Turn) -> None:
         turn.say(Reply(text=self.chart_questions[source.id].unsure.say))
@@ -288,7 +299,8 @@ class WalkDialog:
         if state.at in self.outcomes:
             return self.typed_at_outcome(turn, state, intent, text)
         if (reply := self.answer_in(intent, text)) is not None:
-            return self._send(turn, state, reply)
+            leans = reply == "unsure" and intent is None and self._leans_against(state.at, text)
+            return self._send(turn, state, "lean" if leans else reply)
         if intent is None and len(text.split()) <= ATTEMPT_WORDS and "?" not in text:
             turn.say(self.present.text("not_an_answer"))  # an attempt at an answer, not a question
             self.where_now(turn, state)
@@ -389,6 +401,15 @@ class WalkDialog:
             if len(p) > 1 and padded.startswith(f" {p} ")
         ]
         return max(opens)[1] if opens else None
+
+    def _leans_against(self, question: str, text: str) -> bool:
+        """A hedge leaning away from the branch this question's unsure takes ("probably not"
+        where unsure means yes). "i don't think so" holds "think so": a lean towards no is
+        looked for first."""
+        unsure = self.chart_questions[question].unsure
+        padded = f" {_normal(text)} "
+        leans = next((a for a in ("no", "yes") if any(f" {p} " in padded for p in self.leanings[a])), None)
+        return unsure.leaning is not None and leans is not None and leans != unsure.take
 
     def _hedges(self, words: list[str]) -> bool:
         padded = f" {' '.join(words)} "

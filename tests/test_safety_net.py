@@ -126,6 +126,21 @@ def test_a_phrase_about_someone_else_is_not_read_of_me_but_one_about_me_is_read_
     assert _holds("nobody would miss me", "nobody would miss me")
 
 
+@pytest.mark.parametrize("typed", ["nah its just moaning about bins, no threat", "no, nobody is in danger"])
+async def test_a_no_that_denies_the_officers_own_word_for_a_risk_raises_no_alarm(
+    officer: Officer, typed: str
+) -> None:
+    await officer.say("check")
+    out = await officer.say(typed)
+    assert out.state.node == "unlawful" and "fixture described" not in text_of(out)
+
+
+async def test_a_residents_words_after_a_denied_risk_still_raise_the_alarm(officer: Officer) -> None:
+    await officer.say("check")
+    out = await officer.say("no threat, but she wrote she cant cope")
+    assert "fixture self-harm" in text_of(out) and out.state.node == "safety"
+
+
 async def test_a_no_at_the_safety_question_that_denies_the_risk_it_names_is_taken(officer: Officer) -> None:
     await officer.say("check")
     out = await officer.say("no, nobody threatened to hurt anyone, its just a moan")

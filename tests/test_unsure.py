@@ -27,6 +27,20 @@ async def test_not_sure_at_safety_is_taken_as_yes_and_said_so(officer: Officer) 
     assert "Can't tell" in text_of(out)  # the path shows the answer as it was given
 
 
+async def test_a_hedge_leaning_against_the_branch_is_confirmed_and_a_second_takes_it(officer: Officer) -> None:
+    await officer.say("check")
+    asked = await officer.say("probably not, its about bins")
+    assert "Fixture: leaning no at safety." in text_of(asked) and asked.state.node == "safety"
+    out = await officer.say("hmm probably not")
+    assert out.state.outcome == "urgent_escalation" and "taken as yes at safety" in text_of(out)
+
+
+async def test_a_leaning_hedge_then_a_plain_no_moves_on(officer: Officer) -> None:
+    await officer.say("check")
+    await officer.say("probably not")
+    assert (await officer.say("no")).state.node == "unlawful"
+
+
 async def test_not_sure_elsewhere_gives_the_hint_then_a_second_takes_the_branch(officer: Officer) -> None:
     await at_political(officer)
     hinted = await officer.press_label("Can't tell")

@@ -13,7 +13,7 @@ from bot.core.content.models import Content
 from bot.core.faq import REFER, Decision, FaqMatcher, MatchResult
 from bot.core.messages import Incoming, Reply, Suggestion
 from bot.core.present import Presenter
-from bot.core.safety import Alarm, SafetyNet
+from bot.core.safety import DENIAL_GAP, Alarm, SafetyNet
 from bot.core.state import ConversationState
 from bot.core.text import clean, command_word, looks_unreadable, plain_words
 from bot.core.triage import Triage
@@ -26,7 +26,6 @@ INPUT_LIMIT = 4000
 COMMAND_LENGTH = 100  # longer than any command word: such text is only ever a question
 ASIDES = (Intent.HELP, Intent.MENU, Intent.ASK)  # answered mid-flow, then the step again
 POST_WORDS = 6  # the fewest words of a message pasted at a fresh walk's first question read as the post
-DENIAL_GAP = 3  # the most words between a denial and the risk it denies ("not really a threat")
 INSIDE_WORDS = 14  # the longest message read for a command inside it (``messages.yaml`` inside)
 
 
@@ -62,7 +61,8 @@ class Router:
         self.walk = WalkDialog(content, self.present)
         self.tour = TourDialog(content, self.present)
         self.matcher = matcher
-        self.safety = safety or SafetyNet(content.safety)  # phrases only, unless given the classifier
+        # phrases only, unless given the classifier
+        self.safety = safety or SafetyNet(content.safety, denials=content.messages.denials)
         self.triage = triage  # a first read of a pasted post; without it, no suggestions
         self.flows = {
             FlowId.WALK: Slot(self.walk, lambda s: s.walk),
@@ -143,6 +143,8 @@ class Router:
             # Chatter to the bot ("ok thanks, bye x") is read for the net's phrases only: the
             # classifier's "possible" on a farewell would teach officers to ignore the alert.
             alarm = self.safety.phrases(text) if self.small_talk(text) else self.safety.check(text)
+            if alarm is not None and self._answer(state, text) == "no":
+                alarm = self.safety.check_denial(text)  # "nah, no threat": the officer rules it out
             # an answer to the waiting question, or the note for a record: the officer's words
             # about a post already checked
             answering = self._answering(state, text, alarm) or self._at_note(state)

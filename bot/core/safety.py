@@ -5,6 +5,7 @@ of a walk, because missing it is the worst error the bot can make."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from bot.core.faq import Examples, FaqMatcher
 from bot.core.text import plain_words
 
 GAP = 3  # the most words a "*" in a phrase stands for
+DENIAL_GAP = 3  # the most words between a denial and the risk it denies ("not really a threat")
 ORDINARY = "ordinary"  # the classifier's class for messages with no risk in them
 
 # A phrase written about one person reads the same about another: "watch your back" is also
@@ -75,12 +77,20 @@ def tokens(phrase: str) -> tuple[str, ...]:
 
 def fits(phrase: tuple[str, ...], words: list[str], at: int) -> bool:
     """Whether ``phrase`` matches ``words`` from ``at``: word by word, a gap taking 0 to 3."""
+    return reach(phrase, words, at) is not None
+
+
+def reach(phrase: tuple[str, ...], words: list[str], at: int) -> int | None:
+    """Where a match of ``phrase`` in ``words`` from ``at`` ends (the first word after it)."""
     if not phrase:
-        return True
+        return at
     head, rest = phrase[0], phrase[1:]
     if head == "*":
-        return any(fits(rest, words, at + n) for n in range(GAP + 1) if at + n <= len(words))
-    return at < len(words) and words[at] in _ACCEPTS.get(head, (head,)) and fits(rest, words, at + 1)
+        ends = (reach(rest, words, at + n) for n in range(GAP + 1) if at + n <= len(words))
+        return next((end for end in ends if end is not None), None)
+    if at < len(words) and words[at] in _ACCEPTS.get(head, (head,)):
+        return reach(rest, words, at + 1)
+    return None
 
 
 def _harmless_posts(content: Content) -> list[str]:
@@ -110,8 +120,10 @@ class Alarm:
 class SafetyNet:
     """Phrases indexed by the words they can start at, so a message costs one look per word."""
 
-    def __init__(self, safety: Safety, model: FaqMatcher | None = None) -> None:
+    def __init__(self, safety: Safety, model: FaqMatcher | None = None, denials: Sequence[str] = ()) -> None:
         self.model = model
+        self.denials = frozenset(word(w) for d in denials for w in plain_words(d))
+        self.deniable = frozenset(c.id for c in safety.categories if c.deniable)
         self.threshold = safety.classifier.threshold if safety.classifier else 0.0
         possible = safety.classifier.possible if safety.classifier else None
         self.possible = self.threshold if possible is None else possible
@@ -130,8 +142,9 @@ class SafetyNet:
         ``cache`` like the FAQ matcher's weights). The FAQ's ways of asking, the out-of-scope
         questions and the walk's triggers are ordinary examples too."""
         classifier = content.safety.classifier
+        denials = content.messages.denials
         if classifier is None:
-            return cls(content.safety)
+            return cls(content.safety, denials=denials)
         by_class = {kind: tuple(texts) for kind, texts in classifier.examples.items()}
         scope = content.out_of_scope.all_questions()
         ordinary = [*by_class.get(ORDINARY, ()), *scope, *content.flowchart.triggers]
@@ -139,7 +152,7 @@ class SafetyNet:
         ordinary += _harmless_posts(content)
         by_class[ORDINARY] = (*ordinary, *content.safety.must_not_match)
         model = FaqMatcher.train(Examples(by_class), content.matching, cache=cache)
-        return cls(content.safety, model)
+        return cls(content.safety, model, denials)
 
     def check(self, text: str) -> Alarm | None:
         """The phrase alarm of the first category (in content order) whose language the text
@@ -162,11 +175,31 @@ class SafetyNet:
 
     def phrases(self, text: str) -> Alarm | None:
         """The alarm of the first category (in content order) whose language the text holds."""
-        words = normal(text)
-        found = [
-            alarm
-            for at, seen in enumerate(words)
-            for alarm, phrase in self.by_first.get(seen, ())
-            if fits(phrase, words, at)
-        ]
-        return min(found, key=lambda a: (self.order[a.category], a.phrase), default=None)
+        return self._first(alarm for alarm, _, _ in self._found(normal(text)))
+
+    def check_denial(self, text: str) -> Alarm | None:
+        """``check`` of a "no" to a walk question: an officer's own word for a risk after a
+        denial ("nah, no threat", "no, nobody's in danger") is set aside, and the rest of the
+        message read as usual. A resident's words ("no one would miss me") are never set aside."""
+        raw = plain_words(text)
+        words = [word(t) for t in raw]
+        found = list(self._found(words))
+        kept = [alarm for alarm, at, _ in found if not self._denied(alarm, words, at)]
+        if kept or not found:
+            return self._first(kept) or self.classify(text)
+        gone = {i for alarm, at, end in found for i in range(max(0, at - DENIAL_GAP), end)}
+        return self.classify(" ".join(t for i, t in enumerate(raw) if i not in gone))
+
+    def _found(self, words: list[str]) -> Iterator[tuple[Alarm, int, int]]:
+        """Each phrase the words hold: its alarm, where it starts and where it ends."""
+        for at, seen in enumerate(words):
+            for alarm, phrase in self.by_first.get(seen, ()):
+                if (end := reach(phrase, words, at)) is not None:
+                    yield alarm, at, end
+
+    def _denied(self, alarm: Alarm, words: list[str], at: int) -> bool:
+        before = set(words[max(0, at - DENIAL_GAP) : at])
+        return alarm.category in self.deniable and bool(self.denials & before)
+
+    def _first(self, alarms: Iterable[Alarm]) -> Alarm | None:
+        return min(alarms, key=lambda a: (self.order[a.category], a.phrase), default=None)

@@ -156,6 +156,10 @@ class Unsure(Strict):
     hint: Text | None = None
     then: Literal["yes", "no"] | None = None
     say: Text
+    # With ``take``: a hedge that leans the other way ("don't think so" where unsure means
+    # yes) gets this and the question again, so a leaning answer is confirmed rather than
+    # turned round; a second hedge takes the branch.
+    leaning: Text | None = None
 
     @model_validator(mode="after")
     def _one_way(self) -> Unsure:
@@ -165,6 +169,8 @@ class Unsure(Strict):
             raise ValueError("a 'hint' needs 'then': the branch a second unsure takes")
         if self.take is not None and self.then is not None:
             raise ValueError("'then' goes with 'hint' only")
+        if self.leaning is not None and self.take is None:
+            raise ValueError("'leaning' goes with 'take' only: a 'hint' already asks again")
         return self
 
     @property
@@ -625,6 +631,9 @@ class Messages(Strict):
     answer_fillers: list[Text] = Field(default_factory=list)
     # Words that deny the risk after them in a "no" at the safety question ("no threat").
     denials: list[Text] = Field(default_factory=list)
+    # Hedges that lean one way ("don't think so", "i think so"): still unsure, but at a
+    # question whose unsure takes the other branch, the officer is asked to confirm.
+    leaning: dict[Literal["yes", "no"], list[Text]] = Field(default_factory=dict)
     labels: Labels
     texts: Texts
     small_talk: SmallTalk
@@ -646,6 +655,9 @@ class SafetyCategory(Strict):
     id: Id
     name: Text
     phrases: list[Text] = Field(min_length=1)
+    # An officer's own words for a risk ("threat", "in danger"): in a "no" to a walk question,
+    # after a denial ("no threat", "nobody's in danger"), they say the risk is not there.
+    deniable: bool = False
 
     @field_validator("phrases")
     @classmethod

@@ -62,7 +62,8 @@ def build_machine(chart: Flowchart) -> type[StateMachine]:
     """The machine class for this flowchart; python-statemachine validates it on creation."""
     states = {q.id: State(q.id, value=q.id, initial=q.id == chart.start) for q in chart.questions}
     states |= {o.id: State(o.id, value=o.id) for o in chart.outcomes}
-    escalating = [states[o.id] for o in chart.outcomes if o.escalate != "no"]
+    # (ids from content: a State's own id is given only when the machine class is made)
+    escalating = [o.id for o in chart.outcomes if o.escalate != "no"]
     # Not final: a final state would end the machine, which serves every conversation (see
     # dialogs/machine.py); an ended walk is dropped by the router, or can start over.
     ended = State(ENDED, value=ENDED)
@@ -82,9 +83,9 @@ def build_machine(chart: Flowchart) -> type[StateMachine]:
     events["restart"] = _any(q.to(states[chart.start], on="reset") for q in [*questions, ended])
     if escalating:
         note = State(NOTE, value=NOTE)
-        back += [note.to(o, cond=_reached(o.id)) for o in escalating]
-        events["record"] = _any(o.to(note) for o in escalating)
-        events["cancel"] = _any(note.to(o, cond=_reached(o.id), on="say_cancelled") for o in escalating)
+        back += [note.to(states[o], cond=_reached(o)) for o in escalating]
+        events["record"] = _any(states[o].to(note) for o in escalating)
+        events["cancel"] = _any(note.to(states[o], cond=_reached(o), on="say_cancelled") for o in escalating)
         events["submit"] = note.to(ended, on="send_record")
         states[NOTE] = note
     events["back"] = _any(back)
@@ -151,6 +152,9 @@ CLOSING_WORDS = 3  # the longest closing clause read as the answer ("checked the
 # where a reply's clauses end: "yes, she says..." / "no - it's..." / "...abusive really so no"
 _CLAUSE_END = re.compile(r"[,;:.!?(\u2013\u2014]|\s-\s|\s+but\s|\s+so\s(?=\S+\s*$)")
 _REPEATS = re.compile(r"(.)\1+")  # "yesss", "nooo"
+# The answer a reply concludes with, after its reason: "... nobody's in danger so no",
+# "prob a troll then yeah".
+_CONCLUSION = re.compile(r"\b(?:so|then)\s+((?:\S+\s*){1,3})$", re.IGNORECASE)
 
 
 def _normal(text: str) -> str:
@@ -358,6 +362,8 @@ class WalkDialog:
         words = _normal(text).split()
         if not words:
             return None
+        if (concluded := self._concluded(text)) is not None:
+            return concluded
         clauses = [c for c in _CLAUSE_END.split(text) if c.strip()]
         opening = _normal(clauses[0]).split() if clauses else []
         for part in (words, opening):
@@ -372,6 +378,16 @@ class WalkDialog:
         if 0 < len(closing) <= CLOSING_WORDS and (reply := self._short_reply(closing)) is not None:
             return reply  # the answer after the reason: "checked, it's a normal account, no"
         return None
+
+    def _concluded(self, text: str) -> str | None:
+        """A plain yes or no the reply ends on after "so" or "then", whatever hedged reason
+        came before ("tenancy fraud i suppose, but nobody's in danger so no"); a hedged
+        conclusion ("so probably") or a question ("so no?") is read as usual."""
+        found = _CONCLUSION.search(text.strip().rstrip(".!"))
+        if found is None or "?" in text:
+            return None
+        reply = self._short_reply(_normal(found.group(1)).split())
+        return reply if reply in ANSWERS else None
 
     def asks(self, text: str) -> bool:
         """Whether a message is a question: a question mark, or a cue ("can", "should") first."""

@@ -17,8 +17,10 @@ from statemachine import State, StateMachine
 
 from bot.core.choices import ChoiceValue
 from bot.core.content.models import Chapter, Content, OptionWords
+from bot.core.faq import Analyzer
 from bot.core.messages import Choice, InductionRecord, Reply, timestamp
 from bot.core.present import Presenter
+from bot.core.safety import word
 from bot.core.text import plain_words
 from bot.core.turn import Turn
 from bot.core.vocabulary import Intent, Verb
@@ -100,6 +102,11 @@ class TourDialog:
         self.texts = content.messages.texts
         self.labels = content.messages.labels
         self.option_words = content.messages.options
+        self.analyzer = Analyzer(content.matching)  # "communications team" reads "comms"
+        # how a question opens ("can", "should"), less the words an answer may open with too
+        # ("need written consent", "ok so delete it")
+        cues = {c for c in content.matching.parts.cues if " " not in c}
+        self.cues = frozenset(cues - ANSWER_OPENERS)
         self.present = present
         self.version = content.about.version
         self.runner = Runner(InductionTour, self)
@@ -152,9 +159,14 @@ class TourDialog:
 
     def finish(self, flow: TourState, turn: Turn) -> None:
         right = sum(flow.results.get(c.id, False) for c in self.chapters)
-        turn.induction = self._record(turn, flow, finished=True, score=right)
-        team = self.present.about.comms_team
-        turn.say(Reply(text=self.texts.induction_done.format(comms_team=team), choices=self.present.menu()))
+        turn.induction = record = self._record(turn, flow, finished=True, score=right)
+        text = self.texts.induction_done.format(
+            comms_team=self.present.about.comms_team,
+            date=(record.finished_at or "")[:10],
+            score=right,
+            total=len(self.chapters),
+        )
+        turn.say(Reply(text=text, choices=self.present.menu()))
 
     # --- entry and position ------------------------------------------------------------
 
@@ -243,7 +255,14 @@ class TourDialog:
         for part in (words, opening):
             if (number := named_number(part, self.option_words)) is not None:
                 return number - 1
-        return option_in_words(words, options)
+        found = option_in_words(words, options)
+        asks = "?" in text or (bool(words) and words[0] in self.cues)
+        if found is None and not asks:  # a question typed at a check is answered instead
+            found = option_like(self._stems(text), [self._stems(o) for o in options])
+        return found
+
+    def _stems(self, text: str) -> set[str]:
+        return {word(w) for w in self.analyzer.words(text)}
 
     def answer(self, turn: Turn, state: TourState, option: int) -> None:
         """An answer to the chapter's check: right, wrong (one more try), or the answer shown."""
@@ -368,6 +387,32 @@ def option_in_words(words: list[str], options: list[str]) -> int | None:
     typed = set(words)
     fits = [n for n, o in enumerate(options) if len(typed & set(plain_words(o))) * 5 >= len(typed) * 4]
     return fits[0] if len(fits) == 1 else None
+
+
+ANSWER_OPENERS = frozenset({"need", "ok", "okay", "allowed", "any", "if"})
+LIKE_ENOUGH = 1.5  # the weight of the words an answer shares with an option to be taken as it
+LIKE_LEAD = 2.0  # how many times the next option's weight the best must have
+FUZZY = 5  # words of at least this many letters that start alike are taken as one ("personaly")
+
+
+def option_like(words: set[str], options: list[set[str]]) -> int | None:
+    """The option an answer in the new starter's own words says, when one clearly does
+    ("defamation law applies online so they could sue me personaly"): each word shared with an
+    option weighs one over the number of options holding it, so words every option has ("the",
+    "it") count for little and the words that tell the options apart count most."""
+
+    def holds(option: set[str], w: str) -> bool:
+        alike = len(w) >= FUZZY and any(len(o) >= FUZZY and o[:FUZZY] == w[:FUZZY] for o in option)
+        return w in option or alike
+
+    held = {w: [n for n, o in enumerate(options) if holds(o, w)] for w in words}
+    weights = [sum(1 / len(held[w]) for w in words if n in held[w]) for n in range(len(options))]
+    ranked = sorted(range(len(options)), key=lambda n: -weights[n])
+    best = ranked[0] if ranked else None
+    if best is None or weights[best] < LIKE_ENOUGH:
+        return None
+    second = weights[ranked[1]] if len(ranked) > 1 else 0.0
+    return best if weights[best] >= LIKE_LEAD * second else None
 
 
 def small_number(text: str) -> int | None:

@@ -44,6 +44,14 @@ async def test_an_uncovered_question_says_so_and_is_logged_without_the_user(
     assert "U1" not in repr(logged)
 
 
+async def test_a_statement_that_asks_nothing_the_bot_can_place_shows_the_menu_and_is_not_logged(
+    officer: Officer, store: RelationalStore
+) -> None:
+    out = await officer.say("lovely weather today")
+    assert "not a question I can place" in text_of(out) and labels(out)
+    assert await store.unanswered() == []
+
+
 async def test_another_teams_question_names_that_team_and_is_not_logged_as_a_gap(
     officer: Officer, store: RelationalStore
 ) -> None:

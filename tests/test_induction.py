@@ -55,6 +55,7 @@ async def test_a_full_tour_with_right_and_wrong_answers_ends_with_score_and_reco
     assert done.state.flow is None
     assert "check" in text_of(done)
     (record,) = await store.inductions()
+    assert f"({total - 2}/{total}, {(record.finished_at or '')[:10]})" in text_of(done)  # the proof, at once
     assert record.finished_at and record.acknowledged and record.score == total - 2 and record.out_of == total
     assert record.content_version == content.about.version
 
@@ -106,6 +107,7 @@ async def test_a_check_takes_an_option_typed_as_a_number_an_ordinal_a_letter_or_
         "b",
         "not necessarily, it may have been copied",
         "the second one - someone could have copied it",
+        "someone may well have copied it so no",  # its telling words, in the starter's own
     ]
     for n, answer in enumerate(typed):
         officer = Officer(engine, user=f"U{n}")
@@ -131,6 +133,36 @@ async def test_how_am_i_doing_mid_tour_gives_progress_who_sees_the_record_and_th
 async def test_the_induction_asked_for_inside_a_sentence_starts_the_tour(officer: Officer) -> None:
     out = await officer.say("hi im new today, my manager said to do the induction thing")
     assert out.state.flow == "induction"
+
+
+async def test_a_new_starter_asking_in_a_long_sentence_of_their_own_gets_the_tour(officer: Officer) -> None:
+    out = await officer.say("started here last monday and my boss reckons you can walk me through the policy")
+    assert out.state.flow == "induction"
+
+
+async def test_the_induction_asked_for_mid_check_says_to_finish_or_stop_it_and_keeps_the_check(
+    officer: Officer,
+) -> None:
+    await officer.say("check")
+    out = await officer.say("induction")
+    assert "finish or stop the check" in text_of(out)
+    assert out.state.flow == "flowchart" and out.state.node == "safety"
+
+
+async def test_going_in_the_starters_own_words_pauses_the_tour_and_induction_resumes_it(
+    officer: Officer,
+) -> None:
+    await officer.say("induction")
+    paused = await officer.say("sorry gotta run, meeting")
+    assert paused.state.flow is None
+    assert (await officer.say("induction")).state.flow == "induction"
+
+
+async def test_going_in_the_officers_own_words_keeps_the_check_where_it_is(officer: Officer) -> None:
+    await officer.say("check")
+    await officer.say("no")
+    out = await officer.say("ill finish this later")
+    assert "the check waits for you" in text_of(out) and out.state.node == "unlawful"
 
 
 async def test_a_question_typed_at_a_check_is_answered_not_taken_as_an_option(officer: Officer) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from bot.core.lifecycle import Actor
 from bot.core.storage.relational import RelationalStore
-from tests.conftest import CliRunner, Clock, Officer
+from tests.conftest import CliRunner, Clock, Officer, labels
 from tests.test_store_contract import decision, induction
 
 
@@ -171,3 +171,17 @@ async def test_exports_show_where_each_record_stands_at_the_desk(cli: CliRunner,
         ("closed", "handled", "Alex Comms"),
         ("new", None, None),
     ]
+
+
+@pytest.mark.parametrize("how", ["press", "cancel", "stop", "dont send it"])
+async def test_cancelling_at_the_note_step_sends_nothing_and_returns_to_the_outcome(
+    officer: Officer, store: RelationalStore, how: str
+) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    await officer.press_label("Send to the Press Desk")
+    out = await (officer.press_label("Don't send") if how == "press" else officer.say(how))
+    assert out.replies, how  # it says so, never silence
+    assert await store.records() == []
+    if how != "dont send it":  # "stop" words leave the outcome; the others return to it
+        assert "Send to the Press Desk" in labels(out), how

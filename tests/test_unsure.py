@@ -27,7 +27,9 @@ async def test_not_sure_at_safety_is_taken_as_yes_and_said_so(officer: Officer) 
     assert "Can't tell" in text_of(out)  # the path shows the answer as it was given
 
 
-async def test_a_hedge_leaning_against_the_branch_is_confirmed_and_a_second_takes_it(officer: Officer) -> None:
+async def test_a_hedge_leaning_against_the_branch_is_confirmed_and_a_second_takes_it(
+    officer: Officer,
+) -> None:
     await officer.say("check")
     asked = await officer.say("probably not, its about bins")
     assert "Fixture: leaning no at safety." in text_of(asked) and asked.state.node == "safety"
@@ -66,6 +68,8 @@ async def test_a_hint_then_a_plain_answer_moves_on_as_usual(officer: Officer) ->
         ("I think so?", "political"),
         ("no, it's about bins", "question"),
         ("yes it's about the election", None),
+        ("maybe a bit rude but nothing about parties so no", "question"),  # concluded after a hedge
+        ("lol no its about bins", "question"),
     ],
 )
 async def test_answers_in_the_officers_own_words_are_read(

@@ -277,3 +277,22 @@ async def test_two_officers_in_one_channel_have_separate_walks(engine) -> None:
     assert out.state.flow is None
     out = await a.say("yes")
     assert out.state.outcome == "urgent_escalation"
+
+
+async def test_a_question_at_an_outcome_that_reads_like_a_new_post_keeps_the_outcome(
+    officer: Officer,
+) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    out = await officer.say("should i respond to the other bit of this comment about the council?")
+    assert "a new post needs a new check" in text_of(out)
+    assert out.state.flow == "flowchart" and out.state.outcome == "urgent_escalation"
+
+
+async def test_after_a_side_question_at_an_outcome_its_record_button_is_shown_again(officer: Officer) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    out = await officer.say("Can I use my council email address to sign up to Twitter?")
+    assert "Send to the Press Desk" in labels(out)
+    noting = await officer.press_label("Send to the Press Desk")
+    assert "Send as it is" in labels(noting)  # the note step

@@ -11,6 +11,7 @@ from bot.core.faq import FLOWCHART, Decision, FaqMatcher
 from bot.core.present import Presenter
 
 WALK_ID = "flowchart"  # how the evaluation and ``ask --json`` name the flowchart walk
+INDUCTION_ID = "induction"  # and the induction tour
 SMALL_TALK_ID = "small_talk"
 
 
@@ -56,6 +57,8 @@ def decide(matcher: FaqMatcher, present: Presenter, question: str) -> AskResult:
     if decision is Decision.WALK:
         text = present.text("walk_intro").text
         return AskResult(True, WALK_ID, score, text, None, ())
+    if decision is Decision.INDUCTION:
+        return AskResult(True, INDUCTION_ID, score, present.text("induction_intro").text, None, ())
     reply = present.matched(result, question)
     if decision is Decision.ANSWER and result.best is not None:
         entry = present.entries[result.best.id]

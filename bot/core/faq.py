@@ -33,6 +33,7 @@ NOT_COVERED = "__not_covered__"  # another subject altogether
 NEAR_MISS = "__near_miss__"  # the policy's words, but a question it does not settle
 REFER = "__refer__:"  # + a referral's id: another team's subject (HR, IT service desk...)
 SMALL_TALK = "__small_talk__"  # pleasantries and chatter about the bot
+INDUCTION = "__induction__"  # a new starter asking for the induction tour
 _WORD = re.compile(r"[a-z0-9]+")
 CHATTER_WORDS = 12  # the longest message read as small talk by the classifier
 STEP_BYTES = 512 * 1024  # weights gathered per step of a question's score (``FaqMatcher._scores``)
@@ -45,7 +46,7 @@ def declines(class_id: str) -> bool:
 
 def offered(class_id: str) -> bool:
     """Whether this class may be offered as "did you mean": an entry or the walk."""
-    return not declines(class_id) and class_id != SMALL_TALK
+    return not declines(class_id) and class_id not in (SMALL_TALK, INDUCTION)
 
 
 Kind = Literal["answer", "suggest", "unknown"]
@@ -58,6 +59,7 @@ class Decision(StrEnum):
     SUGGEST = "suggest"  # "did you mean" close matches
     UNKNOWN = "unknown"  # the policy does not say
     SMALL_TALK = "small_talk"  # chatter: a friendly line and the menu
+    INDUCTION = "induction"  # a new starter: the induction tour
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,11 @@ class MatchResult:
     def decision(self) -> Decision:
         """What the bot does with it: answer an entry, start the walk, suggest, or decline."""
         if self.kind == "answer" and self.best is not None:
-            special = {FLOWCHART: Decision.WALK, SMALL_TALK: Decision.SMALL_TALK}
+            special = {
+                FLOWCHART: Decision.WALK,
+                SMALL_TALK: Decision.SMALL_TALK,
+                INDUCTION: Decision.INDUCTION,
+            }
             return special.get(self.best.id, Decision.ANSWER)
         return Decision.SUGGEST if self.kind == "suggest" else Decision.UNKNOWN
 
@@ -156,6 +162,8 @@ class Examples:
             by_class[NEAR_MISS] = tuple(scope.near_misses)
         if content.messages.small_talk.examples:
             by_class[SMALL_TALK] = tuple(content.messages.small_talk.examples)
+        if content.induction.triggers:
+            by_class[INDUCTION] = tuple(content.induction.triggers)
         return cls(by_class)
 
 
@@ -330,7 +338,7 @@ class FaqMatcher:
             sure = best.score >= self._matching.thresholds.suggest
             return MatchResult("unknown", None, (), declined=best.id if sure else NOT_COVERED)
         limits = self._matching.thresholds
-        if best.id == SMALL_TALK:
+        if best.id in (SMALL_TALK, INDUCTION):
             return self._small_talk(best, others)
         named = self._facets.named(words) | context
         steered = self._steer(best, others, named)
@@ -361,7 +369,8 @@ class FaqMatcher:
         return any(m.id == FLOWCHART and m.score >= floor for m in near)
 
     def _small_talk(self, best: Match, others: list[Match]) -> MatchResult:
-        """Chatter is answered only when it clearly wins; it is never offered as a suggestion.
+        """Chatter (or a request for the tour) is answered only when it clearly wins; it is
+        never offered as a suggestion.
         When it wins only narrowly ("isn't it ok to have a pop at a troll?"), the entries
         close behind it are offered, as for any uncertain question."""
         limits = self._matching.thresholds
@@ -415,7 +424,14 @@ class FaqMatcher:
             referred = [r for r in results if r.answered is None and (r.declined or "").startswith(REFER)]
             if sure and referred:  # "what's the password policy? and who do I ask to be added": both
                 return Reading(sure[0], referred[0])
-        return Reading(self.match(text, context))
+        result = self.match(text, context)
+        if result.decision is Decision.INDUCTION and asks:
+            # "I'm new, started Monday... do I need to do anything before I post?": a new
+            # starter's own question, when an entry answers it, before the tour
+            last = self.match(asks[-1], context)
+            if last.answered is not None:
+                return Reading(last)
+        return Reading(result)
 
 
 def _train(

@@ -75,6 +75,12 @@ class Presenter:
             return Reply(text=self.texts.near_miss.format(comms_team=comms_team))
         return Reply(text=self.texts.unknown.format(comms_team=comms_team))
 
+    def unclear(self, *, in_flow: bool = False) -> Reply:
+        """A statement that asks nothing the bot can place: what it can do (the menu, out of a flow)."""
+        if in_flow:
+            return Reply(text=self.texts.unclear_in_flow)
+        return Reply(text=self.texts.unclear, choices=self.menu())
+
     def safety(self, alarm: Alarm, *, offer_walk: bool = False) -> Reply:
         """The urgent guidance (``alarm.sure``) or the gentler caution, with the urgent record
         one press away and, where asked, the check."""

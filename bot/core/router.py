@@ -5,12 +5,12 @@ table."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from bot.core.choices import ChoiceValue, decode
 from bot.core.content.models import Content
-from bot.core.faq import REFER, Decision, FaqMatcher, MatchResult
+from bot.core.faq import CHATTER_WORDS, NOT_COVERED, REFER, Decision, FaqMatcher, MatchResult
 from bot.core.messages import Incoming, Reply, Suggestion
 from bot.core.present import Presenter
 from bot.core.safety import DENIAL_GAP, Alarm, SafetyNet
@@ -199,8 +199,10 @@ class Router:
         must not read as leave to do what the outcome says to wait for."""
         walk = state.walk
         outcome = self.present.outcomes.get(walk.at) if walk is not None else None
-        if outcome is not None and turn.answered:
-            turn.say(self.present.text("outcome_stands", title=outcome.title))
+        if outcome is not None and walk is not None and turn.answered:
+            line = self.present.text("outcome_stands", title=outcome.title)
+            # the outcome's own buttons again, so its "send a record" is still one press away
+            turn.say(replace(line, choices=self.present.outcome_choices(outcome, walk.stamp)))
 
     def _post_for_fresh_walk(self, state: ConversationState, text: str) -> str | None:
         """The post pasted at the first question of a walk started without one (the menu's
@@ -283,6 +285,9 @@ class Router:
             )
             return
         flow = state.active
+        if intent is Intent.LATER and flow is not None:
+            self.later(turn, state, flow)
+            return
         if flow is None:
             self.idle(turn, state, intent, text)
             return
@@ -303,9 +308,21 @@ class Router:
             self.aside(turn, state, self.present.help() if intent is not Intent.ASK else self.ask_prompt())
         elif intent is Intent.START_WALK:
             self.start_walk(turn, state)  # mid-tour: the tour is put aside, "induction" resumes it
+        elif intent is Intent.INDUCTION and flow is FlowId.WALK:
+            self.aside(turn, state, self.present.text("induction_in_walk"))
         else:
             self.question(turn, state, text, in_flow=True)
             self.aside(turn, state, self.present.text("side_answer_back"))
+
+    def later(self, turn: Turn, state: ConversationState, flow: FlowId) -> None:
+        """ "Gotta run, I'll finish this later": the tour is paused ("induction" resumes it); a
+        walk's answers are kept anyway, so the officer is told so and shown where they are."""
+        if flow is FlowId.TOUR and state.tour is not None:
+            self.tour.stop(turn, state.tour)
+        elif state.walk is not None and self.walk.in_progress(state.walk):
+            self.aside(turn, state, self.present.text("later_in_walk"))
+        else:
+            turn.say(self.present.small_talk(""))
 
     def idle(self, turn: Turn, state: ConversationState, intent: Intent | None, text: str) -> None:
         actions: dict[Intent, Callable[[], None]] = {
@@ -314,7 +331,8 @@ class Router:
             Intent.START_WALK: lambda: self.start_walk(turn, state),
             Intent.RESTART: lambda: self.start_walk(turn, state),
             Intent.ASK: lambda: turn.say(self.ask_prompt()),
-            Intent.INDUCTION: lambda: self.start_tour(turn, state),
+            Intent.INDUCTION: lambda: self.induction(turn, state),
+            Intent.LATER: lambda: turn.say(self.present.small_talk(text)),
             Intent.STOP: lambda: turn.say(self.present.text("nothing_to_stop")),
             Intent.BACK: lambda: turn.say(self.present.text("not_in_walk")),
             Intent.WHY: lambda: turn.say(self.present.text("not_in_walk")),
@@ -408,6 +426,15 @@ class Router:
             state.active is FlowId.WALK and walk is not None and not self.walk.in_progress(walk)
         )
 
+    def induction(self, turn: Turn, state: ConversationState) -> None:
+        """The tour, asked for: started (or resumed), unless a check is under way, which it
+        would end: the officer is told to finish or stop the check first."""
+        walk = state.walk
+        if state.active is FlowId.WALK and walk is not None and self.walk.in_progress(walk):
+            turn.say(self.present.text("induction_in_walk"))
+        else:
+            self.start_tour(turn, state)
+
     def start_tour(self, turn: Turn, state: ConversationState, *, again: bool = False) -> None:
         tour = self.tour.start(turn, state.tour, again=again)
         if tour is not None:
@@ -415,16 +442,26 @@ class Router:
 
     def question(self, turn: Turn, state: ConversationState, text: str, *, in_flow: bool) -> None:
         """Answer a policy question, offer close matches, or say honestly that it's not covered."""
-        walking = in_flow and state.active is FlowId.WALK
+        # asked during a check, or at its outcome: about the post checked, on the Council's page
+        walking = (in_flow and state.active is FlowId.WALK) or self._at_outcome(state)
         reading = self.matcher.read(text, self.walk_context if walking else frozenset())
         result = reading.first
         decision = result.decision
         if decision is Decision.WALK and in_flow:
             turn.say(self.present.text("not_an_answer"))
+        elif decision is Decision.WALK and self._at_outcome(state) and self.walk.asks(text):
+            # "does anyone reply to that bit?" after a check: about the post checked, not a new one
+            outcome = self.present.outcomes[state.walk.at] if state.walk is not None else None
+            title = outcome.title if outcome is not None else ""
+            turn.say(self.present.text("new_post_or_question", title=title))
         elif decision is Decision.WALK:  # the officer's description: read the post in it
             self.start_walk(turn, state, post=self.triage.described(text) if self.triage else text)
         elif decision is Decision.SMALL_TALK and in_flow:
             turn.say(self.present.small_talk_in_flow(text))
+        elif decision is Decision.INDUCTION:
+            self.induction(turn, state)  # "started monday, my manager said you'd take me through it"
+        elif self._unplaced(text, result):
+            turn.say(self.present.unclear(in_flow=in_flow))  # "this rota is killing me": no gap to log
         else:
             turn.say(self.present.matched(result, text))
             if result.answered is not None:
@@ -435,6 +472,12 @@ class Router:
                     turn.answered.append(reading.second.answered)
             if decision is Decision.UNKNOWN and not (result.declined or "").startswith(REFER):
                 turn.unanswered.append(text)  # another team's subject is not a gap in the policy
+
+    def _unplaced(self, text: str, result: MatchResult) -> bool:
+        """A short statement that asks nothing and is no subject the matcher knows (neither
+        another team's nor a near miss): not a question the policy fails to answer."""
+        unknown = result.decision is Decision.UNKNOWN and result.declined in (None, NOT_COVERED)
+        return unknown and not self.walk.asks(text) and len(plain_words(text)) <= CHATTER_WORDS
 
     # --- buttons ------------------------------------------------------------------------
 

@@ -74,6 +74,7 @@ class Intent(StrEnum):
     DRAFT = "draft"
     RECORD = "record"  # send the record of the outcome reached
     URGENT_RECORD = "urgent_record"  # the safety alert's button, typed
+    LATER = "later"  # "gotta run, I'll finish this later": the tour paused, a walk's place kept
 
 
 URGENT = "urgent"  # the argument of the walk button that goes straight to the urgent outcome

@@ -143,6 +143,9 @@ class Chapter(Strict):
 
 class Induction(Strict):
     chapters: list[Chapter] = Field(min_length=1)
+    # Ways a new starter asks for the tour in their own words ("started monday, my manager
+    # said you'd take me through the social media stuff"): the matcher learns them as a class.
+    triggers: list[Text] = Field(default_factory=list)
 
 
 # --- flowchart.yaml ------------------------------------------------------------------------
@@ -405,6 +408,7 @@ class Words(Strict):
     # Also found inside a short message ("ok thanks, now send the urgent record").
     record: list[Text] = Field(min_length=1)
     urgent_record: list[Text] = Field(min_length=1)
+    later: list[Text] = Field(default_factory=list)
 
 
 class Labels(Strict):
@@ -467,7 +471,8 @@ class Texts(Templates):
         "induction_wrong": frozenset({"feedback"}),
         "induction_reveal": frozenset({"answer", "explanation"}),
         "induction_score": frozenset({"right", "total"}),
-        "induction_done": frozenset({"comms_team"}),
+        "induction_done": frozenset({"comms_team", "date", "score", "total"}),
+        "new_post_or_question": frozenset({"title"}),
         "induction_already_done": frozenset({"date", "score", "total"}),
         "induction_progress": frozenset({"number", "total", "right", "answered"}),
         "escalate_optional": frozenset({"comms_team"}),
@@ -496,6 +501,13 @@ class Texts(Templates):
     safety_caution: Text
     ask_prompt: Text
     unknown: Text
+    # A short statement that asks nothing and matches nothing ("this rota is killing me"):
+    # no policy gap to log, so the officer is shown what the bot can do instead.
+    unclear: Text
+    unclear_in_flow: Text
+    induction_in_walk: Text
+    later_in_walk: Text
+    new_post_or_question: Text
     referral: Text
     near_miss: Text
     second_answer: Text

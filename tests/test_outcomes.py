@@ -27,6 +27,17 @@ async def test_show_the_policy_gives_the_considerations_and_the_cited_passages(
     assert out.state.outcome == "answer_or_signpost", "the walk stays at its outcome"
 
 
+async def test_an_outcome_that_involves_replying_names_the_considerations_and_others_do_not(
+    officer: Officer,
+) -> None:
+    await walk_to(officer, "no", "no", "no")
+    reply = await officer.say("yes")
+    assert reply.state.outcome == "answer_or_signpost" and "mind the considerations" in text_of(reply)
+    await officer.say("start again")
+    urgent = await officer.say("yes")
+    assert urgent.state.outcome == "urgent_escalation" and "considerations" not in text_of(urgent)
+
+
 async def test_typing_policy_or_why_at_an_outcome_shows_the_policy(officer: Officer) -> None:
     await walk_to(officer, "no", "yes")
     for typed in ["policy", "why"]:

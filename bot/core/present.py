@@ -214,7 +214,8 @@ class Presenter:
 
     def outcome(self, outcome_id: str, *, path: Iterable[tuple[str, str]], stamp: Stamp) -> Reply:
         """The end of a walk, short enough to act on: title, path in one line, the steps, whom
-        to contact and when; the policy behind it is one button away (``policy``)."""
+        to contact and when, and for a reply the considerations in one line; the policy behind
+        it is one button away (``policy``)."""
         outcome = self.outcomes[outcome_id]
         parts = [self.path_line(path), *(f"{n}. {s}" for n, s in enumerate(outcome.steps, 1))]
         urgent = outcome.escalate == "urgent"
@@ -223,6 +224,8 @@ class Presenter:
             for c in outcome.contacts
         ]
         parts.append(self.texts.outcome_when.format(when=outcome.when))
+        if outcome.considerations:  # the flowchart's considerations, by name; in full one press away
+            parts.append(self.texts.outcome_considerations)
         notice = self._escalation_notice(outcome)
         parts += [notice] if notice else []
         return Reply(

@@ -584,6 +584,9 @@ class Texts(Templates):
     path_step: Text
     outcome_contact: Text
     outcome_when: Text
+    # One line at an outcome that involves replying: the response considerations by name (the
+    # whole list is behind "Show the policy", so the first message stays short).
+    outcome_considerations: Text
     draft_where: Text
     draft_title: Text
     draft_note: Text

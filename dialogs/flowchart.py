@@ -36,6 +36,7 @@ ATTEMPT_WORDS = 3  # a shorter message at a question is an attempt at an answer,
 NOTE = "note"
 ENDED = "ended"
 NOTE_LIMIT = 2000
+BOT_QUESTION_WORDS = 5  # how far into a message at the note step a way of asking the bot is looked for
 
 
 class WalkState(FlowRun):
@@ -198,6 +199,8 @@ class WalkDialog:
             "no": _phrases(words.no),
             "unsure": _phrases(words.unsure),
         }
+        self.bot_questions = _phrases(content.messages.bot_questions)
+        self.note_marker = content.messages.note_marker.strip().lower()
         leaning = content.messages.leaning
         self.leanings = {"no": _phrases(leaning.get("no", [])), "yes": _phrases(leaning.get("yes", []))}
         self.cues = frozenset(_normal(c) for c in content.matching.parts.cues)  # how questions open
@@ -298,6 +301,8 @@ class WalkDialog:
     def typed(self, turn: Turn, state: WalkState, intent: Intent | None, text: str) -> bool:
         """Act on typed text; False when it is not for the walk (a question, say)."""
         if state.at == NOTE:
+            if intent is None and self.asks_the_bot(text):
+                return False  # "does this go to legal too?": answered, and nothing sent yet
             self.typed_note(turn, state, intent, text)
             return True
         if state.at in self.outcomes:
@@ -441,7 +446,24 @@ class WalkDialog:
         elif intent is Intent.BACK:
             self._send(turn, state, "back")
         else:
-            self._send(turn, state, "submit", note=None if intent in (Intent.SKIP, Intent.RECORD) else text)
+            note = None if intent in (Intent.SKIP, Intent.RECORD) else self._unmarked(text)
+            self._send(turn, state, "submit", note=note)
+
+    def asks_the_bot(self, text: str) -> bool:
+        """A question for the bot, not a note: it asks, and opens (within its first words)
+        with a way of asking the bot (``messages.yaml`` ``bot_questions``: "do I", "can you"),
+        and does not start with the note marker."""
+        if text.strip().lower().startswith(self.note_marker):
+            return False
+        opening = f" {' '.join(_normal(text).split()[:BOT_QUESTION_WORDS])} "
+        return self.asks(text) and any(f" {p} " in opening for p in self.bot_questions)
+
+    def _unmarked(self, text: str) -> str:
+        """The note without the marker that says it is one ("note: can you fix my bin?")."""
+        stripped = text.strip()
+        if stripped.lower().startswith(self.note_marker):
+            return stripped[len(self.note_marker) :].strip() or stripped
+        return text
 
     def move_or_explain(self, turn: Turn, state: WalkState, event: str) -> None:
         """Back at the first question has nowhere to go: say so and ask it again."""

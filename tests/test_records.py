@@ -13,7 +13,7 @@ import pytest
 
 from bot.core.lifecycle import Actor
 from bot.core.storage.relational import RelationalStore
-from tests.conftest import CliRunner, Clock, Officer, labels
+from tests.conftest import CliRunner, Clock, Officer, labels, text_of
 from tests.test_store_contract import decision, induction
 
 
@@ -185,3 +185,16 @@ async def test_cancelling_at_the_note_step_sends_nothing_and_returns_to_the_outc
     assert await store.records() == []
     if how != "dont send it":  # "stop" words leave the outcome; the others return to it
         assert "Send to the Press Desk" in labels(out), how
+
+
+async def test_a_question_for_the_bot_at_the_note_step_is_answered_and_nothing_is_sent(
+    officer: Officer, store: RelationalStore
+) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    await officer.press_label("Send to the Press Desk")
+    out = await officer.say("do i need to tell my manager as well?")
+    assert "answered; nothing sent yet" in text_of(out) and await store.records() == []
+    await officer.say("note: can you fix my bin?")  # the marker: a question from the post, as the note
+    (record,) = await store.records()
+    assert record.comment == "can you fix my bin?"

@@ -312,7 +312,8 @@ class Router:
             self.aside(turn, state, self.present.text("induction_in_walk"))
         else:
             self.question(turn, state, text, in_flow=True)
-            self.aside(turn, state, self.present.text("side_answer_back"))
+            back = "note_question" if self._at_note(state) else "side_answer_back"
+            self.aside(turn, state, self.present.text(back))
 
     def later(self, turn: Turn, state: ConversationState, flow: FlowId) -> None:
         """ "Gotta run, I'll finish this later": the tour is paused ("induction" resumes it); a

@@ -508,6 +508,7 @@ class Texts(Templates):
     induction_in_walk: Text
     later_in_walk: Text
     new_post_or_question: Text
+    note_question: Text
     referral: Text
     near_miss: Text
     second_answer: Text
@@ -646,6 +647,11 @@ class Messages(Strict):
     answer_fillers: list[Text] = Field(default_factory=list)
     # Words that deny the risk after them in a "no" at the safety question ("no threat").
     denials: list[Text] = Field(default_factory=list)
+    # At the note step, a question that opens with one of these (within its first words) is
+    # for the bot ("does this go to legal too?"): it is answered and nothing is sent yet. A
+    # note that starts with ``note_marker`` is always the note.
+    bot_questions: list[Text] = Field(default_factory=list)
+    note_marker: Text = "note:"
     # Hedges that lean one way ("don't think so", "i think so"): still unsure, but at a
     # question whose unsure takes the other branch, the officer is asked to confirm.
     leaning: dict[Literal["yes", "no"], list[Text]] = Field(default_factory=dict)

@@ -62,7 +62,7 @@ async def test_a_suggestion_never_answers_for_the_officer(reader: Officer) -> No
     await reader.say(POLITICAL)
     await reader.say("no")
     out = await reader.say("no")
-    assert labels(out) == ["Yes", "No", "Can't tell", "Previous", "Why ask?", "Leave"]
+    assert labels(out) == ["Yes", "No", "Can't tell", "Why ask?", "Leave", "Previous"]
     out = await reader.say("no")  # the officer disagrees: their answer is the one taken
     assert out.state.node == "question"
 
@@ -168,6 +168,18 @@ async def test_a_post_pasted_after_check_is_read_at_the_first_question(reader: O
     await reader.say("check")
     out = await reader.say("everyone should vote green party at the election next week")
     assert "Post read: hints follow, the answers are yours." in text_of(out)
+    assert out.state.node == "safety"
+    await reader.say("no")
+    out = await reader.say("no")
+    assert out.state.suggestion is not None and out.state.suggestion.answer == "yes"
+
+
+async def test_a_post_quoted_beside_a_question_at_the_first_question_is_read_and_the_question_answered(
+    reader: Officer,
+) -> None:
+    await reader.say("check")
+    out = await reader.say("'everyone should vote green party at the election next week' can I share it?")
+    assert out.replies[0].quotes, "the question is answered"
     assert out.state.node == "safety"
     await reader.say("no")
     out = await reader.say("no")

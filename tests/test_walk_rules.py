@@ -114,7 +114,7 @@ async def test_a_forged_button_value_is_refused_politely(officer: Officer) -> No
         assert out.replies
 
 
-async def test_the_outcome_shows_its_title_path_in_one_line_steps_contact_and_when(
+async def test_the_outcome_shows_its_title_path_steps_contact_when_and_considerations(
     officer: Officer, content: Content
 ) -> None:
     await officer.say("check")
@@ -131,6 +131,7 @@ async def test_the_outcome_shows_its_title_path_in_one_line_steps_contact_and_wh
         "Who: Reach the Press Desk by phone on 01632 960001, mail to press@testshire.example,"
         " channel #press-desk - open weekdays 8am to 6pm",
         "By: Within 4 working hours.",
+        "Fixture: mind the considerations.",  # a reply: the considerations, in one line
     ]
     assert not reply.quotes, "the policy is one button away, not in the first message"
     assert labels(out) == ["Suggest wording", "The rules", "Previous", "Begin again", "Ask about the policy"]

@@ -172,7 +172,7 @@ class Presenter:
     def question(
         self, question_id: str, *, number: int, stamp: Stamp, hint: Suggestion | None = None
     ) -> Reply:
-        """The pending question with Yes, No, Not sure, Back (after the first), Why and Stop;
+        """The pending question with Yes, No, Not sure, Why, Stop and Back (after the first);
         below it what a first read of the post suggests, if anything (never an answer)."""
         question = self.questions[question_id]
         text = self.texts.question.format(number=number, text=question.text)
@@ -184,10 +184,10 @@ class Presenter:
             self.step_choice(self.labels.no, Verb.ANSWER, stamp, "no"),
             self.step_choice(self.labels.unsure, Verb.ANSWER, stamp, "unsure"),
         ]
-        if number > 1:
-            choices.append(self.step_choice(self.labels.back, Verb.BACK, stamp))
         choices.append(self.step_choice(self.labels.why, Verb.WHY, stamp))
         choices.append(self.step_choice(self.labels.stop, Verb.STOP, stamp))
+        if number > 1:  # last, so the others keep their place (a "5" typed from habit stays "Stop")
+            choices.append(self.step_choice(self.labels.back, Verb.BACK, stamp))
         return Reply(text=text, choices=tuple(choices))
 
     def why(self, question_id: str) -> Reply:

@@ -219,6 +219,18 @@ class Router:
             return None
         return text
 
+    def _read_beside_a_question(self, state: ConversationState, text: str) -> None:
+        """A post quoted beside a question at the first question of a fresh walk ("lovely post
+        on fb: '...' can we share it?"): the question is answered as usual, and the quoted post
+        read for the walk's hints, as if pasted alone."""
+        walk = state.walk
+        fresh = walk is not None and walk.at == self.walk.chart.start and not walk.path
+        if not fresh or walk is None or walk.suggestions is not None or self.triage is None:
+            return
+        post = self.triage.described(text)
+        if post != text and self.walk.asks(text):
+            walk.suggestions = {q: (s.answer, s.reason) for q, s in self.triage.read(post).items()}
+
     def _at_outcome(self, state: ConversationState) -> bool:
         walk = state.walk
         return state.active is FlowId.WALK and walk is not None and walk.at in self.present.outcomes
@@ -294,6 +306,8 @@ class Router:
         if intent is None and (post := self._post_for_fresh_walk(state, text)) is not None:
             self.start_walk(turn, state, post=post)  # "check", then the post: read it after all
             return
+        if intent is None:
+            self._read_beside_a_question(state, text)  # "'...' can we share it?": both
         slot = self.flows[flow]
         flow_state = slot.get(state)
         if intent is None and self._chatting(state, text):

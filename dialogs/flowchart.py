@@ -200,6 +200,7 @@ class WalkDialog:
             "unsure": _phrases(words.unsure),
         }
         self.bot_questions = _phrases(content.messages.bot_questions)
+        self.emoji = content.messages.emoji
         self.note_marker = content.messages.note_marker.strip().lower()
         leaning = content.messages.leaning
         self.leanings = {"no": _phrases(leaning.get("no", [])), "yes": _phrases(leaning.get("yes", []))}
@@ -355,7 +356,13 @@ class WalkDialog:
         else the answer in their own words (``read_reply``), else ``None``."""
         if intent in (Intent.YES, Intent.NO, Intent.UNSURE):
             return str(intent)
-        return self.read_reply(text) if intent is None else None
+        return self.read_reply(self._emoji_read(text)) if intent is None else None
+
+    def _emoji_read(self, text: str) -> str:
+        """The reply with its emoji as words ("👎" is "no"), which the reading would drop."""
+        for emoji, words in self.emoji.items():
+            text = text.replace(emoji, f" {words} ")
+        return text
 
     def read_reply(self, text: str) -> str | None:
         """An answer in the officer's own words. A short reply, or the opening clause of a

@@ -70,6 +70,8 @@ async def test_a_hint_then_a_plain_answer_moves_on_as_usual(officer: Officer) ->
         ("yes it's about the election", None),
         ("maybe a bit rude but nothing about parties so no", "question"),  # concluded after a hedge
         ("lol no its about bins", "question"),
+        ("👎", "question"),  # an emoji, read as its word
+        ("🤷‍♀️", "political"),
     ],
 )
 async def test_answers_in_the_officers_own_words_are_read(

@@ -651,6 +651,8 @@ class Messages(Strict):
     # for the bot ("does this go to legal too?"): it is answered and nothing is sent yet. A
     # note that starts with ``note_marker`` is always the note.
     bot_questions: list[Text] = Field(default_factory=list)
+    # Emoji read as words in an answer at a walk question ("👍": "yes", "🤷": "not sure").
+    emoji: dict[Text, Text] = Field(default_factory=dict)
     note_marker: Text = "note:"
     # Hedges that lean one way ("don't think so", "i think so"): still unsure, but at a
     # question whose unsure takes the other branch, the officer is asked to confirm.

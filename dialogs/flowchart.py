@@ -516,8 +516,10 @@ class WalkDialog:
 
     def pressed_record(self, turn: Turn, state: WalkState, arg: str) -> bool:
         outcome = self.outcomes.get(state.outcome or "")
-        if outcome is None or outcome.escalate == "no":
-            turn.say(self.present.text("no_record_here"))
+        if outcome is None:
+            return False
+        if outcome.escalate == "no":
+            turn.say(self.present.no_record_here(outcome.id, state.stamp))
             return True
         if state.at == NOTE and not arg:
             self.where_now(turn, state)

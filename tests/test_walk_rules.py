@@ -297,3 +297,17 @@ async def test_after_a_side_question_at_an_outcome_its_record_button_is_shown_ag
     assert "Send to the Press Desk" in labels(out)
     noting = await officer.press_label("Send to the Press Desk")
     assert "Send as it is" in labels(noting)  # the note step
+
+
+async def test_asking_for_a_record_where_none_is_sent_says_how_to_reach_the_team_and_keeps_the_buttons(
+    officer: Officer,
+) -> None:
+    await officer.say("check")
+    for answer in ["no", "no", "no"]:
+        await officer.say(answer)
+    await officer.say("yes")
+    out = await officer.say(
+        "could you pass this on, tell the desk about it as well please, it might blow up later"
+    )
+    assert "no record from here" in text_of(out) and "press@testshire.example" in text_of(out)
+    assert "The rules" in labels(out) and out.state.outcome == "answer_or_signpost"

@@ -75,6 +75,15 @@ class Presenter:
             return Reply(text=self.texts.near_miss.format(comms_team=comms_team))
         return Reply(text=self.texts.unknown.format(comms_team=comms_team))
 
+    def no_record_here(self, outcome_id: str, stamp: Stamp) -> Reply:
+        """At an outcome that sends no record, asked for one: how to reach the Communications
+        Team directly, with the outcome's buttons kept."""
+        outcome = self.outcomes[outcome_id]
+        text = self.texts.no_record_here.format(
+            comms_team=self.about.comms_team, contact=contact_line(self.content, "comms")
+        )
+        return Reply(text=text, choices=self.outcome_choices(outcome, stamp))
+
     def unclear(self, *, in_flow: bool = False) -> Reply:
         """A statement that asks nothing the bot can place: what it can do (the menu, out of a flow)."""
         if in_flow:

@@ -27,6 +27,7 @@ COMMAND_LENGTH = 100  # longer than any command word: such text is only ever a q
 ASIDES = (Intent.HELP, Intent.MENU, Intent.ASK)  # answered mid-flow, then the step again
 POST_WORDS = 6  # the fewest words of a message pasted at a fresh walk's first question read as the post
 INSIDE_WORDS = 14  # the longest message read for a command inside it (``messages.yaml`` inside)
+OUTCOME_WORDS = 24  # at an outcome, the longest read for a way of asking for its record
 
 
 class Dialog(Protocol):
@@ -89,12 +90,12 @@ class Router:
     def inside(self, text: str, *, at_outcome: bool = False) -> Intent | None:
         """A command inside a short message ("ok thanks, now send the urgent record", "draft
         pls", "my manager said to do the induction"): the first, in content order, found;
-        ``at_outcome``, also the ways of asking for its record ("fire that over to comms")."""
+        ``at_outcome``, also the ways of asking for its record ("fire that over to comms"), in
+        a message up to ``OUTCOME_WORDS`` long."""
         words = plain_words(text)
-        if len(words) > INSIDE_WORDS:
-            return None
         padded = f" {' '.join(words)} "
-        phrases = [*self.inside_phrases, *(self.outcome_phrases if at_outcome else [])]
+        phrases = [*(self.inside_phrases if len(words) <= INSIDE_WORDS else [])]
+        phrases += self.outcome_phrases if at_outcome and len(words) <= OUTCOME_WORDS else []
         return next((intent for phrase, intent in phrases if phrase in padded), None)
 
     def may_start_tour(self, incoming: Incoming, state: ConversationState) -> bool:

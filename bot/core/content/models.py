@@ -473,6 +473,7 @@ class Texts(Templates):
         "induction_score": frozenset({"right", "total"}),
         "induction_done": frozenset({"comms_team", "date", "score", "total"}),
         "new_post_or_question": frozenset({"title"}),
+        "no_record_here": frozenset({"comms_team", "contact"}),
         "induction_already_done": frozenset({"date", "score", "total"}),
         "induction_progress": frozenset({"number", "total", "right", "answered"}),
         "escalate_optional": frozenset({"comms_team"}),

@@ -74,7 +74,7 @@ def test_the_terminal_numbers_the_waiting_steps_buttons_from_one_and_the_others_
     step = Reply("Which is true?\n1. This\n2. That", choices=(Choice("This", "a"), Choice("That", "b")))
     printed = io.StringIO()
     choices = show(Outgoing(replies=(alert, answer, step)), printed)
-    assert "[1] This" in printed.getvalue() and "[2] That" in printed.getvalue()  # as its text lists them
+    assert "1. This" in printed.getvalue() and "[1] This" not in printed.getvalue()  # listed once, as 1.
     assert "[3] Send an urgent record" in printed.getvalue() and "[4] Related one" in printed.getvalue()
     assert [pick(n, choices) for n in ("1", "2", "3", "4")] == ["a", "b", "urgent", "r1"]
 

@@ -86,7 +86,8 @@ def show(out: Outgoing, stream: IO[str]) -> tuple[Choice, ...]:
     """Print the replies; every button of the turn becomes an option. The last reply with
     buttons (the step waiting: a question, a check's options) is numbered from 1, as its own
     text may list them; the buttons of earlier replies (a safety alert's, an answer's
-    related questions) are numbered on after it, so no two buttons share a number."""
+    related questions) are numbered on after it, so no two buttons share a number. A button
+    its reply's text already lists under its number (a check's options) is not printed again."""
     with_buttons = [r for r in out.replies if r.choices]
     order = with_buttons[-1:] + with_buttons[:-1]
     first: dict[int, int] = {}  # a reply (by identity) -> the number before its first button's
@@ -96,8 +97,10 @@ def show(out: Outgoing, stream: IO[str]) -> tuple[Choice, ...]:
     choices = tuple(c for r in order for c in r.choices)
     for reply in out.replies:
         stream.write("\n" + render_text(reply) + "\n")
+        listed = set(reply.text.splitlines())
         for number, choice in enumerate(reply.choices, first.get(id(reply), 0) + 1):
-            stream.write(f"  [{number}] {choice.label}\n")
+            if f"{number}. {choice.label}" not in listed:  # a check's options, already listed above
+                stream.write(f"  [{number}] {choice.label}\n")
     return choices
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.core.choices import ChoiceValue, Stamp
 from bot.core.content.models import Content
-from bot.core.drafts import draft, signature
+from bot.core.drafts import draft, facts_in, signature
 from bot.core.faq import Analyzer, Facets
 from bot.core.messages import Choice, Reply
 from bot.core.present import Presenter
@@ -30,6 +30,7 @@ class DraftState(BaseModel):
     site: Literal["council", "other"] | None = None
     awaiting: Literal["signature", "comment"] | None = None
     signature: str | None = None
+    facts: str | None = None  # the officer's own facts, given with the request, for this draft
 
 
 class DraftSteps:
@@ -53,6 +54,27 @@ class DraftSteps:
 
     def offers(self, outcome_id: str | None) -> bool:
         return outcome_id in self.content.drafts.replies
+
+    def asked(
+        self, turn: Turn, prior: DraftState | None, outcome: str, text: str, stamp: Stamp
+    ) -> DraftState:
+        """A draft asked for in words: the site and the facts it names are taken ("draft a
+        reply for our fb page saying it reopens on the 24th"), so only what is missing is asked."""
+        state = DraftState(signature=prior.signature if prior else None, facts=facts_in(self.content, text))
+        site = self.site_named(text)
+        if site is None:
+            turn.say(self._where(stamp))
+            return state
+        state.site = "council" if site == COUNCIL else "other"
+        return self._signed_or_ask(turn, state, outcome, stamp)
+
+    def sited(
+        self, turn: Turn, state: DraftState, outcome: str, site: str, text: str, stamp: Stamp
+    ) -> DraftState:
+        """The site typed in answer to "where will you post it?", and any facts given with it."""
+        state.facts = facts_in(self.content, text) or state.facts
+        state.site, state.awaiting = ("council" if site == COUNCIL else "other"), None
+        return self._signed_or_ask(turn, state, outcome, stamp)
 
     def pressed(
         self, turn: Turn, state: DraftState | None, outcome: str, arg: str, stamp: Stamp
@@ -109,7 +131,7 @@ class DraftSteps:
         self, turn: Turn, state: DraftState, outcome: str, stamp: Stamp, comment: str | None = None
     ) -> None:
         sign = (state.signature or turn.signature) if state.site == OTHER else None
-        made = draft(self.content, outcome, signature=sign, comment=comment)
+        made = draft(self.content, outcome, signature=sign, comment=comment, facts=state.facts)
         if made.withheld:
             turn.say(self.present.text("draft_comment_withheld"))
         choices = self._choices(turn, state, stamp, referred=comment is not None)

@@ -340,12 +340,15 @@ class WalkDialog:
             and draft.site is None
             and (site := self.drafts.site_named(text))
         ):
-            return self.pressed_draft(turn, state, site)  # "council fb page" for the button
+            # "council fb page" for the button
+            state.draft = self.drafts.sited(turn, draft, state.at, site, text, state.stamp)
+            return True
         if intent in (Intent.POLICY, Intent.WHY):
             turn.say(self.present.policy(state.at, stamp=state.stamp))
             return True
         if intent is Intent.DRAFT and self.drafts.offers(state.at):
-            return self.pressed_draft(turn, state, "")
+            state.draft = self.drafts.asked(turn, state.draft, state.at, text, state.stamp)
+            return True
         if intent is Intent.RECORD:  # "send it", "send the record"
             return self.pressed_record(turn, state, "")
         moves = {Intent.STOP: "stop", Intent.BACK: "back"}

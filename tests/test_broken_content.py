@@ -162,6 +162,11 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
         "replies.join_in",
         "never_say",
     ),
+    "draft facts placeholder missing from its reply": (
+        edit("drafts.yaml", set_(["facts", "join_in"], "[not in the reply]")),
+        "facts.join_in",
+        "is not in replies.join_in",
+    ),
     "draft for an outcome that does not exist": (
         edit("drafts.yaml", set_(["replies", "nowhere"], "Hello.")),
         "replies.nowhere",

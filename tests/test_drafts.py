@@ -166,3 +166,21 @@ async def test_where_the_reply_goes_may_be_typed_in_words(officer: Officer, cont
     out = await officer.say("it's on our page")
     assert out.replies[-1].title == "Wording to adapt"
     assert out.replies[-1].text == content.drafts.replies["answer_or_signpost"]
+
+
+async def test_a_draft_asked_for_with_its_site_and_facts_uses_them_without_asking(officer: Officer) -> None:
+    await reach(officer, "answer_or_signpost")
+    out = await officer.say("write me a reply for our page saying the tip reopens on monday")
+    assert out.replies[-1].title == "Wording to adapt"
+    assert out.replies[-1].text == (
+        "Hello! The tip reopens on monday. More at [link]. Details by private message, please."
+    )
+
+
+@pytest.mark.parametrize("facts", ["vote for the new plan", "ring me on 01632 960123"])
+async def test_facts_a_public_reply_must_not_say_are_left_out_of_the_draft(
+    officer: Officer, content: Content, facts: str
+) -> None:
+    await reach(officer, "answer_or_signpost")
+    out = await officer.say(f"write me a reply for our page saying {facts}")
+    assert out.replies[-1].text == content.drafts.replies["answer_or_signpost"]

@@ -29,10 +29,50 @@ def signature(typed: str) -> str:
     return clean(typed, limit=SIGNATURE_LIMIT)[0].strip(" .,-")
 
 
-def draft(content: Content, outcome_id: str, *, signature: str | None, comment: str | None = None) -> Draft:
+FACTS_LIMIT = 300
+
+
+def facts_in(content: Content, text: str) -> str | None:
+    """The facts an officer gives with a request for a draft ("draft something saying it's
+    closed for refurb, reopening 24 March"): what follows the first of ``facts_cues``."""
+    cues = sorted(content.drafts.facts_cues, key=len, reverse=True)
+    if not cues:
+        return None
+    pattern = r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\b[\s:,]+(?:that\s+)?(.+)$"
+    found = re.search(pattern, text, re.IGNORECASE | re.DOTALL)
+    facts = clean(found.group(1), limit=FACTS_LIMIT)[0].strip(" .,;:-\"'") if found else ""
+    return facts or None
+
+
+def _with_facts(content: Content, outcome_id: str, reply: str, facts: str | None) -> str:
+    """The reply with the officer's facts in place of its facts placeholder, unless they say
+    what no public reply may (a never_say word, contact details or a link)."""
+    placeholder = content.drafts.facts.get(outcome_id)
+    if not facts or placeholder is None or PERSONAL.search(facts):
+        return reply
+    words = set(re.findall(r"[a-z0-9]+", facts.lower()))
+    if any(set(re.findall(r"[a-z0-9]+", w.lower())) <= words for w in content.drafts.never_say):
+        return reply
+    sentence = facts[0].upper() + facts[1:]
+    opens = placeholder[1:2].isupper()  # "[The answer ...]" opens a sentence; "[what will be ...]" does not
+    text = sentence if opens else facts
+    if opens and text[-1] not in ".!?":
+        text += "."
+    return reply.replace(placeholder, text, 1)
+
+
+def draft(
+    content: Content,
+    outcome_id: str,
+    *,
+    signature: str | None,
+    comment: str | None = None,
+    facts: str | None = None,
+) -> Draft:
     """The reply suggested for ``outcome_id``: with ``comment``, opened by a line naming it
-    (unless it holds personal details); with ``signature``, signed as the policy asks on a
-    site not branded as the Council's."""
+    (unless it holds personal details); with ``facts``, the officer's own in place of its
+    facts placeholder; with ``signature``, signed as the policy asks on a site not branded as
+    the Council's."""
     drafts = content.drafts
     council = content.about.council
     parts = []
@@ -43,7 +83,7 @@ def draft(content: Content, outcome_id: str, *, signature: str | None, comment: 
         withheld = bool(PERSONAL.search(whole))
         if quoted and not withheld:
             parts.append(drafts.refer.format(comment=quoted))
-    parts.append(drafts.replies[outcome_id].format(council=council))
+    parts.append(_with_facts(content, outcome_id, drafts.replies[outcome_id].format(council=council), facts))
     if signature:
         parts.append(drafts.signoff.format(signature=signature, council=council))
     return Draft(text="\n".join(parts), withheld=withheld)

@@ -342,6 +342,18 @@ class Drafts(Strict):
     signoff: Text
     refer: Text
     never_say: list[Text] = Field(default_factory=list)
+    # The [bracketed] part of a reply that the officer's own facts replace, when they give
+    # them with the request ("draft something saying it's closed for three weeks"), by outcome;
+    # and the words that introduce those facts.
+    facts: dict[Id, Text] = Field(default_factory=dict)
+    facts_cues: list[Text] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _facts_in_replies(self) -> Drafts:
+        for outcome, placeholder in self.facts.items():
+            if placeholder not in self.replies.get(outcome, ""):
+                raise ValueError(f"facts.{outcome}: '{placeholder}' is not in replies.{outcome}")
+        return self
 
     @model_validator(mode="after")
     def _placeholders_and_words(self) -> Drafts:

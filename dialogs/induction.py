@@ -218,7 +218,7 @@ class TourDialog:
         elif intent is Intent.INDUCTION:  # "induction", "how am I doing", "my record"
             turn.say(self._progress(state))
             self.where_now(turn, state)
-        elif intent is Intent.NEXT and state.at in ("reading", "acknowledging"):
+        elif intent in (Intent.NEXT, Intent.YES) and state.at in ("reading", "acknowledging"):
             self._send(turn, state, "proceed" if state.at == "reading" else "acknowledge")
         elif state.at in CHECKS and (option := self.option_named(text, state)) is not None:
             self.answer(turn, state, option)
@@ -339,6 +339,11 @@ class TourDialog:
         """How far the officer has got, and that the record is kept for their manager."""
         done = [c for c in self.chapters if c.id in state.results]
         right = sum(state.results[c.id] for c in done)
+        if not done:
+            text = self.texts.induction_progress_start.format(
+                number=state.chapter + 1, total=len(self.chapters)
+            )
+            return Reply(text=text)
         text = self.texts.induction_progress.format(
             number=state.chapter + 1, total=len(self.chapters), right=right, answered=len(done)
         )

@@ -144,3 +144,14 @@ async def test_a_listed_passage_is_quoted_under_the_words_it_stands_under(office
     out = await officer.say("can i sign up to twitter with my council email")
     quote = out.replies[0].quotes[0].text
     assert quote.startswith("On your own accounts: \u2026 Never use your work email address")
+
+
+async def test_a_post_quoted_with_what_do_i_do_starts_the_check_whatever_entry_its_words_are_near(
+    officer: Officer,
+) -> None:
+    # its two questions alone each match an entry; the quoted post and "reply or not" make it a check
+    out = await officer.say(
+        "someone commented 'that woman on reception is always drunk' - should i screenshot it before"
+        " removing it? and do i tell the desk? reply or not"
+    )
+    assert out.state.flow == "flowchart" and out.state.node == "safety"

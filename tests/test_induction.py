@@ -149,6 +149,12 @@ async def test_the_induction_asked_for_mid_check_says_to_finish_or_stop_it_and_k
     assert out.state.flow == "flowchart" and out.state.node == "safety"
 
 
+async def test_how_am_i_doing_before_any_check_says_so_rather_than_none_of_none(officer: Officer) -> None:
+    await officer.say("induction")
+    out = await officer.say("how am I doing so far?")
+    assert "chapter 1 of 3, no checks yet" in text_of(out)
+
+
 async def test_going_in_the_starters_own_words_pauses_the_tour_and_induction_resumes_it(
     officer: Officer,
 ) -> None:
@@ -225,7 +231,13 @@ async def test_asking_for_the_induction_again_offers_a_retake_and_keeps_the_comp
 ) -> None:
     await complete_tour(officer, content)
     total = len(content.induction.chapters)
-    for again in ("induction", "I'm new"):
+    # a command, a command inside a sentence, and the tour asked for in the starter's own words
+    for again in (
+        "induction",
+        "I'm new",
+        "hi im new today, my manager said to do the induction",
+        "new starter, is there a tour for me",
+    ):
         out = await officer.say(again)
         assert f"finished the tour on 2026-11-25 scoring {total}/{total}" in text_of(out)
         assert out.state.flow is None and "Take the tour again" in labels(out)

@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from bot.core.content.models import Content, Matching, Parts
 from bot.core.model import GramIndex, Train, Trained, char_ngrams, load_or_train
-from bot.core.text import plain_words, unquoted
+from bot.core.text import QUOTE_WORDS, QUOTED, plain_words, quoted, unquoted
 
 FLOWCHART = "__flowchart__"
 NOT_COVERED = "__not_covered__"  # another subject altogether
@@ -263,6 +263,7 @@ class FaqMatcher:
         # copied and then read again; half a megabyte at a time stays in the processor's cache
         # between the copy and the product (a third faster for 1,000 n-grams).
         self._rows_per_step = max(64, STEP_BYTES // (4 * max(1, len(self.classes))))
+        self._last: tuple[str, frozenset[str], Reading] | None = None  # the last message read
 
     @classmethod
     def train(
@@ -368,6 +369,20 @@ class FaqMatcher:
         floor = self._matching.thresholds.suggest
         return any(m.id == FLOWCHART and m.score >= floor for m in near)
 
+    def walk_for_quoted_post(self, text: str) -> bool:
+        """A post pasted in quotes and "what do I do?" asked of it ("someone commented '...'
+        do I reply or delete it?"): the check, whatever entry the officer's words are near."""
+        if not self._walk_asks or FLOWCHART not in self.classes:
+            return False
+        if not any(len(plain_words(quoted(f))) >= QUOTE_WORDS for f in QUOTED.finditer(text)):
+            return False
+        padded = f" {' '.join(plain_words(text))} "
+        return any(ask in padded for ask in self._walk_asks)
+
+    def _walk(self, text: str) -> MatchResult:
+        scores = self.scores(text)
+        return MatchResult("answer", Match(FLOWCHART, float(scores[self.classes.index(FLOWCHART)])), ())
+
     def _small_talk(self, best: Match, others: list[Match]) -> MatchResult:
         """Chatter (or a request for the tour) is answered only when it clearly wins; it is
         never offered as a suggestion.
@@ -413,6 +428,15 @@ class FaqMatcher:
         different entry ("can I post X, and do I need to sign it?"), both answers, in the order
         asked. The parts are read first: when they settle it, the whole message (at 1,000
         entries the costliest read, a long message's weights read again) need not be."""
+        if self._last is not None and self._last[:2] == (text, context):
+            return self._last[2]  # read once a turn: the engine asks before routing does
+        reading = self._read(text, context)
+        self._last = (text, context, reading)
+        return reading
+
+    def _read(self, text: str, context: frozenset[str]) -> Reading:
+        if self.walk_for_quoted_post(text):
+            return Reading(self._walk(unquoted(text)))
         text = unquoted(text)
         asks = self._splitter.questions(text)
         if len(asks) >= 2:

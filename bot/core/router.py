@@ -101,7 +101,16 @@ class Router:
     def may_start_tour(self, incoming: Incoming, state: ConversationState) -> bool:
         """Whether this turn may start the induction afresh, so the engine loads the officer's
         earlier attempts first (a completion is offered, never overwritten)."""
-        return state.tour is None and self._asks_for(incoming, Verb.INDUCTION, Intent.INDUCTION)
+        if state.tour is not None:
+            return False
+        asked = self._asks_for(incoming, Verb.INDUCTION, Intent.INDUCTION)
+        if asked or incoming.choice is not None:
+            return asked
+        # in words: "have I finished my induction?", "started monday, can you take me through it"
+        text = clean(incoming.text, limit=INPUT_LIMIT)[0]
+        if self.inside(text) is Intent.INDUCTION:
+            return True
+        return self.matcher.read(text).first.decision is Decision.INDUCTION  # kept for the turn
 
     def may_draft(self, incoming: Incoming, state: ConversationState) -> bool:
         """Whether this turn may draft a reply, so the engine loads the officer's remembered

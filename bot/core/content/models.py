@@ -488,6 +488,7 @@ class Texts(Templates):
         "no_record_here": frozenset({"comms_team", "contact"}),
         "induction_already_done": frozenset({"date", "score", "total"}),
         "induction_progress": frozenset({"number", "total", "right", "answered"}),
+        "induction_progress_start": frozenset({"number", "total"}),
         "escalate_optional": frozenset({"comms_team"}),
         "safety_alert": frozenset({"comms_team", "risk"}),
         "safety_caution": frozenset({"comms_team", "risk"}),
@@ -594,6 +595,7 @@ class Texts(Templates):
     induction_resume: Text
     induction_already_done: Text
     induction_progress: Text
+    induction_progress_start: Text  # the same before any check is answered ("0 of 0" reads as lost)
     induction_first_chapter: Text
     path_step: Text
     outcome_contact: Text

@@ -35,7 +35,7 @@ REPLIES = (*ANSWERS, "unsure")  # what an officer may answer: "unsure" means wha
 ATTEMPT_WORDS = 3  # a shorter message at a question is an attempt at an answer, not a question
 NOTE = "note"
 ENDED = "ended"
-NOTE_LIMIT = 2000
+NOTE_LIMIT = 4000  # as long as a message may be, so a pasted post is never cut short in silence
 BOT_QUESTION_WORDS = 5  # how far into a message at the note step a way of asking the bot is looked for
 
 
@@ -385,7 +385,9 @@ class WalkDialog:
             if 0 < len(part) <= REPLY_WORDS and (reply := self._short_reply(part)) is not None:
                 return reply
         asks = self.asks(text)
-        if len(words) <= HEDGED_WORDS and not asks and self._hedges(words):
+        # "prob just hot air tbh, hes upset. no?": a hedge with a question mark is still a
+        # hedge; only a message that opens like a question ("can I...?") is a question
+        if len(words) <= HEDGED_WORDS and words[0] not in self.cues and self._hedges(words):
             return "unsure"
         if len(words) <= HEDGED_WORDS and not asks and (reply := self._short_reply(words)) is not None:
             return reply  # a longer reply that opens with the answer, no comma after it

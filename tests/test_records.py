@@ -198,3 +198,22 @@ async def test_a_question_for_the_bot_at_the_note_step_is_answered_and_nothing_i
     await officer.say("note: can you fix my bin?")  # the marker: a question from the post, as the note
     (record,) = await store.records()
     assert record.comment == "can you fix my bin?"
+
+
+async def test_no_note_in_words_sends_without_one(officer: Officer, store: RelationalStore) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    await officer.press_label("Send to the Press Desk")
+    await officer.say("just send it, no note")
+    (record,) = await store.records()
+    assert record.comment is None
+
+
+async def test_a_long_pasted_post_reaches_the_record_whole(officer: Officer, store: RelationalStore) -> None:
+    post = "word " * 700 + "and at the very end: i know where you live"
+    await officer.say("check")
+    await officer.say("yes")
+    await officer.press_label("Send to the Press Desk")
+    await officer.say(post)
+    (record,) = await store.records()
+    assert record.comment is not None and record.comment.endswith("i know where you live")

@@ -186,6 +186,12 @@ async def test_a_post_quoted_beside_a_question_at_the_first_question_is_read_and
     assert out.state.suggestion is not None and out.state.suggestion.answer == "yes"
 
 
+async def test_words_about_the_post_at_the_first_question_are_not_read_as_the_post(reader: Officer) -> None:
+    await reader.say("check")
+    out = await reader.say("morning, got a post on facebook for you to look at")
+    assert "Post read" not in text_of(out) and out.state.node == "safety"
+
+
 async def test_after_the_first_answer_a_long_message_is_not_taken_as_the_post(reader: Officer) -> None:
     await reader.say("check")
     await reader.say("no")

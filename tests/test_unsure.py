@@ -71,6 +71,7 @@ async def test_a_hint_then_a_plain_answer_moves_on_as_usual(officer: Officer) ->
         ("maybe a bit rude but nothing about parties so no", "question"),  # concluded after a hedge
         ("lol no its about bins", "question"),
         ("👎", "question"),  # an emoji, read as its word
+        ("probably not party stuff tbh. no?", "political"),  # a hedge, though it ends with "?"
         ("🤷‍♀️", "political"),
     ],
 )

@@ -71,6 +71,7 @@ class Router:
         }
         self.walk_context = frozenset(content.flowchart.facets)
         self.denials = frozenset(w for d in content.messages.denials for w in plain_words(d))
+        self.about_post = tuple(" ".join(plain_words(p)) for p in content.messages.about_a_post)
         chat = content.messages.small_talk
         self.chat_markers = frozenset(chat.markers)
         self.chat_words = self.chat_markers | frozenset(chat.words)
@@ -227,7 +228,8 @@ class Router:
         asks = self.walk.asks(text)
         if len(plain_words(text)) < POST_WORDS or asks or self.walk.answer_in(None, text) is not None:
             return None
-        return text
+        # "morning, got a post on FB need to check what to do": the officer's words, not the post
+        return None if self.small_talk(text) or self._about_a_post(text) else text
 
     def _read_beside_a_question(self, state: ConversationState, text: str) -> None:
         """A post quoted beside a question at the first question of a fresh walk ("lovely post
@@ -240,6 +242,12 @@ class Router:
         post = self.triage.described(text)
         if post != text and self.walk.asks(text):
             walk.suggestions = {q: (s.answer, s.reason) for q, s in self.triage.read(post).items()}
+
+    def _about_a_post(self, text: str) -> bool:
+        """Whether a message speaks of the post rather than being it ("got a post on FB I need
+        to check", "hang on, pasting it now"): ``messages.yaml`` ``about_a_post``."""
+        padded = f" {' '.join(plain_words(text))} "
+        return any(f" {p} " in padded for p in self.about_post)
 
     def _at_outcome(self, state: ConversationState) -> bool:
         walk = state.walk

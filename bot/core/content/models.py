@@ -666,6 +666,10 @@ class Messages(Strict):
     # for the bot ("does this go to legal too?"): it is answered and nothing is sent yet. A
     # note that starts with ``note_marker`` is always the note.
     bot_questions: list[Text] = Field(default_factory=list)
+    # At the first question of a check started without a post, words that speak of the post
+    # rather than being it ("got a post on FB", "pasting it now"): such a message is not read
+    # as the post.
+    about_a_post: list[Text] = Field(default_factory=list)
     # Emoji read as words in an answer at a walk question ("👍": "yes", "🤷": "not sure").
     emoji: dict[Text, Text] = Field(default_factory=dict)
     note_marker: Text = "note:"

@@ -311,3 +311,11 @@ async def test_asking_for_a_record_where_none_is_sent_says_how_to_reach_the_team
     )
     assert "no record from here" in text_of(out) and "press@testshire.example" in text_of(out)
     assert "The rules" in labels(out) and out.state.outcome == "answer_or_signpost"
+
+
+async def test_another_teams_question_at_an_outcome_still_says_the_steps_stand(officer: Officer) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    out = await officer.say("How do I claim mileage for a site visit?")
+    assert "People Services" in text_of(out) and "Outcome still stands" in text_of(out)
+    assert "Send to the Press Desk" in labels(out)

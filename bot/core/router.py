@@ -204,13 +204,14 @@ class Router:
         turn.alarm = alarm.category if alarm.sure else f"{alarm.category} (possible)"
         turn.say(self.present.safety(alarm))
 
-    def _outcome_stands(self, turn: Turn, state: ConversationState) -> None:
-        """After a policy answer given at an outcome, a line saying the outcome's steps still
-        stand for the post checked: a general answer ("offending content can be removed")
-        must not read as leave to do what the outcome says to wait for."""
+    def _outcome_stands(self, turn: Turn, state: ConversationState, at: str) -> None:
+        """After a reply given at an outcome (an answer, a "did you mean", another team's
+        contact), a line saying the outcome's steps still stand for the post checked, with its
+        buttons: a general answer ("offending content can be removed") must not read as leave
+        to do what the outcome says to wait for, and the record stays one press away."""
         walk = state.walk
         outcome = self.present.outcomes.get(walk.at) if walk is not None else None
-        if outcome is not None and walk is not None and turn.answered:
+        if outcome is not None and walk is not None and walk.at == at and turn.policy_reply:
             line = self.present.text("outcome_stands", title=outcome.title)
             # the outcome's own buttons again, so its "send a record" is still one press away
             turn.say(replace(line, choices=self.present.outcome_choices(outcome, walk.stamp)))
@@ -334,8 +335,9 @@ class Router:
         if slot.dialog.typed(turn, flow_state, intent, text):
             return
         if not slot.dialog.in_progress(flow_state):
+            at = state.walk.at if state.walk is not None else ""
             self.idle(turn, state, intent, text)  # a walk at its outcome: the officer moves on
-            self._outcome_stands(turn, state)
+            self._outcome_stands(turn, state, at)
         elif intent in ASIDES:
             self.aside(turn, state, self.present.help() if intent is not Intent.ASK else self.ask_prompt())
         elif intent is Intent.START_WALK:
@@ -497,6 +499,7 @@ class Router:
             turn.say(self.present.unclear(in_flow=in_flow))  # "this rota is killing me": no gap to log
         else:
             turn.say(self.present.matched(result, text))
+            turn.policy_reply = decision is not Decision.SMALL_TALK
             if result.answered is not None:
                 turn.answered.append(result.answered)  # the entry's id only, for the weekly counts
             if (second := self.present.second(reading)) is not None:

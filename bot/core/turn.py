@@ -25,6 +25,7 @@ class Turn:
     induction: InductionRecord | None = None
     attempts: list[InductionRecord] = field(default_factory=list)  # loaded when the tour may start
     refused: bool = False  # a button press that was not taken (expired, forged, lost a race)
+    policy_reply: bool = False  # a policy question was answered, offered close entries or declined
     signature: str | None = None  # the officer's remembered sign-off, loaded where a draft may need it
     keep_signature: str | None = None  # to remember once the turn is saved ("" forgets it)
 

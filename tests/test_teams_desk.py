@@ -16,7 +16,7 @@ from bot.core.lifecycle import Post
 from tests import slack_helpers as s
 from tests.slack_helpers import Slack
 from tests.teams_connector import Call, Connector, fake_connector
-from tests.test_slack_desk import comms_updates, desk_of, press_on_post, send_urgent_record
+from tests.test_slack_desk import comms_ts, comms_updates, desk_of, press_on_post, send_urgent_record
 from tests.test_teams import card_buttons, card_texts
 
 COMMS = "19:comms@thread.tacv2"
@@ -119,7 +119,7 @@ async def test_a_second_press_in_teams_refreshes_the_card_and_names_who_has_it(
 ) -> None:
     post_message = await send_urgent_record(both)
     record = await only_record(both)
-    slack_ts = (await desk_of(both).store.posts(record))[0]
+    slack_ts = await comms_ts(both, record)  # noted just after posting: wait for it
     post = await teams_post(both, record)
     assert slack_ts
     await both.send(press_on_post(post_message, "Mine", "U7", "1.1"))

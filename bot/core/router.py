@@ -105,7 +105,8 @@ class Router:
         if state.tour is not None:
             return False
         asked = self._asks_for(incoming, Verb.INDUCTION, Intent.INDUCTION)
-        if asked or incoming.choice is not None:
+        walking = state.walk is not None and self.walk.in_progress(state.walk)  # the tour waits for it
+        if asked or incoming.choice is not None or walking:
             return asked
         # in words: "have I finished my induction?", "started monday, can you take me through it"
         text = clean(incoming.text, limit=INPUT_LIMIT)[0]

@@ -201,6 +201,7 @@ class WalkDialog:
         }
         self.bot_questions = _phrases(content.messages.bot_questions)
         self.emoji = content.messages.emoji
+        self.doubts = _phrases(content.messages.doubts)
         self.note_marker = content.messages.note_marker.strip().lower()
         leaning = content.messages.leaning
         self.leanings = {"no": _phrases(leaning.get("no", [])), "yes": _phrases(leaning.get("yes", []))}
@@ -308,7 +309,7 @@ class WalkDialog:
             return True
         if state.at in self.outcomes:
             return self.typed_at_outcome(turn, state, intent, text)
-        if (reply := self.answer_in(intent, text)) is not None:
+        if (reply := self.answer_in(intent, text, state.at)) is not None:
             leans = reply == "unsure" and intent is None and self._leans_against(state.at, text)
             return self._send(turn, state, "lean" if leans else reply)
         if intent is None and len(text.split()) <= ATTEMPT_WORDS and "?" not in text:
@@ -354,12 +355,14 @@ class WalkDialog:
         moves = {Intent.STOP: "stop", Intent.BACK: "back"}
         return self._move(turn, state, moves.get(intent) if intent is not None else None)
 
-    def answer_in(self, intent: Intent | None, text: str) -> str | None:
+    def answer_in(self, intent: Intent | None, text: str, question: str | None = None) -> str | None:
         """The answer typed at a question: a word the officer may type ("yes", "not sure"),
-        else the answer in their own words (``read_reply``), else ``None``."""
+        else the answer in their own words (``read_reply``), else ``None``. ``question``: the
+        question waiting, where it matters (where not sure means yes, "not sure, so no" is
+        not sure)."""
         if intent in (Intent.YES, Intent.NO, Intent.UNSURE):
             return str(intent)
-        return self.read_reply(self._emoji_read(text)) if intent is None else None
+        return self.read_reply(self._emoji_read(text), question) if intent is None else None
 
     def _emoji_read(self, text: str) -> str:
         """The reply with its emoji as words ("👎" is "no"), which the reading would drop."""
@@ -367,7 +370,7 @@ class WalkDialog:
             text = text.replace(emoji, f" {words} ")
         return text
 
-    def read_reply(self, text: str) -> str | None:
+    def read_reply(self, text: str, question: str | None = None) -> str | None:
         """An answer in the officer's own words. A short reply, or the opening clause of a
         longer one ("yes, she says she'll come round"), is read as ``_short_reply`` reads it;
         a longer reply that hedges ("there's a risk but I don't know how serious") is unsure
@@ -377,7 +380,7 @@ class WalkDialog:
         words = _normal(text).split()
         if not words:
             return None
-        if (concluded := self._concluded(text)) is not None:
+        if (concluded := self._concluded(text, question)) is not None:
             return concluded
         clauses = [c for c in _CLAUSE_END.split(text) if c.strip()]
         opening = _normal(clauses[0]).split() if clauses else []
@@ -396,12 +399,18 @@ class WalkDialog:
             return reply  # the answer after the reason: "checked, it's a normal account, no"
         return None
 
-    def _concluded(self, text: str) -> str | None:
+    def _concluded(self, text: str, question: str | None) -> str | None:
         """A plain yes or no the reply ends on after "so" or "then", whatever hedged reason
         came before ("tenancy fraud i suppose, but nobody's in danger so no"); a hedged
-        conclusion ("so probably") or a question ("so no?") is read as usual."""
+        conclusion ("so probably") or a question ("so no?") is read as usual. Where not sure
+        means yes (safety first), an officer who says they do not know ("not sure, so no")
+        is not sure (``messages.yaml`` ``doubts``)."""
         found = _CONCLUSION.search(text.strip().rstrip(".!"))
         if found is None or "?" in text:
+            return None
+        unsure = self.chart_questions[question].unsure if question in self.chart_questions else None
+        padded = f" {_normal(text)} "
+        if unsure is not None and unsure.take == "yes" and any(f" {d} " in padded for d in self.doubts):
             return None
         reply = self._short_reply(_normal(found.group(1)).split())
         return reply if reply in ANSWERS else None

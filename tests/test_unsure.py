@@ -37,6 +37,12 @@ async def test_a_hedge_leaning_against_the_branch_is_confirmed_and_a_second_take
     assert out.state.outcome == "urgent_escalation" and "taken as yes at safety" in text_of(out)
 
 
+async def test_at_the_safety_question_not_sure_then_so_no_is_still_not_sure(officer: Officer) -> None:
+    await officer.say("check")
+    out = await officer.say("not sure really, so no")
+    assert out.state.outcome == "urgent_escalation" and "taken as yes at safety" in text_of(out)
+
+
 async def test_a_leaning_hedge_then_a_plain_no_moves_on(officer: Officer) -> None:
     await officer.say("check")
     await officer.say("probably not")

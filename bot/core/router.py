@@ -263,7 +263,7 @@ class Router:
         walk = state.walk
         if state.active is not FlowId.WALK or walk is None or not self.walk.at_question(walk):
             return None
-        return self.walk.answer_in(self.intent(text), text)
+        return self.walk.answer_in(self.intent(text), text, walk.at)
 
     def _answering(self, state: ConversationState, text: str, alarm: Alarm | None = None) -> bool:
         """Whether the text answers the waiting question despite the risk in it: not a "no" at

@@ -670,6 +670,9 @@ class Messages(Strict):
     # rather than being it ("got a post on FB", "pasting it now"): such a message is not read
     # as the post.
     about_a_post: list[Text] = Field(default_factory=list)
+    # Hedges that say the officer does not know: where not sure means yes (safety), a
+    # conclusion after one ("not sure, so no") is still not sure.
+    doubts: list[Text] = Field(default_factory=list)
     # Emoji read as words in an answer at a walk question ("👍": "yes", "🤷": "not sure").
     emoji: dict[Text, Text] = Field(default_factory=dict)
     note_marker: Text = "note:"

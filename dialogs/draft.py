@@ -139,6 +139,10 @@ class DraftSteps:
             Reply(title=self.texts.draft_title, text=made.text, prompt=self.texts.draft_note, choices=choices)
         )
 
+    def where_again(self, turn: Turn, stamp: Stamp) -> None:
+        """ "Where will you post it?" once more, for a reply that names no site ("yes")."""
+        turn.say(self._where(stamp))
+
     def _where(self, stamp: Stamp) -> Reply:
         choices = (
             self.present.step_choice(self.labels.draft_council_site, Verb.DRAFT, stamp, COUNCIL),

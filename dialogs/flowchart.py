@@ -344,6 +344,9 @@ class WalkDialog:
             # "council fb page" for the button
             state.draft = self.drafts.sited(turn, draft, state.at, site, text, state.stamp)
             return True
+        if draft is not None and draft.site is None and intent in (Intent.YES, Intent.NO, Intent.UNSURE):
+            self.drafts.where_again(turn, state.stamp)  # "yes" to "where will you post it?"
+            return True
         if intent in (Intent.POLICY, Intent.WHY):
             turn.say(self.present.policy(state.at, stamp=state.stamp))
             return True

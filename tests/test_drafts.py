@@ -184,3 +184,12 @@ async def test_facts_a_public_reply_must_not_say_are_left_out_of_the_draft(
     await reach(officer, "answer_or_signpost")
     out = await officer.say(f"write me a reply for our page saying {facts}")
     assert out.replies[-1].text == content.drafts.replies["answer_or_signpost"]
+
+
+async def test_a_yes_to_where_the_reply_goes_asks_again_rather_than_leaving_the_check(
+    officer: Officer,
+) -> None:
+    await reach(officer, "answer_or_signpost")
+    await officer.press_label("Suggest wording")
+    out = await officer.say("yes")
+    assert out.replies[-1].text == "Whose page is it on?" and out.state.outcome == "answer_or_signpost"

@@ -24,7 +24,7 @@ from bot.core.choices import ChoiceValue
 from bot.core.content.models import Content, Flowchart
 from bot.core.messages import DecisionRecord, Reply, Suggestion, timestamp
 from bot.core.present import Presenter
-from bot.core.text import clean, first_link, plain_words
+from bot.core.text import clean, first_link, plain_words, says
 from bot.core.turn import Turn
 from bot.core.vocabulary import Intent, Verb
 from dialogs.draft import DraftState, DraftSteps
@@ -412,8 +412,7 @@ class WalkDialog:
         if found is None or "?" in text:
             return None
         unsure = self.chart_questions[question].unsure if question in self.chart_questions else None
-        padded = f" {_normal(text)} "
-        if unsure is not None and unsure.take == "yes" and any(f" {d} " in padded for d in self.doubts):
+        if unsure is not None and unsure.take == "yes" and says(text, self.doubts):
             return None
         reply = self._short_reply(_normal(found.group(1)).split())
         return reply if reply in ANSWERS else None
@@ -452,13 +451,11 @@ class WalkDialog:
         where unsure means yes). "i don't think so" holds "think so": a lean towards no is
         looked for first."""
         unsure = self.chart_questions[question].unsure
-        padded = f" {_normal(text)} "
-        leans = next((a for a in ("no", "yes") if any(f" {p} " in padded for p in self.leanings[a])), None)
+        leans = next((a for a in ("no", "yes") if says(text, self.leanings[a])), None)
         return unsure.leaning is not None and leans is not None and leans != unsure.take
 
     def _hedges(self, words: list[str]) -> bool:
-        padded = f" {' '.join(words)} "
-        return any(f" {phrase} " in padded for phrase in self.replies["unsure"])
+        return says(" ".join(words), self.replies["unsure"])
 
     def _move(self, turn: Turn, state: WalkState, event: str | None) -> bool:
         return event is not None and self._send(turn, state, event)
@@ -479,8 +476,8 @@ class WalkDialog:
         and does not start with the note marker."""
         if text.strip().lower().startswith(self.note_marker):
             return False
-        opening = f" {' '.join(_normal(text).split()[:BOT_QUESTION_WORDS])} "
-        return self.asks(text) and any(f" {p} " in opening for p in self.bot_questions)
+        opening = " ".join(_normal(text).split()[:BOT_QUESTION_WORDS])
+        return self.asks(text) and says(opening, self.bot_questions)
 
     def _unmarked(self, text: str) -> str:
         """The note without the marker that says it is one ("note: can you fix my bin?")."""

@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from bot.core.content.models import Content, Matching, Parts
 from bot.core.model import GramIndex, Train, Trained, char_ngrams, load_or_train
-from bot.core.text import QUOTE_WORDS, QUOTED, plain_words, quoted, unquoted
+from bot.core.text import QUOTE_WORDS, QUOTED, plain_words, quoted, says, unquoted
 
 FLOWCHART = "__flowchart__"
 NOT_COVERED = "__not_covered__"  # another subject altogether
@@ -250,7 +250,7 @@ class FaqMatcher:
         self._matching = matching
         self._analyzer = Analyzer(matching)
         self._facets = Facets(matching, sides or {}, self._analyzer)
-        self._walk_asks = tuple(f" {' '.join(plain_words(a))} " for a in walk_asks)
+        self._walk_asks = tuple(" ".join(plain_words(a)) for a in walk_asks)
         self._splitter = Splitter(matching.parts)
         self.classes: list[str] = list(trained.classes)
         self._low, self._high = matching.ngrams
@@ -361,10 +361,7 @@ class FaqMatcher:
         """A post described and "what do I do?" asked (``flowchart.yaml`` ``asks``), with the
         walk among the closest entries (declining classes, such as another team's subject, do
         not push it out): the check, even when an entry scored a little higher."""
-        if not self._walk_asks:
-            return False
-        padded = f" {' '.join(plain_words(text))} "
-        if not any(ask in padded for ask in self._walk_asks):
+        if not says(text, self._walk_asks):
             return False
         floor = self._matching.thresholds.suggest
         return any(m.id == FLOWCHART and m.score >= floor for m in near)
@@ -372,12 +369,11 @@ class FaqMatcher:
     def walk_for_quoted_post(self, text: str) -> bool:
         """A post pasted in quotes and "what do I do?" asked of it ("someone commented '...'
         do I reply or delete it?"): the check, whatever entry the officer's words are near."""
-        if not self._walk_asks or FLOWCHART not in self.classes:
+        if FLOWCHART not in self.classes:
             return False
         if not any(len(plain_words(quoted(f))) >= QUOTE_WORDS for f in QUOTED.finditer(text)):
             return False
-        padded = f" {' '.join(plain_words(text))} "
-        return any(ask in padded for ask in self._walk_asks)
+        return says(text, self._walk_asks)
 
     def _walk(self, text: str) -> MatchResult:
         scores = self.scores(text)

@@ -15,11 +15,11 @@ from bot.core.messages import Incoming, Reply, Suggestion
 from bot.core.present import Presenter
 from bot.core.safety import DENIAL_GAP, Alarm, SafetyNet
 from bot.core.state import ConversationState
-from bot.core.text import clean, command_word, looks_unreadable, plain_words
+from bot.core.text import clean, command_word, looks_unreadable, plain_words, says
 from bot.core.triage import Triage
 from bot.core.turn import Turn
 from bot.core.vocabulary import STEP_VERBS, URGENT, FlowId, Intent, Verb
-from dialogs.flowchart import NOTE, WalkDialog
+from dialogs.flowchart import NOTE, WalkDialog, WalkState
 from dialogs.induction import TourDialog
 
 INPUT_LIMIT = 4000
@@ -221,9 +221,7 @@ class Router:
         """The post pasted at the first question of a walk started without one (the menu's
         "Check a post", "start again"): pasted after a lead-in or in quotes, or a message of
         ``POST_WORDS`` or more that is no answer and asks nothing."""
-        walk = state.walk
-        fresh = walk is not None and walk.at == self.walk.chart.start and not walk.path
-        if not fresh or walk is None or walk.suggestions is not None or self.triage is None:
+        if self._unread_fresh_walk(state) is None:
             return None
         if (post := self.pasted(text)) is not None:
             return post
@@ -237,19 +235,26 @@ class Router:
         """A post quoted beside a question at the first question of a fresh walk ("lovely post
         on fb: '...' can we share it?"): the question is answered as usual, and the quoted post
         read for the walk's hints, as if pasted alone."""
-        walk = state.walk
-        fresh = walk is not None and walk.at == self.walk.chart.start and not walk.path
-        if not fresh or walk is None or walk.suggestions is not None or self.triage is None:
+        walk = self._unread_fresh_walk(state)
+        if walk is None or self.triage is None:
             return
         post = self.triage.described(text)
         if post != text and self.walk.asks(text):
             walk.suggestions = {q: (s.answer, s.reason) for q, s in self.triage.read(post).items()}
 
+    def _unread_fresh_walk(self, state: ConversationState) -> WalkState | None:
+        """The walk at its first question, started without a post (the menu's "Check a post",
+        "start again"), when triage could still read one for it."""
+        walk = state.walk
+        fresh = walk is not None and walk.at == self.walk.chart.start and not walk.path
+        if not fresh or walk is None or walk.suggestions is not None or self.triage is None:
+            return None
+        return walk
+
     def _about_a_post(self, text: str) -> bool:
         """Whether a message speaks of the post rather than being it ("got a post on FB I need
         to check", "hang on, pasting it now"): ``messages.yaml`` ``about_a_post``."""
-        padded = f" {' '.join(plain_words(text))} "
-        return any(f" {p} " in padded for p in self.about_post)
+        return says(text, self.about_post)
 
     def _at_outcome(self, state: ConversationState) -> bool:
         walk = state.walk

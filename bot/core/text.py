@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # Platform markup (Slack mentions, links and escapes; Teams <at> mentions) is read by each
 # channel's adapter before the text reaches the core: here the text is only normalised.
@@ -67,6 +68,13 @@ def plain_words(text: str) -> list[str]:
     """The words of a message as short-answer, small-talk and safety phrases compare them: lower
     case, apostrophes dropped ("can't" is "cant"), split at anything not a letter or digit."""
     return _PLAIN_WORD.findall(text.lower().replace("’", "").replace("‘", "").replace("'", ""))
+
+
+def says(text: str, phrases: Iterable[str]) -> bool:
+    """Whether the message holds any of ``phrases`` (each written as ``plain_words`` reads, one
+    space between words) as whole words."""
+    padded = f" {' '.join(plain_words(text))} "
+    return any(f" {phrase} " in padded for phrase in phrases)
 
 
 def quoted(found: re.Match[str]) -> str:

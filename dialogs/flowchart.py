@@ -355,8 +355,22 @@ class WalkDialog:
             return True
         if intent is Intent.RECORD:  # "send it", "send the record"
             return self.pressed_record(turn, state, "")
+        if intent is None and text.strip().lower().startswith(self.note_marker):
+            return self.noted_at_outcome(turn, state, text)
         moves = {Intent.STOP: "stop", Intent.BACK: "back"}
         return self._move(turn, state, moves.get(intent) if intent is not None else None)
+
+    def noted_at_outcome(self, turn: Turn, state: WalkState, text: str) -> bool:
+        """ "note: he has posted twice before" typed at the outcome: the record sent with that
+        note, where the outcome sends one; where it does not, said so. Never a new check."""
+        outcome = self.outcomes.get(state.outcome or "")
+        if outcome is None or outcome.escalate == "no":
+            return self.pressed_record(turn, state, "")
+        said = len(turn.replies)
+        if not self._send(turn, state, "record"):
+            return False
+        del turn.replies[said:]  # the note step's prompt: the note is already here
+        return self._send(turn, state, "submit", note=self._unmarked(text))
 
     def answer_in(self, intent: Intent | None, text: str, question: str | None = None) -> str | None:
         """The answer typed at a question: a word the officer may type ("yes", "not sure"),

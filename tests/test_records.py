@@ -217,3 +217,25 @@ async def test_a_long_pasted_post_reaches_the_record_whole(officer: Officer, sto
     await officer.say(post)
     (record,) = await store.records()
     assert record.comment is not None and record.comment.endswith("i know where you live")
+
+
+async def test_a_note_typed_at_an_outcome_sends_the_record_with_it_without_asking_again(
+    officer: Officer, store: RelationalStore
+) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    out = await officer.say("note: he has posted this twice before")
+    (record,) = await store.records()
+    assert record.comment == "he has posted this twice before"
+    assert "Send as it is" not in labels(out)  # the note step was never shown
+
+
+async def test_a_note_typed_where_no_record_is_sent_says_so_and_starts_no_check(
+    officer: Officer, store: RelationalStore
+) -> None:
+    await officer.say("check")
+    for answer in ["no", "no", "no", "yes"]:
+        await officer.say(answer)
+    out = await officer.say("note: resident has complained twice before")
+    assert "no record from here" in text_of(out) and out.state.outcome == "answer_or_signpost"
+    assert await store.records() == []

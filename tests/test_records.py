@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.engine import ConversationEngine
 from bot.core.lifecycle import Actor
 from bot.core.storage.relational import RelationalStore
 from tests.conftest import CliRunner, Clock, Officer, labels, text_of
@@ -239,3 +240,23 @@ async def test_a_note_typed_where_no_record_is_sent_says_so_and_starts_no_check(
     out = await officer.say("note: resident has complained twice before")
     assert "no record from here" in text_of(out) and out.state.outcome == "answer_or_signpost"
     assert await store.records() == []
+
+
+async def test_an_officer_asking_after_their_records_sees_each_and_where_it_stands(
+    officer: Officer, store: RelationalStore, engine: ConversationEngine
+) -> None:
+    await walk_and_send(officer, None)
+    await walk_and_send(Officer(engine, user="U2"), "someone else's")  # not shown to U1
+    (mine,) = await store.records(user="U1")
+    await store.acknowledge_record(mine.id, Actor("U7", "Alex Comms"), "2026-11-30T10:00:00Z")
+    out = await officer.say("my records")
+    assert mine.id in text_of(out) and "Taken by Alex Comms" in text_of(out)
+    assert "quote the number" in text_of(out) and "press@testshire.example" in text_of(out)
+    assert len([r for r in await store.records() if r.id in text_of(out)]) == 1
+
+
+async def test_asking_after_records_mid_check_keeps_the_check_where_it_was(officer: Officer) -> None:
+    await officer.say("check")
+    out = await officer.say("did the desk get my report yet?")
+    assert "No records sent yet." in text_of(out) and "Press Desk" in text_of(out)
+    assert out.state.flow == "flowchart" and out.state.node == "safety"

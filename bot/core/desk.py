@@ -186,20 +186,7 @@ class Desk:
         return Reply(title=notice.title, text="\n".join(lines), choices=tuple(choices))
 
     def status_lines(self, desk: DeskRecord) -> list[str]:
-        life = desk.lifecycle
-        if life.state is State.CLOSED:
-            resolution = self.labels.get(life.resolution or "", life.resolution or "")
-            name = life.closed_by_name or life.closed_by or ""
-            lines = [
-                self.texts.status_closed.format(
-                    name=name, time=shown_time(life.closed_at), resolution=resolution
-                )
-            ]
-            return lines + ([self.texts.status_note.format(note=life.note)] if life.note else [])
-        if life.state is State.ACKNOWLEDGED:
-            name = life.acknowledged_by_name or life.acknowledged_by or ""
-            return [self.texts.status_acknowledged.format(name=name, time=shown_time(life.acknowledged_at))]
-        return [self.texts.status_new]
+        return self.presenter.record_status(desk)
 
     def now(self) -> str:
         return timestamp(self.clock())

@@ -102,6 +102,8 @@ class ConversationEngine:
             turn.say(self.router.present.text("idle_expired", minutes=round(self.idle_seconds / 60)))
         if self.router.may_start_tour(incoming, state):
             turn.attempts = await self.store.attempts(channel=incoming.channel, user=incoming.user)
+        if self.router.asks_after_records(incoming):
+            turn.sent = await self.store.sent_records(user=incoming.user, channel=incoming.channel)
         if self.router.may_draft(incoming, state):
             turn.signature = await self.store.recall(signature_key(incoming)) or None
         self.router.route(turn, state)
@@ -152,9 +154,11 @@ class ConversationEngine:
         self.router.where_now(turn, state)
         return _outgoing(turn, state)
 
-    async def home(self, user: str, limit: int = 5) -> Reply:
-        """The menu and this officer's recent decision records."""
-        return self.router.present.home(await self.store.records(user=user, limit=limit))
+    async def home(self, user: str, channel: str, limit: int = 5) -> Reply:
+        """The menu and this officer's recent decision records, with where each stands."""
+        return self.router.present.home(
+            await self.store.sent_records(user=user, channel=channel, limit=limit)
+        )
 
     def error_reply(self) -> Reply:
         """What a channel sends when a turn failed unexpectedly."""

@@ -9,7 +9,8 @@ from bot.core.choices import ChoiceValue, Stamp
 from bot.core.contacts import contact_line
 from bot.core.content.models import ChatReply, Content, FaqEntry, Outcome
 from bot.core.faq import FLOWCHART, NEAR_MISS, REFER, Decision, Match, MatchResult, Reading
-from bot.core.messages import Choice, DecisionRecord, Quote, Reply, Suggestion
+from bot.core.lifecycle import DeskRecord, State
+from bot.core.messages import Choice, DecisionRecord, Quote, Reply, Suggestion, shown_time
 from bot.core.safety import Alarm
 from bot.core.text import plain_words
 from bot.core.vocabulary import URGENT, Verb
@@ -50,16 +51,49 @@ class Presenter:
     def help(self) -> Reply:
         return Reply(text=self.texts.help, choices=self.menu())
 
-    def home(self, records: Iterable[DecisionRecord]) -> Reply:
+    def home(self, records: Iterable[DeskRecord]) -> Reply:
         """A landing page a channel can show outside any conversation: the menu and the
-        officer's recent records."""
-        lines = [
-            self.texts.home_record.format(id=r.id, outcome=r.outcome_title, time=r.created_at)
-            for r in records
-        ]
+        officer's recent records, with where each stands."""
+        lines = self.record_lines(records)
         body = "\n".join([self.texts.home_records, *lines]) if lines else self.texts.home_no_records
         greeting = self.texts.greeting.format(bot_name=self.about.bot_name, council=self.about.council)
         return Reply(title=self.about.bot_name, text=f"{greeting}\n\n{body}", choices=self.menu())
+
+    def sent_records(self, records: Iterable[DeskRecord]) -> Reply:
+        """ "Did comms get my record?": the officer's own records, where each stands, and how
+        to add to one (records are kept as sent; the team is asked, quoting the number)."""
+        lines = self.record_lines(records)
+        team = self.about.comms_team
+        head = self.texts.sent_records.format(comms_team=team) if lines else self.texts.home_no_records
+        add = self.texts.sent_records_add.format(comms_team=team, contact=contact_line(self.content, "comms"))
+        return Reply(text="\n".join([head, *lines, add]))
+
+    def record_lines(self, records: Iterable[DeskRecord]) -> list[str]:
+        return [
+            self.texts.home_record.format(
+                id=d.id,
+                outcome=d.record.outcome_title,
+                time=shown_time(d.record.created_at),
+                status=" ".join(self.record_status(d)),
+            )
+            for d in records
+        ]
+
+    def record_status(self, desk: DeskRecord) -> list[str]:
+        """Where a record stands at the desk, in the desk's own words (``desk.yaml``)."""
+        life, texts = desk.lifecycle, self.content.desk.texts
+        if life.state is State.CLOSED:
+            labels = {r.id: r.label for r in self.content.desk.resolutions}
+            resolution = labels.get(life.resolution or "", life.resolution or "")
+            name = life.closed_by_name or life.closed_by or ""
+            closed = texts.status_closed.format(
+                name=name, time=shown_time(life.closed_at), resolution=resolution
+            )
+            return [closed, *([texts.status_note.format(note=life.note)] if life.note else [])]
+        if life.state is State.ACKNOWLEDGED:
+            name = life.acknowledged_by_name or life.acknowledged_by or ""
+            return [texts.status_acknowledged.format(name=name, time=shown_time(life.acknowledged_at))]
+        return [texts.status_new]
 
     def unknown(self, declined: str | None = None) -> Reply:
         """The honest decline: another team's subject names that team; a near miss says the

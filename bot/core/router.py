@@ -114,6 +114,14 @@ class Router:
             return True
         return self.matcher.read(text).first.decision is Decision.INDUCTION  # kept for the turn
 
+    def asks_after_records(self, incoming: Incoming) -> bool:
+        """Whether the officer asks after the records they sent ("did comms get my record?"),
+        so the engine loads them, with where each stands, before the turn."""
+        if incoming.choice is not None:
+            return False
+        text = clean(incoming.text, limit=INPUT_LIMIT)[0]
+        return Intent.RECORDS in (self.intent(text), self.inside(text))
+
     def may_draft(self, incoming: Incoming, state: ConversationState) -> bool:
         """Whether this turn may draft a reply, so the engine loads the officer's remembered
         sign-off first: at an outcome that offers a draft, a draft under way or asked for
@@ -315,6 +323,9 @@ class Router:
                 intent = self.inside(text, at_outcome=self._at_outcome(state))
         if intent is Intent.URGENT_RECORD:
             self.urgent_record(turn, state)
+            return
+        if intent is Intent.RECORDS:
+            self.aside(turn, state, self.present.sent_records(turn.sent))  # any flow waits where it is
             return
         if intent is Intent.RECORD and (state.active is not FlowId.WALK or state.walk is None):
             self.aside(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.core.lifecycle import DeskRecord
 from bot.core.messages import DecisionRecord, Escalation, Incoming, InductionRecord, Reply
 
 
@@ -26,6 +27,7 @@ class Turn:
     attempts: list[InductionRecord] = field(default_factory=list)  # loaded when the tour may start
     refused: bool = False  # a button press that was not taken (expired, forged, lost a race)
     policy_reply: bool = False  # a policy question was answered, offered close entries or declined
+    sent: list[DeskRecord] = field(default_factory=list)  # loaded when the officer asks after their records
     signature: str | None = None  # the officer's remembered sign-off, loaded where a draft may need it
     keep_signature: str | None = None  # to remember once the turn is saved ("" forgets it)
 

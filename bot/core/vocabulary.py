@@ -75,6 +75,7 @@ class Intent(StrEnum):
     RECORD = "record"  # send the record of the outcome reached
     URGENT_RECORD = "urgent_record"  # the safety alert's button, typed
     LATER = "later"  # "gotta run, I'll finish this later": the tour paused, a walk's place kept
+    RECORDS = "records"  # "did comms get my record?": the officer's own records and where they stand
 
 
 URGENT = "urgent"  # the argument of the walk button that goes straight to the urgent outcome

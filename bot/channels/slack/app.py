@@ -169,7 +169,7 @@ class SlackChannel:
         await self.publish_home(str(event.get("user")))
 
     async def publish_home(self, user: str) -> None:
-        view = render.home_view(await self.engine.home(user))
+        view = render.home_view(await self.engine.home(user, to_incoming.CHANNEL))
         await self.client.views_publish(user_id=user, view=view)
 
     async def on_lifecycle(self, body: Payload, event: Payload) -> None:

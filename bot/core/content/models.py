@@ -421,6 +421,7 @@ class Words(Strict):
     record: list[Text] = Field(min_length=1)
     urgent_record: list[Text] = Field(min_length=1)
     later: list[Text] = Field(default_factory=list)
+    records: list[Text] = Field(default_factory=list)
 
 
 class Labels(Strict):
@@ -477,7 +478,9 @@ class Texts(Templates):
         "record_comment": frozenset({"comment"}),
         "too_long": frozenset({"limit"}),
         "chosen": frozenset({"label"}),
-        "home_record": frozenset({"id", "outcome", "time"}),
+        "home_record": frozenset({"id", "outcome", "time", "status"}),
+        "sent_records": frozenset({"comms_team"}),
+        "sent_records_add": frozenset({"comms_team", "contact"}),
         "induction_chapter": frozenset({"number", "total", "title"}),
         "induction_right": frozenset({"feedback"}),
         "induction_wrong": frozenset({"feedback"}),
@@ -580,6 +583,10 @@ class Texts(Templates):
     home_records: Text
     home_record: Text
     home_no_records: Text
+    # "did comms get my record?": the officer's own records with where each stands, and how
+    # to add to one (quote its number to the team)
+    sent_records: Text
+    sent_records_add: Text
     induction_intro: Text
     induction_chapter: Text
     induction_check: Text

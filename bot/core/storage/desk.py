@@ -111,6 +111,15 @@ class DeskTables:
             query = query.where(records.c.urgency == urgency)
         return [desk_of(row) for row in (await self._run(query)).rows]
 
+    async def sent_records(self, *, user: str, channel: str, limit: int = 5) -> list[DeskRecord]:
+        """An officer's own records, newest first, with where each stands at the desk."""
+        query = (
+            _desk.where(records.c.user == user, records.c.channel == channel)
+            .order_by(records.c.created_at.desc(), records.c.id.desc())
+            .limit(limit)
+        )
+        return [desk_of(row) for row in (await self._run(query)).rows]
+
     async def trail(self, record_id: str) -> list[AuditEntry]:
         """Every action on a record, oldest first."""
         return (await self.trails([record_id]))[record_id]

@@ -111,6 +111,10 @@ class Store(Protocol):
     async def records(self, *, user: str | None = None, limit: int = 20) -> list[DecisionRecord]:
         """The newest records first, optionally for one user."""
 
+    async def sent_records(self, *, user: str, channel: str, limit: int = 5) -> list[DeskRecord]:
+        """An officer's own records, newest first, with where each stands at the desk: what
+        they see when they ask "did comms get my record?"."""
+
     async def save_induction(self, record: InductionRecord) -> None:
         """Create or update one attempt at the induction (per channel, user and start time):
         taking it again is a new attempt beside the completed one, never over it."""

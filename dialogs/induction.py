@@ -72,6 +72,7 @@ class InductionTour(StateMachine):
 
 PAUSED = str(InductionTour.paused.value)
 DONE = str(InductionTour.done.value)
+ATTEMPT_WORDS = 3  # a statement this long at a check is an attempt at an answer
 CHECKS = frozenset({str(InductionTour.checking.value), str(InductionTour.retrying.value)})
 # Which tour buttons each phase offers; any other is an expired (or forged) button.
 MOVES = {
@@ -222,6 +223,9 @@ class TourDialog:
             self._send(turn, state, "proceed" if state.at == "reading" else "acknowledge")
         elif state.at in CHECKS and (option := self.option_named(text, state)) is not None:
             self.answer(turn, state, option)
+        elif state.at in CHECKS and intent is None and self.attempts_an_answer(text):
+            turn.say(Reply(text=self.texts.induction_unmatched))  # neither marked nor looked up
+            self.where_now(turn, state)
         else:
             return False
         return True
@@ -260,6 +264,12 @@ class TourDialog:
         if found is None and not asks:  # a question typed at a check is answered instead
             found = option_like(self._stems(text), [self._stems(o) for o in options])
         return found
+
+    def attempts_an_answer(self, text: str) -> bool:
+        """A statement of a few words that asks nothing ("theyd have to sue the council not
+        me"): the starter's answer in their own words, though it names no option."""
+        words = plain_words(text)
+        return len(words) >= ATTEMPT_WORDS and "?" not in text and words[0] not in self.cues
 
     def _stems(self, text: str) -> set[str]:
         return {word(w) for w in self.analyzer.words(text)}

@@ -260,3 +260,15 @@ async def test_a_retake_is_a_new_attempt_beside_the_completed_one_and_the_report
     assert second.finished_at is None and second.started_at == "2026-11-26T09:00:00Z"
     (row,) = list(csv.DictReader(io.StringIO(induction_report([first, second], "csv"))))
     assert (row["status"], row["finished"], row["attempts"]) == ("completed", first.finished_at, "2")
+
+
+async def test_a_statement_at_a_check_that_names_no_option_is_neither_marked_nor_looked_up(
+    officer: Officer, store: RelationalStore
+) -> None:
+    await officer.say("induction")
+    await officer.say("continue")
+    out = await officer.say("i would just leave it and hope for the best")
+    assert "Fixture: which option is that?" in text_of(out) and "Right" not in text_of(out)
+    assert out.state.flow == "induction" and await store.unanswered() == []
+    right = await officer.say("2")
+    assert "Right: copies may exist." in text_of(right)  # still a first try

@@ -145,3 +145,11 @@ async def test_a_no_at_the_safety_question_that_denies_the_risk_it_names_is_take
     await officer.say("check")
     out = await officer.say("no, nobody threatened to hurt anyone, its just a moan")
     assert out.state.node == "unlawful"
+
+
+async def test_an_officers_question_with_risk_words_in_it_gets_the_alert_then_close_entries(
+    officer: Officer,
+) -> None:
+    out = await officer.say("can i put on my own account that a child is being hurt and who do i tell")
+    assert "Fixture alarm: fixture safeguarding" in text_of(out)
+    assert labels(out)[:2] == ["Urgent record now", "Check a post"] and len(labels(out)) > 2

@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import logging
 import weakref
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +28,31 @@ from bot.core.vocabulary import FlowId
 log = logging.getLogger("advisor.engine")
 
 Notify = Callable[[Escalation], Awaitable[None]]
+
+
+class LastAnswers:
+    """The FAQ entry each conversation was answered last, by id, in this process's memory:
+    what a follow-up ("where does it say that?") is read against. Not stored, so a policy
+    question still costs no write; after a restart, or on another server, a follow-up is
+    simply read as a question of its own. The oldest are dropped beyond ``limit``."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self.limit = limit
+        self._by_key: OrderedDict[str, tuple[str, float]] = OrderedDict()
+
+    def get(self, key: str, since: float) -> str | None:
+        """The entry answered last, if it was answered after ``since``."""
+        found = self._by_key.get(key)
+        return found[0] if found is not None and found[1] > since else None
+
+    def put(self, key: str, entry: str | None, at: float) -> None:
+        if entry is None:
+            self._by_key.pop(key, None)
+            return
+        self._by_key[key] = (entry, at)
+        self._by_key.move_to_end(key)
+        while len(self._by_key) > self.limit:
+            self._by_key.popitem(last=False)
 
 
 def utc_now() -> datetime:
@@ -56,6 +82,7 @@ class ConversationEngine:
         self.clock = clock
         self.notify = notify
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._last_answers = LastAnswers()
 
     def _lock(self, key: str) -> asyncio.Lock:
         lock = self._locks.get(key)
@@ -97,6 +124,7 @@ class ConversationEngine:
         was_empty = state.empty  # before expiry: an expired walk must be written away, once
         now = self.clock()
         turn = Turn(incoming=incoming, now=now)
+        state.last_answer = before = self._last_answers.get(key, now.timestamp() - self.idle_seconds)
         if state.active is FlowId.WALK and now.timestamp() - state.updated_at > self.idle_seconds:
             state.walk = None
             turn.say(self.router.present.text("idle_expired", minutes=round(self.idle_seconds / 60)))
@@ -107,6 +135,8 @@ class ConversationEngine:
         if self.router.may_draft(incoming, state):
             turn.signature = await self.store.recall(signature_key(incoming)) or None
         self.router.route(turn, state)
+        if state.last_answer != before:
+            self._last_answers.put(key, state.last_answer, now.timestamp())
         state.updated_at = now.timestamp()
         return turn, state, was_empty and state.empty
 

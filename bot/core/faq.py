@@ -36,6 +36,9 @@ SMALL_TALK = "__small_talk__"  # pleasantries and chatter about the bot
 INDUCTION = "__induction__"  # a new starter asking for the induction tour
 _WORD = re.compile(r"[a-z0-9]+")
 CHATTER_WORDS = 12  # the longest message read as small talk by the classifier
+# Where a chatty opening ends and the message goes on ("sorry quick one - does this apply to
+# WhatsApp?", "hiya! can I ..."): a dash, comma, full stop, colon or exclamation mark.
+OPENING_ENDS = re.compile(r"\s+[-–—]+\s+|[,.:;!]+\s+")
 STEP_BYTES = 512 * 1024  # weights gathered per step of a question's score (``FaqMatcher._scores``)
 
 
@@ -375,6 +378,18 @@ class FaqMatcher:
             return False
         return says(text, self._walk_asks)
 
+    def _after_opening(self, text: str, context: frozenset[str]) -> MatchResult | None:
+        """What follows a chatty opening, when that is no small talk itself: a message read
+        as chatter only because it starts "sorry, quick one" or "hiya!"."""
+        for found in OPENING_ENDS.finditer(text):
+            rest = text[found.end() :]
+            if len(plain_words(rest)) < 3:
+                break
+            result = self.match(rest, context)
+            if result.decision is not Decision.SMALL_TALK:
+                return result
+        return None
+
     def _walk(self, text: str) -> MatchResult:
         scores = self.scores(text)
         return MatchResult("answer", Match(FLOWCHART, float(scores[self.classes.index(FLOWCHART)])), ())
@@ -445,6 +460,8 @@ class FaqMatcher:
             if sure and referred:  # "what's the password policy? and who do I ask to be added": both
                 return Reading(sure[0], referred[0])
         result = self.match(text, context)
+        if result.decision is Decision.SMALL_TALK and (rest := self._after_opening(text, context)):
+            return Reading(rest)  # "sorry quick one - does this apply to whatsapp too?"
         if result.decision is Decision.INDUCTION and asks:
             # "I'm new, started Monday... do I need to do anything before I post?": a new
             # starter's own question, when an entry answers it, before the tour

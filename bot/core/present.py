@@ -153,6 +153,10 @@ class Presenter:
         quote = self.cite(entry.section, entry.quote)
         return Reply(text=entry.answer, title=entry.title, quotes=(quote,), choices=related, prompt=prompt)
 
+    def source_of(self, entry: FaqEntry) -> Reply:
+        """ "Where does it say that?": the whole section the answer rests on, with its source."""
+        return Reply(text=self.texts.source_of.format(title=entry.title), quotes=(self.cite(entry.section),))
+
     def matched(self, result: MatchResult, text: str = "") -> Reply:
         """The reply to a question that does not start the walk: the answer, close matches,
         or an honest "the policy does not say"."""

@@ -26,6 +26,8 @@ INPUT_LIMIT = 4000
 COMMAND_LENGTH = 100  # longer than any command word: such text is only ever a question
 ASIDES = (Intent.HELP, Intent.MENU, Intent.ASK)  # answered mid-flow, then the step again
 POST_WORDS = 6  # the fewest words of a message pasted at a fresh walk's first question read as the post
+FOLLOW_UP_WORDS = 12  # the longest message read as a follow-up to the answer before it
+FOLLOW_UP_REST = 4  # words after "where does it say that" or "and if I don't" ("... put one in?")
 INSIDE_WORDS = 14  # the longest message read for a command inside it (``messages.yaml`` inside)
 OUTCOME_WORDS = 24  # at an outcome, the longest read for a way of asking for its record
 
@@ -82,6 +84,12 @@ class Router:
         # commands also found inside a short message ("ok thanks, now send the urgent record")
         self.inside_phrases = _phrases(content.messages.inside)
         self.outcome_phrases = _phrases(content.messages.at_outcome)
+        ups = content.messages.follow_ups
+        self.follow_ups = {
+            name: tuple(" ".join(plain_words(p)) for p in getattr(ups, name))
+            for name in ("source", "consequence", "openers")
+        }
+        self.consequence_entry = ups.consequence_entry
 
     # --- entry ------------------------------------------------------------------------
 
@@ -180,14 +188,18 @@ class Router:
                 if post is not None:
                     self.start_walk(turn, state, post=post, alarm=alarm)  # its safety question: yes
                 elif state.active is None:
-                    self.also_answer(turn, result)
+                    self.also_answer(turn, result, asked=self.walk.asks_the_bot(text))
 
-    def also_answer(self, turn: Turn, result: MatchResult) -> None:
+    def also_answer(self, turn: Turn, result: MatchResult, *, asked: bool = False) -> None:
         """After the alert, a policy question that the FAQ answers confidently is answered too
-        ("what if a service user threatens me on my own account?")."""
+        ("what if a service user threatens me on my own account?"); one that opens with a way
+        of asking the bot ("can I post 'kids living in squalor' on my own fb?") also gets the
+        close entries, so the officer's own question is never dropped behind the alert."""
         if result.answered is not None:
             turn.say(self.present.matched(result))
             turn.answered.append(result.answered)
+        elif asked and result.decision is Decision.SUGGEST:
+            turn.say(self.present.matched(result))
 
     def _urgent_already(self, state: ConversationState) -> bool:
         """The walk already reached the urgent outcome: what the officer adds is its detail."""
@@ -496,7 +508,10 @@ class Router:
         """Answer a policy question, offer close matches, or say honestly that it's not covered."""
         # asked during a check, or at its outcome: about the post checked, on the Council's page
         walking = (in_flow and state.active is FlowId.WALK) or self._at_outcome(state)
-        reading = self.matcher.read(text, self.walk_context if walking else frozenset())
+        context = self.walk_context if walking else frozenset()
+        if self.follow_up(turn, state, text, context):
+            return
+        reading = self.matcher.read(text, context)
         result = reading.first
         decision = result.decision
         if decision is Decision.WALK and in_flow:
@@ -519,12 +534,60 @@ class Router:
             turn.policy_reply = decision is not Decision.SMALL_TALK
             if result.answered is not None:
                 turn.answered.append(result.answered)  # the entry's id only, for the weekly counts
+                state.last_answer = result.answered
             if (second := self.present.second(reading)) is not None:
                 turn.say(second)
                 if reading.second is not None and reading.second.answered is not None:
                     turn.answered.append(reading.second.answered)
             if decision is Decision.UNKNOWN and not (result.declined or "").startswith(REFER):
                 turn.unanswered.append(text)  # another team's subject is not a gap in the policy
+
+    def follow_up(self, turn: Turn, state: ConversationState, text: str, context: frozenset[str]) -> bool:
+        """A short message that goes on from the answer just given (``messages.yaml``
+        ``follow_ups``): "where does it say that?" shows that answer's passage whole, with its
+        source; "and if I don't?" gets the entry on breaches; "what about on Instagram?" or
+        "so can I block her or not" is read together with that answer's subject, unless what
+        follows the opening names a subject of its own: another team's ("what about my annual
+        leave?") is referred, an entry's is read as a new question. False: not a follow-up."""
+        last = self.present.entries.get(state.last_answer or "")
+        words = plain_words(text)
+        if last is None or len(words) > FOLLOW_UP_WORDS:
+            return False
+        ups = self.follow_ups
+        if _opens(words, ups["source"], rest=FOLLOW_UP_REST):
+            turn.say(self.present.source_of(last))
+            return True
+        consequence = self.present.entries.get(self.consequence_entry or "")
+        if consequence is not None and _opens(words, ups["consequence"], rest=FOLLOW_UP_REST):
+            self._answer_entry(turn, state, consequence.id)
+            return True
+        opener = _opening(words, ups["openers"])
+        if opener is None:
+            return False
+        if rest := " ".join(words[len(opener.split()) :]):
+            named = self.matcher.match(rest, context)
+            if (named.declined or "").startswith(REFER):
+                turn.say(self.present.matched(named))  # "and what about parking?": that team
+                turn.policy_reply = True
+                return True
+            if named.decision is not Decision.UNKNOWN and named.decision is not Decision.SMALL_TALK:
+                return False  # "what about criticising the council?": read as a question
+        together = self.matcher.match(f"{last.title}. {text}", context).answered
+        if together is None:
+            return False
+        self._answer_entry(turn, state, together, going_on=together == last.id)
+        return True
+
+    def _answer_entry(
+        self, turn: Turn, state: ConversationState, entry: str, *, going_on: bool = False
+    ) -> None:
+        reply = self.present.answer(self.present.entries[entry])
+        if going_on:  # the same subject again: headed so it reads as the answer to the follow-up
+            reply = replace(reply, title=self.present.text("follow_up", title=reply.title).text)
+        turn.say(reply)
+        turn.policy_reply = True
+        turn.answered.append(entry)
+        state.last_answer = entry
 
     def _unplaced(self, text: str, result: MatchResult) -> bool:
         """A short statement that asks nothing and is no subject the matcher knows (neither
@@ -591,6 +654,7 @@ class Router:
             return
         turn.say(self.present.answer(entry))
         turn.answered.append(entry.id)
+        state.last_answer = entry.id
         flow = state.active
         if flow is not None and self.flows[flow].dialog.in_progress(self.flows[flow].get(state)):
             self.aside(turn, state, self.present.text("side_answer_back"))
@@ -600,6 +664,21 @@ class Router:
         turn.refused = True
         name = "stale_button" if state.active is not None else "stale_no_walk"
         self.aside(turn, state, self.present.text(name))
+
+
+def _opening(words: list[str], phrases: tuple[str, ...]) -> str | None:
+    """The longest of ``phrases`` the message opens with."""
+    said = " ".join(words)
+    found = [p for p in phrases if said == p or said.startswith(f"{p} ")]
+    return max(found, key=len, default=None)
+
+
+def _opens(words: list[str], phrases: tuple[str, ...], *, rest: int) -> bool:
+    """Whether the message opens with one of ``phrases`` and has at most ``rest`` words after it."""
+    said = " ".join(words)
+    return any(
+        (said == p or said.startswith(f"{p} ")) and len(words) - len(p.split()) <= rest for p in phrases
+    )
 
 
 def _option_number(text: str) -> bool:

@@ -26,6 +26,10 @@ class ConversationState(BaseModel):
 
     walk: WalkState | None = None
     tour: TourState | None = None
+    # The FAQ entry answered last (its id, never the question), so a follow-up ("what about
+    # on Instagram?", "where does it say that?") is read with it in mind. Not saved: the engine
+    # keeps it in memory, so a question costs no write (see ``ConversationEngine``).
+    last_answer: str | None = None
     updated_at: float = 0.0
     version: int = 0
 

@@ -104,6 +104,7 @@ def _cross_check(content: Content, files: Mapping[str, YamlFile], triage: YamlFi
     _check_policy(content.policy, files["policy"])
     sections = {s.id: s for s in content.policy.sections}
     _check_faq(content.faq, sections, files["faq"])
+    _check_follow_ups(content, files["messages"])
     _check_flowchart(content.flowchart, set(sections), files["flowchart"])
     _check_out_of_scope(content, files["out_of_scope"])
     _check_facets(content, files["faq"], files["flowchart"])
@@ -158,6 +159,12 @@ def _check_faq(faq: Faq, sections: Mapping[str, Section], file: YamlFile) -> Non
     missing = [s for s in sections if s not in cited]
     if missing:
         raise file.error(("entries",), f"no entry cites section '{missing[0]}'")
+
+
+def _check_follow_ups(content: Content, file: YamlFile) -> None:
+    entry = content.messages.follow_ups.consequence_entry
+    if entry is not None and entry not in {e.id for e in content.faq.entries}:
+        raise file.error(("follow_ups", "consequence_entry"), f"unknown entry '{entry}'")
 
 
 def _check_facets(content: Content, file: YamlFile, chart_file: YamlFile) -> None:

@@ -480,6 +480,8 @@ class Texts(Templates):
         "chosen": frozenset({"label"}),
         "home_record": frozenset({"id", "outcome", "time", "status"}),
         "sent_records": frozenset({"comms_team"}),
+        "follow_up": frozenset({"title"}),
+        "source_of": frozenset({"title"}),
         "sent_records_add": frozenset({"comms_team", "contact"}),
         "induction_chapter": frozenset({"number", "total", "title"}),
         "induction_right": frozenset({"feedback"}),
@@ -587,6 +589,10 @@ class Texts(Templates):
     # to add to one (quote its number to the team)
     sent_records: Text
     sent_records_add: Text
+    # a follow-up read with the answer before it in mind: the heading of the answer it gets,
+    # and of the passage shown again for "where does it say that?"
+    follow_up: Text
+    source_of: Text
     induction_intro: Text
     induction_chapter: Text
     induction_check: Text
@@ -604,6 +610,9 @@ class Texts(Templates):
     induction_progress: Text
     induction_progress_start: Text  # the same before any check is answered ("0 of 0" reads as lost)
     induction_first_chapter: Text
+    # a statement typed at a check that names no option ("if u delete it quick its fine
+    # surely"): not marked either way, nor read as a policy question
+    induction_unmatched: Text
     path_step: Text
     outcome_contact: Text
     outcome_when: Text
@@ -659,6 +668,19 @@ class OptionWords(Strict):
     fillers: list[Text] = Field(default_factory=list)
 
 
+class FollowUps(Strict):
+    """A short message that follows on from the answer before it ("what about on Instagram?",
+    "where does it say that?", "and if I don't?"): read with that answer in mind."""
+
+    # Asks where the last answer comes from: its passage and source again.
+    source: list[Text] = Field(default_factory=list)
+    # Asks what happens if the officer does not (or does): the entry on breaches.
+    consequence: list[Text] = Field(default_factory=list)
+    consequence_entry: Id | None = None
+    # Opens a message that goes on from the last answer ("what about", "and if", "so can I").
+    openers: list[Text] = Field(default_factory=list)
+
+
 class Messages(Strict):
     words: Words
     # Commands (fields of ``Words``) also found inside a short message, in the order looked for.
@@ -683,6 +705,7 @@ class Messages(Strict):
     # Emoji read as words in an answer at a walk question ("👍": "yes", "🤷": "not sure").
     emoji: dict[Text, Text] = Field(default_factory=dict)
     note_marker: Text = "note:"
+    follow_ups: FollowUps = Field(default_factory=FollowUps)
     # Hedges that lean one way ("don't think so", "i think so"): still unsure, but at a
     # question whose unsure takes the other branch, the officer is asked to confirm.
     leaning: dict[Literal["yes", "no"], list[Text]] = Field(default_factory=dict)

@@ -155,3 +155,13 @@ async def test_a_post_quoted_with_what_do_i_do_starts_the_check_whatever_entry_i
         " removing it? and do i tell the desk? reply or not"
     )
     assert out.state.flow == "flowchart" and out.state.node == "safety"
+
+
+async def test_asking_for_the_whole_policy_says_who_has_it_and_keeps_a_check_where_it_was(
+    officer: Officer,
+) -> None:
+    out = await officer.say("can you send me the whole policy please")
+    assert "Fixture: the whole policy is with the Press Desk" in text_of(out) and out.state.flow is None
+    await officer.say("check")
+    out = await officer.say("where is the whole policy")
+    assert "the whole policy is with" in text_of(out) and out.state.node == "safety"

@@ -153,6 +153,10 @@ class Presenter:
         quote = self.cite(entry.section, entry.quote)
         return Reply(text=entry.answer, title=entry.title, quotes=(quote,), choices=related, prompt=prompt)
 
+    def whole_policy(self) -> Reply:
+        team = self.about.comms_team
+        return self.text("whole_policy", comms_team=team, contact=contact_line(self.content, "comms"))
+
     def source_of(self, entry: FaqEntry) -> Reply:
         """ "Where does it say that?": the whole section the answer rests on, with its source."""
         return Reply(text=self.texts.source_of.format(title=entry.title), quotes=(self.cite(entry.section),))

@@ -336,6 +336,9 @@ class Router:
         if intent is Intent.URGENT_RECORD:
             self.urgent_record(turn, state)
             return
+        if intent is Intent.POLICY and not self._at_outcome(state):
+            self.aside(turn, state, self.present.whole_policy())  # at an outcome: the outcome's policy
+            return
         if intent is Intent.RECORDS:
             self.aside(turn, state, self.present.sent_records(turn.sent))  # any flow waits where it is
             return

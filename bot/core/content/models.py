@@ -481,6 +481,7 @@ class Texts(Templates):
         "home_record": frozenset({"id", "outcome", "time", "status"}),
         "sent_records": frozenset({"comms_team"}),
         "follow_up": frozenset({"title"}),
+        "whole_policy": frozenset({"comms_team", "contact"}),
         "source_of": frozenset({"title"}),
         "sent_records_add": frozenset({"comms_team", "contact"}),
         "induction_chapter": frozenset({"number", "total", "title"}),
@@ -592,6 +593,8 @@ class Texts(Templates):
     # a follow-up read with the answer before it in mind: the heading of the answer it gets,
     # and of the passage shown again for "where does it say that?"
     follow_up: Text
+    # "can you show me the full policy?" away from an outcome: who has the whole document
+    whole_policy: Text
     source_of: Text
     induction_intro: Text
     induction_chapter: Text

@@ -53,3 +53,17 @@ async def test_a_caution_shows_the_urgent_route_and_the_turn_goes_on_as_usual(
     assert first.text.startswith("Fixture caution: fixture threat.")
     assert [c.label for c in first.choices] == ["Urgent record now"]
     assert len(out.replies) > 1  # then the usual reply: an answer, suggestions or a decline
+
+
+async def test_an_answer_to_an_induction_check_gets_no_caution_only_an_alert_would_show(
+    content: Content, store: RelationalStore, clock: Clock, matcher: FaqMatcher, tmp_path: Path
+) -> None:
+    net = SafetyNet.from_content(content, cache=tmp_path)
+    engine = ConversationEngine(content=content, store=store, clock=clock, matcher=matcher, safety=net)
+    officer = Officer(engine)
+    await officer.say("induction")
+    await officer.say("continue")
+    out = await officer.say("he keeps saying the warden should watch where she parks")
+    assert not out.replies[0].text.startswith("Fixture caution") and out.state.flow == "induction"
+    alert = await officer.say("someone said they know where you live")  # the phrases still alert
+    assert "Fixture alarm: fixture threat" in alert.replies[0].text

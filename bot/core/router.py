@@ -20,7 +20,7 @@ from bot.core.triage import Triage
 from bot.core.turn import Turn
 from bot.core.vocabulary import STEP_VERBS, URGENT, FlowId, Intent, Verb
 from dialogs.flowchart import NOTE, WalkDialog, WalkState
-from dialogs.induction import TourDialog
+from dialogs.induction import CHECKS, TourDialog
 
 INPUT_LIMIT = 4000
 COMMAND_LENGTH = 100  # longer than any command word: such text is only ever a question
@@ -175,7 +175,7 @@ class Router:
                 alarm = self.safety.check_denial(text)  # "nah, no threat": the officer rules it out
             # an answer to the waiting question, or the note for a record: the officer's words
             # about a post already checked
-            answering = self._answering(state, text, alarm) or self._at_note(state)
+            answering = self._answering(state, text, alarm) or self._at_note(state) or self._own_detail(state)
             if alarm is None or self._urgent_already(state) or (answering and not alarm.sure):
                 self.typed(turn, state, text)  # no caution on "no, it's just wrong"
             elif not alarm.sure or answering:
@@ -279,6 +279,15 @@ class Router:
     def _at_outcome(self, state: ConversationState) -> bool:
         walk = state.walk
         return state.active is FlowId.WALK and walk is not None and walk.at in self.present.outcomes
+
+    def _own_detail(self, state: ConversationState) -> bool:
+        """The officer's own words asked for by a step: a draft's sign-off ("Jo, Housing
+        Officer") or an answer to an induction check. The classifier's "possible" is not shown
+        on them; the safety phrases still are."""
+        walk, tour = state.walk, state.tour
+        signing = walk is not None and walk.draft is not None and walk.draft.awaiting == "signature"
+        checking = state.active is FlowId.TOUR and tour is not None and tour.at in CHECKS
+        return signing or checking
 
     def _at_note(self, state: ConversationState) -> bool:
         return state.active is FlowId.WALK and state.walk is not None and state.walk.at == NOTE

@@ -165,3 +165,18 @@ async def test_asking_for_the_whole_policy_says_who_has_it_and_keeps_a_check_whe
     await officer.say("check")
     out = await officer.say("where is the whole policy")
     assert "the whole policy is with" in text_of(out) and out.state.node == "safety"
+
+
+async def test_nothing_typed_during_a_check_is_logged_as_a_gap_as_it_may_name_a_resident(
+    officer: Officer, store: RelationalStore
+) -> None:
+    await officer.say("check")
+    out = await officer.say("What is the capital of Spain, asks Mrs Pritchard of 4 Elm Road?")
+    assert "has nothing on that" in text_of(out) and "logged for them" not in text_of(out)
+    assert await store.unanswered() == []
+
+
+async def test_a_quoted_post_that_matches_nothing_is_not_logged(officer: Officer, store: RelationalStore) -> None:
+    out = await officer.say('what is this about: "Mrs Pritchard at 4 Elm Road owes everyone money" ?')
+    assert "logged for them" not in text_of(out)
+    assert await store.unanswered() == []

@@ -95,9 +95,14 @@ class Presenter:
             return [texts.status_acknowledged.format(name=name, time=shown_time(life.acknowledged_at))]
         return [texts.status_new]
 
-    def unknown(self, declined: str | None = None) -> Reply:
+    def unknown(self, declined: str | None = None, *, noted: bool = False) -> Reply:
         """The honest decline: another team's subject names that team; a near miss says the
-        policy does not settle it; anything else points to the policy's owners."""
+        policy does not settle it; anything else points to the policy's owners. ``noted``: the
+        question was kept for the owners, and the officer is told so."""
+        reply = self._unknown(declined)
+        return replace(reply, text=f"{reply.text} {self.texts.noted}") if noted else reply
+
+    def _unknown(self, declined: str | None) -> Reply:
         comms_team = self.about.comms_team
         if declined is not None and declined.startswith(REFER):
             referral = self.content.out_of_scope.referrals.get(declined.removeprefix(REFER))
@@ -161,7 +166,7 @@ class Presenter:
         """ "Where does it say that?": the whole section the answer rests on, with its source."""
         return Reply(text=self.texts.source_of.format(title=entry.title), quotes=(self.cite(entry.section),))
 
-    def matched(self, result: MatchResult, text: str = "") -> Reply:
+    def matched(self, result: MatchResult, text: str = "", *, noted: bool = False) -> Reply:
         """The reply to a question that does not start the walk: the answer, close matches,
         or an honest "the policy does not say"."""
         if result.decision is Decision.ANSWER and result.best is not None:
@@ -170,7 +175,7 @@ class Presenter:
             return self.suggestions(result.suggestions, which=result.which)
         if result.decision is Decision.SMALL_TALK:
             return self.small_talk(text)
-        return self.unknown(result.declined)
+        return self.unknown(result.declined, noted=noted)
 
     def second(self, reading: Reading) -> Reply | None:
         """The answer to the second thing a message asked, headed so it reads as its own, or

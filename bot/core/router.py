@@ -15,7 +15,16 @@ from bot.core.messages import Incoming, Reply, Suggestion
 from bot.core.present import Presenter
 from bot.core.safety import DENIAL_GAP, Alarm, SafetyNet
 from bot.core.state import ConversationState
-from bot.core.text import clean, command_word, looks_unreadable, plain_words, says
+from bot.core.text import (
+    QUOTE_WORDS,
+    QUOTED,
+    clean,
+    command_word,
+    looks_unreadable,
+    plain_words,
+    quoted,
+    says,
+)
 from bot.core.triage import Triage
 from bot.core.turn import Turn
 from bot.core.vocabulary import STEP_VERBS, URGENT, FlowId, Intent, Verb
@@ -542,7 +551,8 @@ class Router:
         elif self._unplaced(text, result):
             turn.say(self.present.unclear(in_flow=in_flow))  # "this rota is killing me": no gap to log
         else:
-            turn.say(self.present.matched(result, text))
+            noted = decision is Decision.UNKNOWN and self._loggable(text, result, walking=walking)
+            turn.say(self.present.matched(result, text, noted=noted))
             turn.policy_reply = decision is not Decision.SMALL_TALK
             if result.answered is not None:
                 turn.answered.append(result.answered)  # the entry's id only, for the weekly counts
@@ -551,8 +561,17 @@ class Router:
                 turn.say(second)
                 if reading.second is not None and reading.second.answered is not None:
                     turn.answered.append(reading.second.answered)
-            if decision is Decision.UNKNOWN and not (result.declined or "").startswith(REFER):
-                turn.unanswered.append(text)  # another team's subject is not a gap in the policy
+            if noted:
+                turn.unanswered.append(text)
+
+    def _loggable(self, text: str, result: MatchResult, *, walking: bool) -> bool:
+        """Whether an unanswered message is kept for the content owners: a policy question
+        (it asks), asked outside a check, holding no quoted post. What is typed during a check
+        is about a resident's post and may name them ("oh wait yes, it names mrs p and her
+        address"), so it is never kept; nor is another team's subject, which is no gap."""
+        if walking or (result.declined or "").startswith(REFER) or not self.walk.asks(text):
+            return False
+        return not any(len(plain_words(quoted(q))) >= QUOTE_WORDS for q in QUOTED.finditer(text))
 
     def follow_up(self, turn: Turn, state: ConversationState, text: str, context: frozenset[str]) -> bool:
         """A short message that goes on from the answer just given (``messages.yaml``

@@ -595,6 +595,7 @@ class Texts(Templates):
     follow_up: Text
     # "can you show me the full policy?" away from an outcome: who has the whole document
     whole_policy: Text
+    noted: Text
     source_of: Text
     induction_intro: Text
     induction_chapter: Text

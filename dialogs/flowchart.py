@@ -32,6 +32,7 @@ from dialogs.machine import FlowRun, Runner
 
 ANSWERS = ("yes", "no")  # the flowchart's own branches
 REPLIES = (*ANSWERS, "unsure")  # what an officer may answer: "unsure" means what content says
+CORRECTION_WORDS = 6  # the opening words in which "no wait yes" takes back an answer
 ATTEMPT_WORDS = 3  # a shorter message at a question is an attempt at an answer, not a question
 NOTE = "note"
 ENDED = "ended"
@@ -162,6 +163,16 @@ def _normal(text: str) -> str:
     return " ".join(plain_words(text))
 
 
+def _starts(text: str, phrase: str) -> list[int]:
+    """Where ``phrase`` starts in ``text`` (both padded with spaces), as offsets into the text
+    without its leading space."""
+    found, at = [], text.find(phrase)
+    while at >= 0:
+        found.append(at)
+        at = text.find(phrase, at + 1)
+    return found
+
+
 def _phrases(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted({_normal(w) for w in words} - {""}, key=len, reverse=True))
 
@@ -202,6 +213,7 @@ class WalkDialog:
         self.bot_questions = _phrases(content.messages.bot_questions)
         self.emoji = content.messages.emoji
         self.doubts = _phrases(content.messages.doubts)
+        self.corrections = _phrases(content.messages.corrections)
         self.note_marker = content.messages.note_marker.strip().lower()
         leaning = content.messages.leaning
         self.leanings = {"no": _phrases(leaning.get("no", [])), "yes": _phrases(leaning.get("yes", []))}
@@ -397,6 +409,8 @@ class WalkDialog:
         words = _normal(text).split()
         if not words:
             return None
+        if (corrected := self._corrected(words, question)) is not None:
+            return corrected  # "no wait yes, the graffiti is a slur"
         if (concluded := self._concluded(text, question)) is not None:
             return concluded
         clauses = [c for c in _CLAUSE_END.split(text) if c.strip()]
@@ -414,6 +428,21 @@ class WalkDialog:
         closing = _normal(clauses[-1]).split() if len(clauses) > 1 and not asks else []
         if 0 < len(closing) <= CLOSING_WORDS and (reply := self._short_reply(closing)) is not None:
             return reply  # the answer after the reason: "checked, it's a normal account, no"
+        return None
+
+    def _corrected(self, words: list[str], question: str | None) -> str | None:
+        """The answer after the officer takes back the one they began ("no wait yes", "yes
+        actually no", "oh wait yes, it names her"): what follows the last correction word in
+        the opening words, where that reads as an answer."""
+        opening = " ".join(words[:CORRECTION_WORDS])
+        ends = [
+            len(opening[: at + len(phrase) + 1].split())
+            for phrase in self.corrections
+            for at in _starts(f" {opening} ", f" {phrase} ")
+        ]
+        for end in sorted(set(ends), reverse=True):
+            if end < len(words) and (reply := self.read_reply(" ".join(words[end:]), question)):
+                return reply
         return None
 
     def _concluded(self, text: str, question: str | None) -> str | None:

@@ -176,7 +176,9 @@ async def test_nothing_typed_during_a_check_is_logged_as_a_gap_as_it_may_name_a_
     assert await store.unanswered() == []
 
 
-async def test_a_quoted_post_that_matches_nothing_is_not_logged(officer: Officer, store: RelationalStore) -> None:
+async def test_a_quoted_post_that_matches_nothing_is_not_logged(
+    officer: Officer, store: RelationalStore
+) -> None:
     out = await officer.say('what is this about: "Mrs Pritchard at 4 Elm Road owes everyone money" ?')
     assert "logged for them" not in text_of(out)
     assert await store.unanswered() == []

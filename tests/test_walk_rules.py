@@ -319,3 +319,31 @@ async def test_another_teams_question_at_an_outcome_still_says_the_steps_stand(o
     out = await officer.say("How do I claim mileage for a site visit?")
     assert "People Services" in text_of(out) and "Outcome still stands" in text_of(out)
     assert "Send to the Press Desk" in labels(out)
+
+
+async def test_an_answer_taken_back_in_the_same_message_is_read_as_the_last_one(officer: Officer) -> None:
+    await officer.say("check")
+    out = await officer.say("yes actually no")
+    assert out.state.node == "unlawful"
+    await officer.say("back")
+    out = await officer.say("no wait yes, the graffiti is a slur")
+    assert out.state.outcome == "urgent_escalation"
+
+
+async def test_back_as_a_clause_of_a_short_message_goes_back(officer: Officer) -> None:
+    await officer.say("check")
+    await officer.say("no")
+    out = await officer.say("actually wait. back. that bit worries me")
+    assert out.state.node == "safety"
+
+
+async def test_cancel_as_the_last_clause_stops_but_a_post_opening_with_stop_does_not(
+    officer: Officer,
+) -> None:
+    await officer.say("check")
+    await officer.say("no")
+    out = await officer.say("hang on phone's ringing, cancel")
+    assert out.state.flow is None
+    await officer.say("check")
+    out = await officer.say("Stop. Just stop wasting our money on cycle lanes")
+    assert out.state.flow == "flowchart"

@@ -4,6 +4,7 @@ table."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
@@ -35,6 +36,7 @@ INPUT_LIMIT = 4000
 COMMAND_LENGTH = 100  # longer than any command word: such text is only ever a question
 ASIDES = (Intent.HELP, Intent.MENU, Intent.ASK)  # answered mid-flow, then the step again
 POST_WORDS = 6  # the fewest words of a message pasted at a fresh walk's first question read as the post
+CLAUSES = re.compile(r"[.,;:!?]+|\s[-–—]+\s")  # where a clause of a short message ends
 FOLLOW_UP_WORDS = 12  # the longest message read as a follow-up to the answer before it
 FOLLOW_UP_REST = 4  # words after "where does it say that" or "and if I don't" ("... put one in?")
 INSIDE_WORDS = 14  # the longest message read for a command inside it (``messages.yaml`` inside)
@@ -111,10 +113,23 @@ class Router:
         ``at_outcome``, also the ways of asking for its record ("fire that over to comms"), in
         a message up to ``OUTCOME_WORDS`` long."""
         words = plain_words(text)
+        if len(words) <= INSIDE_WORDS and (moved := self._clause_move(text)) is not None:
+            return moved
         padded = f" {' '.join(words)} "
         phrases = [*(self.inside_phrases if len(words) <= INSIDE_WORDS else [])]
         phrases += self.outcome_phrases if at_outcome and len(words) <= OUTCOME_WORDS else []
         return next((intent for phrase, intent in phrases if phrase in padded), None)
+
+    def _clause_move(self, text: str) -> Intent | None:
+        """A clause of a short message that is "back" (anywhere: "actually wait. back. that
+        bit worries me", "go back, i do want to thank them") or "stop" (the last: "phone's
+        ringing, cancel"); a pasted post that opens "Stop." is not stopped by."""
+        clauses = [c for c in CLAUSES.split(text) if c.strip()]
+        if len(clauses) < 2:
+            return None
+        if any(self.intent(c) is Intent.BACK for c in clauses):
+            return Intent.BACK
+        return Intent.STOP if self.intent(clauses[-1]) is Intent.STOP else None
 
     def may_start_tour(self, incoming: Incoming, state: ConversationState) -> bool:
         """Whether this turn may start the induction afresh, so the engine loads the officer's

@@ -706,6 +706,9 @@ class Messages(Strict):
     # Hedges that say the officer does not know: where not sure means yes (safety), a
     # conclusion after one ("not sure, so no") is still not sure.
     doubts: list[Text] = Field(default_factory=list)
+    # Words by which an officer takes back the answer they just began ("no wait yes, it's a
+    # slur"): in an answer to a walk question, what follows the last of them is the answer.
+    corrections: list[Text] = Field(default_factory=list)
     # Emoji read as words in an answer at a walk question ("👍": "yes", "🤷": "not sure").
     emoji: dict[Text, Text] = Field(default_factory=dict)
     note_marker: Text = "note:"

@@ -233,7 +233,7 @@ async def test_a_policy_answer_at_an_outcome_is_followed_by_the_outcome_still_st
     await officer.say("check")
     await officer.say("yes")
     out = await officer.say("can I use my council email address for my personal twitter?")
-    assert out.replies[0].quotes and "Outcome still stands:" in text_of(out)
+    assert out.replies[1].quotes and "Outcome still stands:" in text_of(out)  # after what still holds
     assert out.state.outcome == "urgent_escalation"
 
 
@@ -347,3 +347,14 @@ async def test_cancel_as_the_last_clause_stops_but_a_post_opening_with_stop_does
     await officer.say("check")
     out = await officer.say("Stop. Just stop wasting our money on cycle lanes")
     assert out.state.flow == "flowchart"
+
+
+async def test_a_question_at_the_urgent_outcome_gets_what_still_holds_before_the_general_answer(
+    officer: Officer,
+) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    out = await officer.say("Can I use my council email address to sign up to Twitter?")
+    texts = [r.text for r in out.replies]
+    assert texts[0] == "Fixture hold: touch nothing until the desk says so."
+    assert "Outcome still stands" in text_of(out)

@@ -567,6 +567,8 @@ class Router:
             turn.say(self.present.unclear(in_flow=in_flow))  # "this rota is killing me": no gap to log
         else:
             noted = decision is Decision.UNKNOWN and self._loggable(text, result, walking=walking)
+            if decision is not Decision.SMALL_TALK:
+                self._hold(turn, state)
             turn.say(self.present.matched(result, text, noted=noted))
             turn.policy_reply = decision is not Decision.SMALL_TALK
             if result.answered is not None:
@@ -624,9 +626,17 @@ class Router:
         self._answer_entry(turn, state, together, going_on=together == last.id)
         return True
 
+    def _hold(self, turn: Turn, state: ConversationState) -> None:
+        """At an outcome with a ``hold`` line, that line before the answer to a question."""
+        walk = state.walk
+        outcome = self.present.outcomes.get(walk.at) if walk is not None and self._at_outcome(state) else None
+        if outcome is not None and outcome.hold:
+            turn.say(Reply(text=outcome.hold))
+
     def _answer_entry(
         self, turn: Turn, state: ConversationState, entry: str, *, going_on: bool = False
     ) -> None:
+        self._hold(turn, state)
         reply = self.present.answer(self.present.entries[entry])
         if going_on:  # the same subject again: headed so it reads as the answer to the follow-up
             reply = replace(reply, title=self.present.text("follow_up", title=reply.title).text)
@@ -698,6 +708,7 @@ class Router:
         if entry is None:
             self.stale(turn, state)
             return
+        self._hold(turn, state)
         turn.say(self.present.answer(entry))
         turn.answered.append(entry.id)
         state.last_answer = entry.id

@@ -205,6 +205,10 @@ class Outcome(Strict):
     cites: list[Id] = Field(min_length=1)
     escalate: Literal["urgent", "yes", "optional", "no"]
     considerations: bool
+    # What still holds for the post checked, said before any answer to a question asked at
+    # this outcome, so a general rule ("offending content can be removed") never reads as
+    # leave to do what the outcome says to wait for.
+    hold: Text | None = None
 
 
 class Consideration(Strict):

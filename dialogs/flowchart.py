@@ -270,6 +270,10 @@ class WalkDialog:
 
     def on_enter_state(self, flow: WalkState | None = None, turn: Turn | None = None) -> None:
         if flow is not None and turn is not None:  # not when the machine is first built
+            if flow.at in self.outcomes and (
+                overruled := self.present.overruled(flow.path, flow.suggestions)
+            ):
+                turn.say(overruled)  # before the steps, once, as the outcome is reached
             self.where_now(turn, flow)
 
     # --- entry and position ------------------------------------------------------------

@@ -262,3 +262,23 @@ async def test_teams_shows_the_suggestion_on_the_question_card(tmp_path: Path) -
     finally:
         await client.close()
     assert "Hint: yes, because of ‘know where you live’." in teams.card_texts(replies[-1])
+
+
+async def test_a_no_given_where_the_read_found_words_for_yes_is_flagged_once_at_the_outcome(
+    reader: Officer,
+) -> None:
+    await reader.say(POLITICAL)
+    await reader.say("no")
+    await reader.say("no")
+    outcome = None
+    out = await reader.say("no")  # political: the officer overrules the read's yes
+    for _ in range(10):
+        if out.state.outcome:
+            outcome = out
+            break
+        out = await reader.say("no")
+    assert outcome is not None
+    flagged = "Fixture: you said No at Politics, but the post says 'everyone should vote green party"
+    assert flagged in text_of(outcome)
+    again = await reader.say("policy")
+    assert "you said No at Politics" not in text_of(again)

@@ -259,6 +259,21 @@ class Presenter:
             for node, answer in path
         ]
 
+    def overruled(
+        self, path: Iterable[tuple[str, str]], suggestions: dict[str, tuple[str, str]] | None
+    ) -> Reply | None:
+        """Where the officer answered "no" and the first read of the post found words for
+        yes ("shows what voting Lib Dem gets you" at the political question): a line to look
+        again before acting on the outcome, which rests on that no. Only that way round: a
+        missed risk or party line is the costly mistake."""
+        names = self.content.flowchart.path_names
+        lines = [
+            self.texts.overruled.format(question=names[node], phrase=(suggestions or {})[node][1])
+            for node, answer in path
+            if answer == "no" and (suggestions or {}).get(node, ("", ""))[0] == "yes"
+        ]
+        return Reply(text="\n".join(lines)) if lines else None
+
     def path_line(self, path: Iterable[tuple[str, str]]) -> str:
         """The answers so far in one line ("Safety: No · Unlawful: Yes"); records keep them in full."""
         names = self.content.flowchart.path_names

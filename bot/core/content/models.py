@@ -486,6 +486,7 @@ class Texts(Templates):
         "sent_records": frozenset({"comms_team"}),
         "follow_up": frozenset({"title"}),
         "whole_policy": frozenset({"comms_team", "contact"}),
+        "overruled": frozenset({"question", "phrase"}),
         "source_of": frozenset({"title"}),
         "sent_records_add": frozenset({"comms_team", "contact"}),
         "induction_chapter": frozenset({"number", "total", "title"}),
@@ -599,6 +600,8 @@ class Texts(Templates):
     follow_up: Text
     # "can you show me the full policy?" away from an outcome: who has the whole document
     whole_policy: Text
+    # at an outcome, for each "no" given where the first read of the post found words for yes
+    overruled: Text
     noted: Text
     source_of: Text
     induction_intro: Text

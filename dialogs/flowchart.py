@@ -369,6 +369,11 @@ class WalkDialog:
         if intent is Intent.DRAFT and self.drafts.offers(state.at):
             state.draft = self.drafts.asked(turn, state.draft, state.at, text, state.stamp)
             return True
+        if intent is Intent.DRAFT:  # "draft a reply" where the outcome is not to reply
+            outcome = self.outcomes[state.at]
+            turn.say(self.present.text("no_draft_here", title=outcome.title, summary=outcome.summary))
+            self.where_now(turn, state)
+            return True
         if intent is Intent.RECORD:  # "send it", "send the record"
             return self.pressed_record(turn, state, "")
         if intent is None and text.strip().lower().startswith(self.note_marker):

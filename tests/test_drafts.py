@@ -193,3 +193,20 @@ async def test_a_yes_to_where_the_reply_goes_asks_again_rather_than_leaving_the_
     await officer.press_label("Suggest wording")
     out = await officer.say("yes")
     assert out.replies[-1].text == "Whose page is it on?" and out.state.outcome == "answer_or_signpost"
+
+
+async def test_a_draft_asked_for_where_the_outcome_is_not_to_reply_says_why_and_keeps_the_outcome(
+    officer: Officer,
+) -> None:
+    await officer.say("check")
+    for answer in ["no", "no", "yes"]:  # political: stay neutral, no reply
+        await officer.say(answer)
+    out = await officer.say("draft")
+    assert "Fixture: no draft at" in text_of(out) and out.state.outcome == "stay_neutral"
+    out = await officer.say("ok can you draft me something neutral pointing him to the consultation page")
+    assert "Fixture: no draft at" in text_of(out) and out.state.outcome == "stay_neutral"
+
+
+async def test_a_draft_asked_for_away_from_any_check_says_where_drafts_come_from(officer: Officer) -> None:
+    out = await officer.say("draft")
+    assert "Fixture: drafts come at the end of a check." in text_of(out) and out.state.flow is None

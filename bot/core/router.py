@@ -433,6 +433,7 @@ class Router:
             Intent.ASK: lambda: turn.say(self.ask_prompt()),
             Intent.INDUCTION: lambda: self.induction(turn, state),
             Intent.LATER: lambda: turn.say(self.present.small_talk(text)),
+            Intent.DRAFT: lambda: turn.say(self.present.text("draft_no_check")),
             Intent.STOP: lambda: turn.say(self.present.text("nothing_to_stop")),
             Intent.BACK: lambda: turn.say(self.present.text("not_in_walk")),
             Intent.WHY: lambda: turn.say(self.present.text("not_in_walk")),

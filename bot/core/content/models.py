@@ -487,6 +487,7 @@ class Texts(Templates):
         "follow_up": frozenset({"title"}),
         "whole_policy": frozenset({"comms_team", "contact"}),
         "overruled": frozenset({"question", "phrase"}),
+        "no_draft_here": frozenset({"title", "summary"}),
         "source_of": frozenset({"title"}),
         "sent_records_add": frozenset({"comms_team", "contact"}),
         "induction_chapter": frozenset({"number", "total", "title"}),
@@ -602,6 +603,9 @@ class Texts(Templates):
     whole_policy: Text
     # at an outcome, for each "no" given where the first read of the post found words for yes
     overruled: Text
+    # "draft a reply" at an outcome that suggests none, and away from any check
+    no_draft_here: Text
+    draft_no_check: Text
     noted: Text
     source_of: Text
     induction_intro: Text

@@ -47,6 +47,7 @@ class WalkState(FlowRun):
     LAST = ENDED
 
     path: list[tuple[str, str]] = Field(default_factory=list)  # (question, answer) so far
+    from_alert: bool = False  # started by the safety alert's button: its first "yes" was never typed
     outcome: str | None = None  # the outcome reached, kept while at ``note``
     hinted: str | None = None  # the question whose "not sure" hint was just given
     draft: DraftState | None = None  # a suggested reply under way at the outcome
@@ -242,9 +243,10 @@ class WalkDialog:
     def forget(self, flow: WalkState) -> None:
         flow.path.pop()
         flow.outcome = None
+        flow.from_alert = flow.from_alert and bool(flow.path)  # back to the first question: answer it
 
     def reset(self, flow: WalkState, turn: Turn) -> None:
-        flow.path, flow.outcome = [], None
+        flow.path, flow.outcome, flow.from_alert = [], None, False
         turn.say(self.present.text("restarted"), self.present.text("walk_intro"))
 
     def say_stopped(self, turn: Turn) -> None:
@@ -291,7 +293,7 @@ class WalkDialog:
     def start_urgent(self, turn: Turn) -> WalkState:
         """A new walk already at the outcome of "yes" to the first (safety) question, for an
         officer the safety net has alerted: the record is one press away."""
-        state = WalkState(run=secrets.token_hex(3), at=self.chart.start)
+        state = WalkState(run=secrets.token_hex(3), at=self.chart.start, from_alert=True)
         self._send(turn, state, "yes")
         return state
 
@@ -307,7 +309,11 @@ class WalkDialog:
         if state.at == NOTE:
             turn.say(self.present.record_prompt(state.stamp))
         elif state.at in self.outcomes:
-            turn.say(self.present.outcome(state.at, path=state.path, stamp=state.stamp))
+            turn.say(
+                self.present.outcome(
+                    state.at, path=state.path, stamp=state.stamp, from_alert=state.from_alert
+                )
+            )
         elif not state.finished:
             number = len(state.path) + 1
             turn.say(
@@ -611,6 +617,7 @@ class WalkDialog:
             outcome_title=outcome.title,
             urgency=outcome.escalate,
             path=tuple(flow.path),
+            from_alert=flow.from_alert,
             comment=note or None,
             link=first_link(note) if note else None,
         )

@@ -153,3 +153,26 @@ async def test_an_officers_question_with_risk_words_in_it_gets_the_alert_then_cl
     out = await officer.say("can i put on my own account that a child is being hurt and who do i tell")
     assert "Fixture alarm: fixture safeguarding" in text_of(out)
     assert labels(out)[:2] == ["Urgent record now", "Check a post"] and len(labels(out)) > 2
+
+
+async def test_a_record_sent_from_the_alert_says_the_first_question_was_never_answered(
+    officer: Officer, engine: ConversationEngine
+) -> None:
+    await officer.say("someone said they know where you live")
+    out = await officer.press_label("Urgent record now")
+    assert "Danger=From the alert" in text_of(out)
+    await officer.press_label("Send as it is")
+    (record,) = await engine.store.records()
+    assert record.from_alert and record.path == (("safety", "yes"),)
+
+
+async def test_the_urgent_record_asked_for_at_the_urgent_outcome_keeps_the_answers_given(
+    officer: Officer, engine: ConversationEngine
+) -> None:
+    await officer.say("check")
+    await officer.say("not sure")
+    out = await officer.say("urgent record now")
+    assert out.state.outcome == "urgent_escalation"
+    await officer.press_label("Send as it is")
+    (record,) = await engine.store.records()
+    assert record.path == (("safety", "unsure"),) and not record.from_alert

@@ -100,6 +100,7 @@ class DecisionRecord:
     path: tuple[tuple[str, str], ...]
     comment: str | None = None
     link: str | None = None
+    from_alert: bool = False  # sent from the safety alert: the first question was never answered
 
 
 @dataclass(frozen=True)

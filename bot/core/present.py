@@ -251,13 +251,19 @@ class Presenter:
         quotes = tuple(self.cite(c) for c in question.cites)
         return Reply(title=self.texts.why_title, text=question.why, quotes=quotes)
 
-    def path_lines(self, path: Iterable[tuple[str, str]]) -> list[str]:
+    def path_lines(self, path: Iterable[tuple[str, str]], *, from_alert: bool = False) -> list[str]:
         return [
-            self.texts.path_line.format(
-                question=self.questions[node].text, answer=getattr(self.labels, answer)
-            )
-            for node, answer in path
+            self.texts.path_line.format(question=self.questions[node].text, answer=label)
+            for node, label in self._labelled(path, from_alert)
         ]
+
+    def _labelled(self, path: Iterable[tuple[str, str]], from_alert: bool) -> list[tuple[str, str]]:
+        """Each answer's label; a walk started by the safety alert's button never had its
+        first question answered, and says so rather than "Yes"."""
+        steps = [(node, getattr(self.labels, answer)) for node, answer in path]
+        if from_alert and steps:
+            steps[0] = (steps[0][0], self.texts.from_alert)
+        return steps
 
     def overruled(
         self, path: Iterable[tuple[str, str]], suggestions: dict[str, tuple[str, str]] | None
@@ -274,21 +280,26 @@ class Presenter:
         ]
         return Reply(text="\n".join(lines)) if lines else None
 
-    def path_line(self, path: Iterable[tuple[str, str]]) -> str:
+    def path_line(self, path: Iterable[tuple[str, str]], *, from_alert: bool = False) -> str:
         """The answers so far in one line ("Safety: No · Unlawful: Yes"); records keep them in full."""
         names = self.content.flowchart.path_names
         steps = (
-            self.texts.path_step.format(question=names[node], answer=getattr(self.labels, answer))
-            for node, answer in path
+            self.texts.path_step.format(question=names[node], answer=label)
+            for node, label in self._labelled(path, from_alert)
         )
         return self.texts.outcome_path.format(path=" · ".join(steps))
 
-    def outcome(self, outcome_id: str, *, path: Iterable[tuple[str, str]], stamp: Stamp) -> Reply:
+    def outcome(
+        self, outcome_id: str, *, path: Iterable[tuple[str, str]], stamp: Stamp, from_alert: bool = False
+    ) -> Reply:
         """The end of a walk, short enough to act on: title, path in one line, the steps, whom
         to contact and when, and for a reply the considerations in one line; the policy behind
         it is one button away (``policy``)."""
         outcome = self.outcomes[outcome_id]
-        parts = [self.path_line(path), *(f"{n}. {s}" for n, s in enumerate(outcome.steps, 1))]
+        parts = [
+            self.path_line(path, from_alert=from_alert),
+            *(f"{n}. {s}" for n, s in enumerate(outcome.steps, 1)),
+        ]
         urgent = outcome.escalate == "urgent"
         parts += [
             self.texts.outcome_contact.format(contact=contact_line(self.content, c, out_of_hours=urgent))
@@ -363,7 +374,7 @@ class Presenter:
         )
         who = record.user_name or record.user
         lines = [self.texts.record_officer.format(user=who, channel=record.channel, time=record.created_at)]
-        lines += [self.texts.record_path, *self.path_lines(record.path)]
+        lines += [self.texts.record_path, *self.path_lines(record.path, from_alert=record.from_alert)]
         if record.link:
             lines.append(self.texts.record_link.format(link=record.link))
         if record.comment:

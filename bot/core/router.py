@@ -691,7 +691,16 @@ class Router:
 
     def urgent_record(self, turn: Turn, state: ConversationState) -> None:
         """The safety alert's button, pressed or typed: the urgent outcome with its record
-        already asked for, so sending it is one more step. It replaces any walk under way."""
+        already asked for, so sending it is one more step. It replaces any walk under way,
+        except one already at the urgent outcome: its record is asked for, with the answers
+        given ("Safety: Not sure" stays so)."""
+        walk = state.walk
+        if state.active is FlowId.WALK and walk is not None and self._urgent_already(state):
+            if walk.at == NOTE:
+                self.where_now(turn, state)  # already asked for: the note step again
+            else:
+                self.walk.pressed_record(turn, walk, "")
+            return
         self.start_walk(turn, state, urgent=True)
         if state.walk is not None:
             self.walk.pressed_record(turn, state.walk, "")

@@ -603,6 +603,8 @@ class Texts(Templates):
     whole_policy: Text
     # at an outcome, for each "no" given where the first read of the post found words for yes
     overruled: Text
+    # the first answer of a walk started by the safety alert's button, in its path
+    from_alert: Text
     # "draft a reply" at an outcome that suggests none, and away from any check
     no_draft_here: Text
     draft_no_check: Text

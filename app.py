@@ -124,6 +124,8 @@ async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.channels import console
     from bot.wiring import build_engine
 
+    if not args.jsonl:  # the first start trains the matcher: a few seconds with nothing on screen
+        print("starting...", file=sys.stderr, flush=True)
     engine = await build_engine(settings)
     try:
         sys.stdin.reconfigure(errors="replace")  # type: ignore[union-attr]

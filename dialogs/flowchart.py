@@ -32,6 +32,7 @@ from dialogs.machine import FlowRun, Runner
 
 ANSWERS = ("yes", "no")  # the flowchart's own branches
 REPLIES = (*ANSWERS, "unsure")  # what an officer may answer: "unsure" means what content says
+NOTE_WORDS = 2  # the fewest words after "add a note that" taken as the record's note
 CORRECTION_WORDS = 6  # the opening words in which "no wait yes" takes back an answer
 ATTEMPT_WORDS = 3  # a shorter message at a question is an attempt at an answer, not a question
 NOTE = "note"
@@ -215,6 +216,9 @@ class WalkDialog:
         self.emoji = content.messages.emoji
         self.doubts = _phrases(content.messages.doubts)
         self.corrections = _phrases(content.messages.corrections)
+        cues = sorted(content.messages.note_cues, key=len, reverse=True)
+        pattern = "|".join(rf"\b{re.escape(c)}" for c in cues)
+        self.note_cue = re.compile(pattern, re.IGNORECASE) if cues else None
         self.note_marker = content.messages.note_marker.strip().lower()
         leaning = content.messages.leaning
         self.leanings = {"no": _phrases(leaning.get("no", [])), "yes": _phrases(leaning.get("yes", []))}
@@ -380,12 +384,21 @@ class WalkDialog:
             turn.say(self.present.text("no_draft_here", title=outcome.title, summary=outcome.summary))
             self.where_now(turn, state)
             return True
+        if intent is Intent.RECORD and (note := self.note_given(text)) is not None:
+            return self.noted_at_outcome(turn, state, note)  # "send it, add a note that ..."
         if intent is Intent.RECORD:  # "send it", "send the record"
             return self.pressed_record(turn, state, "")
         if intent is None and text.strip().lower().startswith(self.note_marker):
             return self.noted_at_outcome(turn, state, text)
         moves = {Intent.STOP: "stop", Intent.BACK: "back"}
         return self._move(turn, state, moves.get(intent) if intent is not None else None)
+
+    def note_given(self, text: str) -> str | None:
+        """The note in a request for the record: what follows the first note cue ("...add a
+        note that the same account had a go at cllr hughes"), when a few words do."""
+        found = self.note_cue.search(text) if self.note_cue is not None else None
+        note = text[found.end() :].strip(" :,-") if found else ""
+        return f"{self.note_marker} {note}" if len(note.split()) >= NOTE_WORDS else None
 
     def noted_at_outcome(self, turn: Turn, state: WalkState, text: str) -> bool:
         """ "note: he has posted twice before" typed at the outcome: the record sent with that

@@ -260,3 +260,13 @@ async def test_asking_after_records_mid_check_keeps_the_check_where_it_was(offic
     out = await officer.say("did the desk get my report yet?")
     assert "No records sent yet." in text_of(out) and "Press Desk" in text_of(out)
     assert out.state.flow == "flowchart" and out.state.node == "safety"
+
+
+async def test_a_note_given_with_the_request_for_the_record_goes_with_it(
+    officer: Officer, store: RelationalStore
+) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    await officer.say("send the record, add a note that the same account did this last month")
+    (record,) = await store.records()
+    assert record.comment == "the same account did this last month"

@@ -725,6 +725,9 @@ class Messages(Strict):
     # Emoji read as words in an answer at a walk question ("👍": "yes", "🤷": "not sure").
     emoji: dict[Text, Text] = Field(default_factory=dict)
     note_marker: Text = "note:"
+    # At an outcome, words in a request for the record after which the officer gives its note
+    # ("send it to comms pls. add a note that the same account had a go at cllr hughes").
+    note_cues: list[Text] = Field(default_factory=list)
     follow_ups: FollowUps = Field(default_factory=FollowUps)
     # Hedges that lean one way ("don't think so", "i think so"): still unsure, but at a
     # question whose unsure takes the other branch, the officer is asked to confirm.

@@ -358,3 +358,13 @@ async def test_a_question_at_the_urgent_outcome_gets_what_still_holds_before_the
     texts = [r.text for r in out.replies]
     assert texts[0] == "Fixture hold: touch nothing until the desk says so."
     assert "Outcome still stands" in text_of(out)
+
+
+async def test_a_question_asked_beside_an_answer_is_answered_and_the_answer_still_moves_the_walk(
+    officer: Officer,
+) -> None:
+    await officer.say("check")
+    out = await officer.say("no - btw can I use my council email address to sign up to Twitter?")
+    assert out.state.node == "unlawful" and "Work email on personal accounts" in text_of(out)
+    out = await officer.say("no - also what is the capital of spain and why?")
+    assert out.state.node == "political" and "Fixture: ask that again on its own." in text_of(out)

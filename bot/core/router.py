@@ -37,6 +37,8 @@ COMMAND_LENGTH = 100  # longer than any command word: such text is only ever a q
 ASIDES = (Intent.HELP, Intent.MENU, Intent.ASK)  # answered mid-flow, then the step again
 POST_WORDS = 6  # the fewest words of a message pasted at a fresh walk's first question read as the post
 CLAUSES = re.compile(r"[.,;:!?]+|\s[-–—]+\s")  # where a clause of a short message ends
+SIDE_PARTS = re.compile(r"(?<=\?)\s+|\s[-–—]+\s|[.;]\s+")  # an answer's parts: a side question is one
+SIDE_WORDS = 4  # the fewest words of a side question asked beside an answer
 FOLLOW_UP_WORDS = 12  # the longest message read as a follow-up to the answer before it
 FOLLOW_UP_REST = 4  # words after "where does it say that" or "and if I don't" ("... put one in?")
 INSIDE_WORDS = 14  # the longest message read for a command inside it (``messages.yaml`` inside)
@@ -394,6 +396,8 @@ class Router:
             self._read_beside_a_question(state, text)  # "'...' can we share it?": both
         slot = self.flows[flow]
         flow_state = slot.get(state)
+        if intent is None and flow is FlowId.WALK:
+            self._side_question(turn, state, text)  # "yes - btw can I use a gif?": answered first
         if intent is None and self._chatting(state, text):
             self.aside(turn, state, self.present.small_talk_in_flow(text))  # "cheers": not an answer
             return
@@ -413,6 +417,25 @@ class Router:
             self.question(turn, state, text, in_flow=True)
             back = "note_question" if self._at_note(state) else "side_answer_back"
             self.aside(turn, state, self.present.text(back))
+
+    def _side_question(self, turn: Turn, state: ConversationState, text: str) -> None:
+        """A question asked beside the answer to a walk question ("yes its a question - btw am
+        i allowed to use a gif in the reply?", "is a petition link spam? prob not"): answered
+        before the answer moves the walk on, when the FAQ answers it confidently."""
+        if self._answer(state, text) is None:
+            return
+        parts = [p for p in SIDE_PARTS.split(text) if "?" in p and len(plain_words(p)) >= SIDE_WORDS]
+        if not parts or parts[0].strip() == text.strip():
+            return
+        result = self.matcher.read(parts[0], self.walk_context).first
+        if result.answered is not None:
+            turn.say(self.present.matched(result))
+            turn.answered.append(result.answered)
+            state.last_answer = result.answered
+        elif result.declined is not None and result.declined != NOT_COVERED:
+            turn.say(self.present.matched(result))  # another team's, or one the policy does not settle
+        else:
+            turn.say(self.present.text("side_question_unplaced"))  # not dropped without a word
 
     def later(self, turn: Turn, state: ConversationState, flow: FlowId) -> None:
         """ "Gotta run, I'll finish this later": the tour is paused ("induction" resumes it); a

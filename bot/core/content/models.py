@@ -605,6 +605,8 @@ class Texts(Templates):
     overruled: Text
     # the first answer of a walk started by the safety alert's button, in its path
     from_alert: Text
+    # a question asked beside an answer to a walk question that the FAQ cannot answer there
+    side_question_unplaced: Text
     # "draft a reply" at an outcome that suggests none, and away from any check
     no_draft_here: Text
     draft_no_check: Text

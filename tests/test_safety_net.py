@@ -93,6 +93,8 @@ async def test_an_answer_with_risk_in_it_moves_the_walk_on_after_the_alert(offic
     out = await officer.say("yes, he says he knows where you live")
     assert "Fixture alarm: fixture threat" in text_of(out)
     assert out.state.outcome == "urgent_escalation"
+    assert "Urgent record now" not in labels(out)  # the outcome's own button sends its record
+    assert "Send to the Press Desk" in labels(out)
 
 
 async def test_a_no_with_risk_in_it_at_the_safety_question_is_asked_again(officer: Officer) -> None:

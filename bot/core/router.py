@@ -205,8 +205,12 @@ class Router:
             if alarm is None or self._urgent_already(state) or (answering and not alarm.sure):
                 self.typed(turn, state, text)  # no caution on "no, it's just wrong"
             elif not alarm.sure or answering:
+                at = len(turn.replies)
                 self.caution(turn, alarm)  # "yes because of the kid": the alert, then the answer
                 self.typed(turn, state, text)
+                if self._at_outcome(state) and self._urgent_already(state):
+                    # the urgent outcome has its own "send a record": one button, not two
+                    turn.replies[at] = replace(turn.replies[at], choices=())
             else:
                 result = self.matcher.match(text)  # once, for the check and the answer after the alert
                 post = self.post_to_check(text, result) if self._free(state) else None

@@ -769,10 +769,8 @@ def _opening(words: list[str], phrases: tuple[str, ...]) -> str | None:
 
 def _opens(words: list[str], phrases: tuple[str, ...], *, rest: int) -> bool:
     """Whether the message opens with one of ``phrases`` and has at most ``rest`` words after it."""
-    said = " ".join(words)
-    return any(
-        (said == p or said.startswith(f"{p} ")) and len(words) - len(p.split()) <= rest for p in phrases
-    )
+    found = _opening(words, phrases)
+    return found is not None and len(words) - len(found.split()) <= rest
 
 
 def _option_number(text: str) -> bool:

@@ -21,7 +21,7 @@ from bot.core.faq import Analyzer
 from bot.core.messages import Choice, InductionRecord, Reply, timestamp
 from bot.core.present import Presenter
 from bot.core.safety import word
-from bot.core.text import plain_words
+from bot.core.text import plain_words, says
 from bot.core.turn import Turn
 from bot.core.vocabulary import Intent, Verb
 from dialogs.machine import FlowRun, Runner
@@ -72,6 +72,7 @@ class InductionTour(StateMachine):
 
 PAUSED = str(InductionTour.paused.value)
 DONE = str(InductionTour.done.value)
+BOT_QUESTION_WORDS = 3  # the opening words in which "do i", "can i" mark a question at a check
 ATTEMPT_WORDS = 3  # a statement this long at a check is an attempt at an answer
 CHECKS = frozenset({str(InductionTour.checking.value), str(InductionTour.retrying.value)})
 # Which tour buttons each phase offers; any other is an expired (or forged) button.
@@ -104,10 +105,7 @@ class TourDialog:
         self.labels = content.messages.labels
         self.option_words = content.messages.options
         self.analyzer = Analyzer(content.matching)  # "communications team" reads "comms"
-        # how a question opens ("can", "should"), less the words an answer may open with too
-        # ("need written consent", "ok so delete it")
-        cues = {c for c in content.matching.parts.cues if " " not in c}
-        self.cues = frozenset(cues - ANSWER_OPENERS)
+        self.bot_questions = tuple(" ".join(plain_words(q)) for q in content.messages.bot_questions)
         self.present = present
         self.version = content.about.version
         self.runner = Runner(InductionTour, self)
@@ -260,16 +258,21 @@ class TourDialog:
             if (number := named_number(part, self.option_words)) is not None:
                 return number - 1
         found = option_in_words(words, options)
-        asks = "?" in text or (bool(words) and words[0] in self.cues)
-        if found is None and not asks:  # a question typed at a check is answered instead
+        if found is None and not self._asks(text):  # a question typed at a check is answered instead
             found = option_like(self._stems(text), [self._stems(o) for o in options])
         return found
 
     def attempts_an_answer(self, text: str) -> bool:
         """A statement of a few words that asks nothing ("theyd have to sue the council not
         me"): the starter's answer in their own words, though it names no option."""
-        words = plain_words(text)
-        return len(words) >= ATTEMPT_WORDS and "?" not in text and words[0] not in self.cues
+        return len(plain_words(text)) >= ATTEMPT_WORDS and not self._asks(text)
+
+    def _asks(self, text: str) -> bool:
+        """A question typed at a check: a question mark, or a way of asking the bot in its
+        opening words ("do i need...", "can i..."); "do it from home" and "dont log in, im not
+        authorised" are answers."""
+        opening = " ".join(plain_words(text)[:BOT_QUESTION_WORDS])
+        return "?" in text or says(opening, self.bot_questions)
 
     def _stems(self, text: str) -> set[str]:
         return {word(w) for w in self.analyzer.words(text)}
@@ -404,7 +407,6 @@ def option_in_words(words: list[str], options: list[str]) -> int | None:
     return fits[0] if len(fits) == 1 else None
 
 
-ANSWER_OPENERS = frozenset({"need", "ok", "okay", "allowed", "any", "if"})
 LIKE_ENOUGH = 1.5  # the weight of the words an answer shares with an option to be taken as it
 LIKE_LEAD = 2.0  # how many times the next option's weight the best must have
 FUZZY = 5  # words of at least this many letters that start alike are taken as one ("personaly")

@@ -272,3 +272,9 @@ async def test_a_statement_at_a_check_that_names_no_option_is_neither_marked_nor
     assert out.state.flow == "induction" and await store.unanswered() == []
     right = await officer.say("2")
     assert "Right: copies may exist." in text_of(right)  # still a first try
+
+
+async def test_a_number_from_an_older_list_mid_tour_says_so_and_keeps_the_place(officer: Officer) -> None:
+    await officer.say("induction")
+    out = await officer.say("6")
+    assert "No such option now." in text_of(out) and out.state.flow == "induction"

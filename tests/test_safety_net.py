@@ -178,3 +178,15 @@ async def test_the_urgent_record_asked_for_at_the_urgent_outcome_keeps_the_answe
     await officer.press_label("Send as it is")
     (record,) = await engine.store.records()
     assert record.path == (("safety", "unsure"),) and not record.from_alert
+
+
+async def test_a_question_with_risk_in_it_mid_check_gets_the_alert_the_answer_then_the_question(
+    officer: Officer,
+) -> None:
+    await officer.say("check")
+    out = await officer.say(
+        "a child is being hurt, can I use my council email address to sign up to Twitter?"
+    )
+    texts = [r.title or r.text for r in out.replies]
+    assert texts[0].startswith("Fixture alarm") and "Work email on personal accounts" in texts
+    assert out.state.node == "safety"

@@ -120,4 +120,6 @@ async def run_interactive(engine: ConversationEngine, user: str, stream: IO[str]
             if value
             else to_incoming(line, user)
         )
-        choices = show(await turn(engine, incoming), stream)
+        # a turn that shows no buttons ("where does it say that?") leaves the earlier ones on
+        # screen, as a chat app does; the engine refuses one that has gone stale
+        choices = show(await turn(engine, incoming), stream) or choices

@@ -214,21 +214,32 @@ class Router:
             else:
                 result = self.matcher.match(text)  # once, for the check and the answer after the alert
                 post = self.post_to_check(text, result) if self._free(state) else None
+                if post is None and state.active is not None and self.walk.asks(text):
+                    # "a family I work with keeps messaging me, can I block them?" mid-check:
+                    # the alert, the answer, then the question waiting
+                    turn.alarm = alarm.category
+                    turn.say(self.present.safety(alarm))
+                    self.also_answer(turn, result, text)
+                    self.where_now(turn, state)
+                    return
                 self.alert(turn, state, alarm, checking=post is not None)
                 if post is not None:
                     self.start_walk(turn, state, post=post, alarm=alarm)  # its safety question: yes
                 elif state.active is None:
-                    self.also_answer(turn, result, asked=self.walk.asks_the_bot(text))
+                    self.also_answer(turn, result, text)
 
-    def also_answer(self, turn: Turn, result: MatchResult, *, asked: bool = False) -> None:
+    def also_answer(self, turn: Turn, result: MatchResult, text: str) -> None:
         """After the alert, a policy question that the FAQ answers confidently is answered too
         ("what if a service user threatens me on my own account?"); one that opens with a way
         of asking the bot ("can I post 'kids living in squalor' on my own fb?") also gets the
-        close entries, so the officer's own question is never dropped behind the alert."""
-        if result.answered is not None:
+        close entries, so the officer's own question is never dropped behind the alert. A
+        threat described that asks nothing gets no entry under the alert ("...ill regret
+        taking her kids" is not a question about children's photos)."""
+        to_the_bot = self.walk.asks_the_bot(text)
+        if result.answered is not None and (to_the_bot or self.walk.asks(text)):
             turn.say(self.present.matched(result))
             turn.answered.append(result.answered)
-        elif asked and result.decision is Decision.SUGGEST:
+        elif to_the_bot and result.decision is Decision.SUGGEST:
             turn.say(self.present.matched(result))
 
     def _urgent_already(self, state: ConversationState) -> bool:
@@ -417,6 +428,8 @@ class Router:
             self.start_walk(turn, state)  # mid-tour: the tour is put aside, "induction" resumes it
         elif intent is Intent.INDUCTION and flow is FlowId.WALK:
             self.aside(turn, state, self.present.text("induction_in_walk"))
+        elif _option_number(text):  # "6" from an older list, mid-tour: not chatter, not a question
+            self.aside(turn, state, self.present.text("stale_number"))
         else:
             self.question(turn, state, text, in_flow=True)
             back = "note_question" if self._at_note(state) else "side_answer_back"
@@ -513,6 +526,7 @@ class Router:
         has been over, with its ``alarm``); a tour under way is put aside (paused) first."""
         if state.tour is not None and self.tour.in_progress(state.tour):
             self.tour.pause(turn, state.tour)
+        state.last_answer = None  # a follow-up now is about this check, not an earlier answer
         if self._urgent_already(state) and not urgent:  # leaving it: say it went nowhere
             turn.say(self.present.text("urgent_not_sent"))
         if urgent:
@@ -601,6 +615,7 @@ class Router:
             turn.policy_reply = decision is not Decision.SMALL_TALK
             if result.answered is not None:
                 turn.answered.append(result.answered)  # the entry's id only, for the weekly counts
+            if decision is not Decision.SMALL_TALK:  # a decline leaves none: "or not?" is not about older
                 state.last_answer = result.answered
             if (second := self.present.second(reading)) is not None:
                 turn.say(second)
@@ -625,11 +640,16 @@ class Router:
         "so can I block her or not" is read together with that answer's subject, unless what
         follows the opening names a subject of its own: another team's ("what about my annual
         leave?") is referred, an entry's is read as a new question. False: not a follow-up."""
-        last = self.present.entries.get(state.last_answer or "")
         words = plain_words(text)
+        ups = self.follow_ups
+        walk = state.walk
+        asks_source = len(words) <= FOLLOW_UP_WORDS and _opens(words, ups["source"], rest=FOLLOW_UP_REST)
+        if walk is not None and self._at_outcome(state) and state.last_answer is None and asks_source:
+            turn.say(self.present.policy(walk.at, stamp=walk.stamp))  # the outcome's own passages
+            return True
+        last = self.present.entries.get(state.last_answer or "")
         if last is None or len(words) > FOLLOW_UP_WORDS:
             return False
-        ups = self.follow_ups
         if _opens(words, ups["source"], rest=FOLLOW_UP_REST):
             turn.say(self.present.source_of(last))
             return True

@@ -33,7 +33,6 @@ from dialogs.machine import FlowRun, Runner
 ANSWERS = ("yes", "no")  # the flowchart's own branches
 REPLIES = (*ANSWERS, "unsure")  # what an officer may answer: "unsure" means what content says
 NOTE_WORDS = 2  # the fewest words after "add a note that" taken as the record's note
-CORRECTION_WORDS = 6  # the opening words in which "no wait yes" takes back an answer
 ATTEMPT_WORDS = 3  # a shorter message at a question is an attempt at an answer, not a question
 NOTE = "note"
 ENDED = "ended"
@@ -158,21 +157,15 @@ _CLAUSE_END = re.compile(r"[,;:.!?(\u2013\u2014]|\s-\s|\s+but\s|\s+so\s(?=\S+\s*
 _REPEATS = re.compile(r"(.)\1+")  # "yesss", "nooo"
 # The answer a reply concludes with, after its reason: "... nobody's in danger so no",
 # "prob a troll then yeah".
-_CONCLUSION = re.compile(r"\b(?:so|then)\s+((?:\S+\s*){1,3})$", re.IGNORECASE)
+_CONCLUSION = re.compile(
+    r"\b(?:so|then|gonna say|going to say|i'?ll say|i'?d say|going with|i'?ll go with)"
+    r"\s+((?:\S+\s*){1,3})$",
+    re.IGNORECASE,
+)
 
 
 def _normal(text: str) -> str:
     return " ".join(plain_words(text))
-
-
-def _starts(text: str, phrase: str) -> list[int]:
-    """Where ``phrase`` starts in ``text`` (both padded with spaces), as offsets into the text
-    without its leading space."""
-    found, at = [], text.find(phrase)
-    while at >= 0:
-        found.append(at)
-        at = text.find(phrase, at + 1)
-    return found
 
 
 def _phrases(words: Iterable[str]) -> tuple[str, ...]:
@@ -215,7 +208,9 @@ class WalkDialog:
         self.bot_questions = _phrases(content.messages.bot_questions)
         self.emoji = content.messages.emoji
         self.doubts = _phrases(content.messages.doubts)
-        self.corrections = _phrases(content.messages.corrections)
+        corrections = sorted(content.messages.corrections, key=len, reverse=True)
+        pattern = "|".join(rf"\b{re.escape(c)}\b" for c in corrections)
+        self.correction = re.compile(pattern, re.IGNORECASE) if corrections else None
         cues = sorted(content.messages.note_cues, key=len, reverse=True)
         pattern = "|".join(rf"\b{re.escape(c)}" for c in cues)
         self.note_cue = re.compile(pattern, re.IGNORECASE) if cues else None
@@ -384,12 +379,12 @@ class WalkDialog:
             turn.say(self.present.text("no_draft_here", title=outcome.title, summary=outcome.summary))
             self.where_now(turn, state)
             return True
-        if intent is Intent.RECORD and (note := self.note_given(text)) is not None:
+        if intent is Intent.RECORD and (note := self.note_given(text) or self.marked_note(text)) is not None:
             return self.noted_at_outcome(turn, state, note)  # "send it, add a note that ..."
         if intent is Intent.RECORD:  # "send it", "send the record"
             return self.pressed_record(turn, state, "")
-        if intent is None and text.strip().lower().startswith(self.note_marker):
-            return self.noted_at_outcome(turn, state, text)
+        if intent is None and (note := self.marked_note(text)) is not None:
+            return self.noted_at_outcome(turn, state, note)  # "...comms pls - note: 30+ shares"
         moves = {Intent.STOP: "stop", Intent.BACK: "back"}
         return self._move(turn, state, moves.get(intent) if intent is not None else None)
 
@@ -399,6 +394,17 @@ class WalkDialog:
         found = self.note_cue.search(text) if self.note_cue is not None else None
         note = text[found.end() :].strip(" :,-") if found else ""
         return f"{self.note_marker} {note}" if len(note.split()) >= NOTE_WORDS else None
+
+    def marked_note(self, text: str) -> str | None:
+        """The note after the note marker anywhere in a message ("flag it to comms - note: 30+
+        shares"), or the whole message when it opens with the marker."""
+        at = text.lower().find(self.note_marker)
+        note = text[at + len(self.note_marker) :].strip() if at >= 0 else ""
+        return f"{self.note_marker} {note}" if note else None
+
+    def send_noted(self, turn: Turn, state: WalkState, note: str) -> bool:
+        """At the note step, the note the officer already gave with their request."""
+        return state.at == NOTE and self._send(turn, state, "submit", note=self._unmarked(note))
 
     def noted_at_outcome(self, turn: Turn, state: WalkState, text: str) -> bool:
         """ "note: he has posted twice before" typed at the outcome: the record sent with that
@@ -437,7 +443,7 @@ class WalkDialog:
         words = _normal(text).split()
         if not words:
             return None
-        if (corrected := self._corrected(words, question)) is not None:
+        if (corrected := self._corrected(text, question)) is not None:
             return corrected  # "no wait yes, the graffiti is a slur"
         if (concluded := self._concluded(text, question)) is not None:
             return concluded
@@ -458,18 +464,16 @@ class WalkDialog:
             return reply  # the answer after the reason: "checked, it's a normal account, no"
         return None
 
-    def _corrected(self, words: list[str], question: str | None) -> str | None:
+    def _corrected(self, text: str, question: str | None) -> str | None:
         """The answer after the officer takes back the one they began ("no wait yes", "yes
-        actually no", "oh wait yes, it names her"): what follows the last correction word in
-        the opening words, where that reads as an answer."""
-        opening = " ".join(words[:CORRECTION_WORDS])
-        ends = [
-            len(opening[: at + len(phrase) + 1].split())
-            for phrase in self.corrections
-            for at in _starts(f" {opening} ", f" {phrase} ")
-        ]
-        for end in sorted(set(ends), reverse=True):
-            if end < len(words) and (reply := self.read_reply(" ".join(words[end:]), question)):
+        actually no", "no - oh wait, it's got his reg plate in the photo. yes then"): what
+        follows the last correction word that is followed by an answer, read as written (so
+        its closing clause still counts)."""
+        if self.correction is None:
+            return None
+        for found in reversed(list(self.correction.finditer(text))):
+            rest = text[found.end() :].strip(" ,.-:;!")
+            if rest and (reply := self.read_reply(rest, question)):
                 return reply
         return None
 
@@ -480,7 +484,7 @@ class WalkDialog:
         means yes (safety first), an officer who says they do not know ("not sure, so no")
         is not sure (``messages.yaml`` ``doubts``)."""
         found = _CONCLUSION.search(text.strip().rstrip(".!"))
-        if found is None or "?" in text:
+        if found is None or "?" in found.group(0):  # "so no?" asks; "fraud?? ... gonna say no" concludes
             return None
         unsure = self.chart_questions[question].unsure if question in self.chart_questions else None
         if unsure is not None and unsure.take == "yes" and says(text, self.doubts):

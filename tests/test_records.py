@@ -270,3 +270,27 @@ async def test_a_note_given_with_the_request_for_the_record_goes_with_it(
     await officer.say("send the record, add a note that the same account did this last month")
     (record,) = await store.records()
     assert record.comment == "the same account did this last month"
+
+
+async def test_a_note_marked_after_the_request_goes_with_the_record(
+    officer: Officer, store: RelationalStore
+) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    await officer.say("send it to comms - note: posted by grandson Tom at 10:02, gran lives alone")
+    (record,) = await store.records()
+    assert record.comment == "posted by grandson Tom at 10:02, gran lives alone"
+
+
+async def test_an_urgent_record_asked_for_at_any_length_with_details_is_sent_with_them(
+    officer: Officer, store: RelationalStore
+) -> None:
+    await officer.say("check")
+    await officer.say("not sure")
+    await officer.say(
+        "right send an urgent record then - account is Kayleigh B, mentions 2 kids,"
+        " posted 08:50 on the housing post"
+    )
+    (record,) = await store.records()
+    assert record.comment == "account is Kayleigh B, mentions 2 kids, posted 08:50 on the housing post"
+    assert record.path == (("safety", "unsure"),)

@@ -190,3 +190,12 @@ async def test_a_question_with_risk_in_it_mid_check_gets_the_alert_the_answer_th
     texts = [r.title or r.text for r in out.replies]
     assert texts[0].startswith("Fixture alarm") and "Work email on personal accounts" in texts
     assert out.state.node == "safety"
+
+
+async def test_an_urgent_record_asked_for_with_risky_details_is_sent_not_alerted_about(
+    officer: Officer, engine: ConversationEngine
+) -> None:
+    out = await officer.say("send an urgent record - she wrote she cant cope and is alone tonight")
+    (record,) = await engine.store.records()
+    assert record.urgency == "urgent" and record.comment == "she wrote she cant cope and is alone tonight"
+    assert record.from_alert and out.escalations

@@ -39,6 +39,11 @@ POST_WORDS = 6  # the fewest words of a message pasted at a fresh walk's first q
 CLAUSES = re.compile(r"[.,;:!?]+|\s[-–—]+\s")  # where a clause of a short message ends
 SIDE_PARTS = re.compile(r"(?<=\?)\s+|\s[-–—]+\s|[.;]\s+")  # an answer's parts: a side question is one
 SIDE_WORDS = 4  # the fewest words of a side question asked beside an answer
+# After "send an urgent record": a few filler words, then a dash, colon or comma before details.
+URGENT_DETAILS = re.compile(
+    r"(?:\s*\b(?:then|now|pls|please|asap|to comms|for me)\b)*\s*[-–—:,;.]+\s*", re.IGNORECASE
+)
+URGENT_NOTE_WORDS = 3  # the fewest words of details taken as an urgent record's note
 FOLLOW_UP_WORDS = 12  # the longest message read as a follow-up to the answer before it
 FOLLOW_UP_REST = 4  # words after "where does it say that" or "and if I don't" ("... put one in?")
 INSIDE_WORDS = 14  # the longest message read for a command inside it (``messages.yaml`` inside)
@@ -97,6 +102,10 @@ class Router:
         # commands also found inside a short message ("ok thanks, now send the urgent record")
         self.inside_phrases = _phrases(content.messages.inside)
         self.outcome_phrases = _phrases(content.messages.at_outcome)
+        urgent = sorted(content.messages.inside.get("urgent_record", []), key=len, reverse=True)
+        self.urgent_phrase = re.compile(
+            "|".join(rf"\b{re.escape(p)}\b" for p in urgent) or "(?!)", re.IGNORECASE
+        )
         ups = content.messages.follow_ups
         self.follow_ups = {
             name: tuple(" ".join(plain_words(p)) for p in getattr(ups, name))
@@ -117,6 +126,8 @@ class Router:
         words = plain_words(text)
         if len(words) <= INSIDE_WORDS and (moved := self._clause_move(text)) is not None:
             return moved
+        if self.urgent_phrase.search(text):  # "right send an urgent record then - account is ...": any length
+            return Intent.URGENT_RECORD
         padded = f" {' '.join(words)} "
         phrases = [*(self.inside_phrases if len(words) <= INSIDE_WORDS else [])]
         phrases += self.outcome_phrases if at_outcome and len(words) <= OUTCOME_WORDS else []
@@ -202,7 +213,12 @@ class Router:
             # an answer to the waiting question, or the note for a record: the officer's words
             # about a post already checked
             answering = self._answering(state, text, alarm) or self._at_note(state) or self._own_detail(state)
-            if alarm is None or self._urgent_already(state) or (answering and not alarm.sure):
+            if alarm is not None and self.urgent_phrase.search(text):
+                turn.alarm = (
+                    alarm.category
+                )  # "send an urgent record - she says she'll end it": sent, not asked about
+                self.typed(turn, state, text)
+            elif alarm is None or self._urgent_already(state) or (answering and not alarm.sure):
                 self.typed(turn, state, text)  # no caution on "no, it's just wrong"
             elif not alarm.sure or answering:
                 at = len(turn.replies)
@@ -384,7 +400,7 @@ class Router:
             if intent is None and self._answer(state, text) is None:  # "no, send it later" answers
                 intent = self.inside(text, at_outcome=self._at_outcome(state))
         if intent is Intent.URGENT_RECORD:
-            self.urgent_record(turn, state)
+            self.urgent_record(turn, state, text)
             return
         if intent is Intent.POLICY and not self._at_outcome(state):
             self.aside(turn, state, self.present.whole_policy())  # at an outcome: the outcome's policy
@@ -736,21 +752,40 @@ class Router:
         else:
             self.start_tour(turn, state, again=value.arg == "again")
 
-    def urgent_record(self, turn: Turn, state: ConversationState) -> None:
+    def urgent_record(self, turn: Turn, state: ConversationState, text: str = "") -> None:
         """The safety alert's button, pressed or typed: the urgent outcome with its record
         already asked for, so sending it is one more step. It replaces any walk under way,
         except one already at the urgent outcome: its record is asked for, with the answers
-        given ("Safety: Not sure" stays so)."""
+        given ("Safety: Not sure" stays so). Typed with details ("send an urgent record - she
+        lives alone, out of tablets"), the record goes at once with them as its note."""
         walk = state.walk
+        note = self._urgent_note(text)
+        asked_before = walk is not None and walk.at == NOTE
         if state.active is FlowId.WALK and walk is not None and self._urgent_already(state):
-            if walk.at == NOTE:
-                self.where_now(turn, state)  # already asked for: the note step again
-            else:
+            if not asked_before:
                 self.walk.pressed_record(turn, walk, "")
+        else:
+            self.start_walk(turn, state, urgent=True)
+            if state.walk is not None:
+                self.walk.pressed_record(turn, state.walk, "")
+        walk = state.walk
+        if walk is None or walk.at != NOTE:
             return
-        self.start_walk(turn, state, urgent=True)
-        if state.walk is not None:
-            self.walk.pressed_record(turn, state.walk, "")
+        if note is not None:
+            self.walk.send_noted(turn, walk, note)
+        elif asked_before:
+            self.where_now(turn, state)  # already asked for: the note step again
+
+    def _urgent_note(self, text: str) -> str | None:
+        """The details typed with the request: a note cue or marker, or what follows the
+        request after a dash, colon or comma ("...urgent record then - account is Kayleigh B")."""
+        if (note := self.walk.note_given(text) or self.walk.marked_note(text)) is not None:
+            return note
+        found = self.urgent_phrase.search(text)
+        rest = text[found.end() :] if found else ""
+        after = URGENT_DETAILS.match(rest)
+        details = rest[after.end() :].strip() if after else ""
+        return f"{self.walk.note_marker} {details}" if len(details.split()) >= URGENT_NOTE_WORDS else None
 
     def press_start(self, turn: Turn, state: ConversationState, value: ChoiceValue) -> None:
         if value.arg == URGENT:

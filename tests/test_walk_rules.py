@@ -368,3 +368,28 @@ async def test_a_question_asked_beside_an_answer_is_answered_and_the_answer_stil
     assert out.state.node == "unlawful" and "Work email on personal accounts" in text_of(out)
     out = await officer.say("no - also what is the capital of spain and why?")
     assert out.state.node == "political" and "Fixture: ask that again on its own." in text_of(out)
+
+
+async def test_back_as_a_clause_wins_over_an_answer_in_the_same_message(officer: Officer) -> None:
+    await officer.say("check")
+    await officer.say("no")
+    out = await officer.say("hang on i said yes in the end - back")
+    assert out.state.node == "safety"
+
+
+async def test_restart_as_the_last_clause_starts_again(officer: Officer) -> None:
+    await officer.say("check")
+    await officer.say("no")
+    out = await officer.say("ugh wrong post pasted, restart pls")
+    assert out.state.node == "safety" and not out.state.outcome
+
+
+async def test_an_answer_taken_back_late_in_the_message_or_concluded_in_words_is_the_one_taken(
+    officer: Officer,
+) -> None:
+    await officer.say("check")
+    out = await officer.say("nah not a threat as such, its abuse... actually wait that counts doesnt it. yes")
+    assert out.state.outcome == "urgent_escalation"
+    await officer.say("back")
+    out = await officer.say("fraud?? maybe, but no one's in danger. gonna say no")
+    assert out.state.node == "unlawful"

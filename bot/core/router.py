@@ -36,6 +36,7 @@ INPUT_LIMIT = 4000
 COMMAND_LENGTH = 100  # longer than any command word: such text is only ever a question
 ASIDES = (Intent.HELP, Intent.MENU, Intent.ASK)  # answered mid-flow, then the step again
 POST_WORDS = 6  # the fewest words of a message pasted at a fresh walk's first question read as the post
+POLITE = re.compile(r"\s+(?:pls|please|plz|thanks|ta)\s*$", re.IGNORECASE)  # "restart pls" is "restart"
 CLAUSES = re.compile(r"[.,;:!?]+|\s[-–—]+\s")  # where a clause of a short message ends
 SIDE_PARTS = re.compile(r"(?<=\?)\s+|\s[-–—]+\s|[.;]\s+")  # an answer's parts: a side question is one
 SIDE_WORDS = 4  # the fewest words of a side question asked beside an answer
@@ -136,13 +137,15 @@ class Router:
     def _clause_move(self, text: str) -> Intent | None:
         """A clause of a short message that is "back" (anywhere: "actually wait. back. that
         bit worries me", "go back, i do want to thank them") or "stop" (the last: "phone's
-        ringing, cancel"); a pasted post that opens "Stop." is not stopped by."""
-        clauses = [c for c in CLAUSES.split(text) if c.strip()]
+        ringing, cancel") or "restart" (the last: "wrong post pasted, restart pls"); a pasted
+        post that opens "Stop." is not stopped by."""
+        clauses = [POLITE.sub("", c) for c in CLAUSES.split(text) if c.strip()]
         if len(clauses) < 2:
             return None
         if any(self.intent(c) is Intent.BACK for c in clauses):
             return Intent.BACK
-        return Intent.STOP if self.intent(clauses[-1]) is Intent.STOP else None
+        last = self.intent(clauses[-1])
+        return last if last in (Intent.STOP, Intent.RESTART) else None
 
     def may_start_tour(self, incoming: Incoming, state: ConversationState) -> bool:
         """Whether this turn may start the induction afresh, so the engine loads the officer's
@@ -397,6 +400,8 @@ class Router:
             text, intent = rest.strip(), None  # "ask can I ...": the question itself, in any channel
         else:
             intent = self.intent(text)
+            if intent is None and len(plain_words(text)) <= INSIDE_WORDS:
+                intent = self._clause_move(text)  # "i said yes in the end - back": the move wins
             if intent is None and self._answer(state, text) is None:  # "no, send it later" answers
                 intent = self.inside(text, at_outcome=self._at_outcome(state))
         if intent is Intent.URGENT_RECORD:

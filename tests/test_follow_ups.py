@@ -64,3 +64,11 @@ async def test_the_oldest_last_answers_are_dropped_beyond_the_limit() -> None:
         answers.put(key, f"entry-{key}", at=float(n))
     assert answers.get("a", since=-1) is None and answers.get("c", since=-1) == "entry-c"
     assert answers.get("c", since=5) is None  # older than the idle time
+
+
+async def test_another_site_named_at_an_outcome_gets_the_same_steps_on_any_site(officer: Officer) -> None:
+    await officer.say("check")
+    for answer in ["no", "no", "no", "yes"]:
+        await officer.say(answer)
+    out = await officer.say("what about on instagram, same rules?")
+    assert "Fixture: same steps on any site." in text_of(out) and out.state.outcome == "answer_or_signpost"

@@ -110,7 +110,7 @@ class Router:
         ups = content.messages.follow_ups
         self.follow_ups = {
             name: tuple(" ".join(plain_words(p)) for p in getattr(ups, name))
-            for name in ("source", "consequence", "openers")
+            for name in ("source", "consequence", "openers", "sites")
         }
         self.consequence_entry = ups.consequence_entry
 
@@ -664,10 +664,14 @@ class Router:
         words = plain_words(text)
         ups = self.follow_ups
         walk = state.walk
-        asks_source = len(words) <= FOLLOW_UP_WORDS and _opens(words, ups["source"], rest=FOLLOW_UP_REST)
-        if walk is not None and self._at_outcome(state) and state.last_answer is None and asks_source:
-            turn.say(self.present.policy(walk.at, stamp=walk.stamp))  # the outcome's own passages
-            return True
+        short = len(words) <= FOLLOW_UP_WORDS
+        if walk is not None and self._at_outcome(state) and state.last_answer is None and short:
+            if _opens(words, ups["source"], rest=FOLLOW_UP_REST):
+                turn.say(self.present.policy(walk.at, stamp=walk.stamp))  # the outcome's own passages
+                return True
+            if _opening(words, ups["openers"]) is not None and says(text, ups["sites"]):
+                turn.say(self.present.text("any_site"))  # "what about on instagram, same rules?"
+                return True
         last = self.present.entries.get(state.last_answer or "")
         if last is None or len(words) > FOLLOW_UP_WORDS:
             return False

@@ -601,6 +601,7 @@ class Texts(Templates):
     follow_up: Text
     # "can you show me the full policy?" away from an outcome: who has the whole document
     whole_policy: Text
+    any_site: Text
     # at an outcome, for each "no" given where the first read of the post found words for yes
     overruled: Text
     # the first answer of a walk started by the safety alert's button, in its path
@@ -698,6 +699,9 @@ class FollowUps(Strict):
     consequence_entry: Id | None = None
     # Opens a message that goes on from the last answer ("what about", "and if", "so can I").
     openers: list[Text] = Field(default_factory=list)
+    # Sites named in a follow-up at an outcome ("what about on instagram, same rules?"): the
+    # outcome's steps apply on any of them (texts.any_site).
+    sites: list[Text] = Field(default_factory=list)
 
 
 class Messages(Strict):

@@ -372,6 +372,7 @@ class WalkDialog:
             turn.say(self.present.policy(state.at, stamp=state.stamp))
             return True
         if intent is Intent.DRAFT and self.drafts.offers(state.at):
+            self._recheck_before_draft(turn, state)
             state.draft = self.drafts.asked(turn, state.draft, state.at, text, state.stamp)
             return True
         if intent is Intent.DRAFT:  # "draft a reply" where the outcome is not to reply
@@ -405,6 +406,12 @@ class WalkDialog:
     def send_noted(self, turn: Turn, state: WalkState, note: str) -> bool:
         """At the note step, the note the officer already gave with their request."""
         return state.at == NOTE and self._send(turn, state, "submit", note=self._unmarked(note))
+
+    def _recheck_before_draft(self, turn: Turn, state: WalkState) -> None:
+        """As a draft starts, the "before you act" line again, where a No was given that the
+        first read disagreed with: a friendly draft under "vote for her in May" is the risk."""
+        if state.draft is None and (overruled := self.present.overruled(state.path, state.suggestions)):
+            turn.say(overruled)
 
     def noted_at_outcome(self, turn: Turn, state: WalkState, text: str) -> bool:
         """ "note: he has posted twice before" typed at the outcome: the record sent with that
@@ -597,6 +604,7 @@ class WalkDialog:
 
     def pressed_draft(self, turn: Turn, state: WalkState, arg: str) -> bool:
         """A step of "Draft a reply"; the walk stays at its outcome."""
+        self._recheck_before_draft(turn, state)
         made = self.drafts.pressed(turn, state.draft, state.at, arg, state.stamp)
         if made is None:
             return False

@@ -282,3 +282,12 @@ async def test_a_no_given_where_the_read_found_words_for_yes_is_flagged_once_at_
     assert flagged in text_of(outcome)
     again = await reader.say("policy")
     assert "you said No at Politics" not in text_of(again)
+
+
+async def test_a_draft_started_after_such_a_no_repeats_the_line_once(reader: Officer) -> None:
+    await reader.say(POLITICAL)
+    for answer in ["no", "no", "no", "yes"]:  # political overruled, then a question: a reply
+        out = await reader.say(answer)
+    assert out.state.outcome == "answer_or_signpost"
+    first = await reader.say("draft")
+    assert "you said No at Politics" in text_of(first)

@@ -294,3 +294,14 @@ async def test_an_urgent_record_asked_for_at_any_length_with_details_is_sent_wit
     (record,) = await store.records()
     assert record.comment == "account is Kayleigh B, mentions 2 kids, posted 08:50 on the housing post"
     assert record.path == (("safety", "unsure"),)
+
+
+async def test_a_record_asked_after_by_its_number_shows_it_with_the_officers_note(
+    officer: Officer, store: RelationalStore
+) -> None:
+    await walk_and_send(officer, "the same account had a go at the leader last month")
+    (record,) = await store.records()
+    out = await officer.say(f"any update on {record.id}?")
+    assert record.id in text_of(
+        out
+    ) and "note: the same account had a go at the leader last month" in text_of(out)

@@ -15,6 +15,8 @@ from bot.core.safety import Alarm
 from bot.core.text import plain_words
 from bot.core.vocabulary import URGENT, Verb
 
+NOTE_SHOWN = 80  # the characters of an officer's note shown back under their record
+
 
 class Presenter:
     """Builds every ``Reply`` the engine sends, from content looked up by id."""
@@ -62,22 +64,32 @@ class Presenter:
     def sent_records(self, records: Iterable[DeskRecord]) -> Reply:
         """ "Did comms get my record?": the officer's own records, where each stands, and how
         to add to one (records are kept as sent; the team is asked, quoting the number)."""
-        lines = self.record_lines(records)
+        lines = self.record_lines(records, notes=True)
         team = self.about.comms_team
         head = self.texts.sent_records.format(comms_team=team) if lines else self.texts.home_no_records
         add = self.texts.sent_records_add.format(comms_team=team, contact=contact_line(self.content, "comms"))
         return Reply(text="\n".join([head, *lines, add]))
 
-    def record_lines(self, records: Iterable[DeskRecord]) -> list[str]:
-        return [
-            self.texts.home_record.format(
-                id=d.id,
-                outcome=d.record.outcome_title,
-                time=shown_time(d.record.created_at),
-                status=" ".join(self.record_status(d)),
+    def record_lines(self, records: Iterable[DeskRecord], *, notes: bool = False) -> list[str]:
+        """A line a record; with ``notes``, the start of the officer's own note under it, so
+        they can tell their records apart ("did my note about dazza go in?")."""
+        lines = []
+        for d in records:
+            status = " ".join(self.record_status(d))
+            time = shown_time(d.record.created_at)
+            lines.append(
+                self.texts.home_record.format(
+                    id=d.id, outcome=d.record.outcome_title, time=time, status=status
+                )
             )
-            for d in records
-        ]
+            if notes and d.record.comment:
+                note = (
+                    d.record.comment
+                    if len(d.record.comment) <= NOTE_SHOWN
+                    else d.record.comment[:NOTE_SHOWN] + "…"
+                )
+                lines.append(self.texts.sent_record_note.format(note=note))
+        return lines
 
     def record_status(self, desk: DeskRecord) -> list[str]:
         """Where a record stands at the desk, in the desk's own words (``desk.yaml``)."""

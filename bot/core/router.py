@@ -45,6 +45,7 @@ URGENT_DETAILS = re.compile(
     r"(?:\s*\b(?:then|now|pls|please|asap|to comms|for me)\b)*\s*[-–—:,;.]+\s*", re.IGNORECASE
 )
 URGENT_NOTE_WORDS = 3  # the fewest words of details taken as an urgent record's note
+RECORD_ID = re.compile(r"\bR-[0-9A-F]{8}\b", re.IGNORECASE)  # a record's number, as the bot gives it
 FOLLOW_UP_WORDS = 12  # the longest message read as a follow-up to the answer before it
 FOLLOW_UP_REST = 4  # words after "where does it say that" or "and if I don't" ("... put one in?")
 INSIDE_WORDS = 14  # the longest message read for a command inside it (``messages.yaml`` inside)
@@ -168,7 +169,7 @@ class Router:
         if incoming.choice is not None:
             return False
         text = clean(incoming.text, limit=INPUT_LIMIT)[0]
-        return Intent.RECORDS in (self.intent(text), self.inside(text))
+        return RECORD_ID.search(text) is not None or Intent.RECORDS in (self.intent(text), self.inside(text))
 
     def may_draft(self, incoming: Incoming, state: ConversationState) -> bool:
         """Whether this turn may draft a reply, so the engine loads the officer's remembered
@@ -410,6 +411,8 @@ class Router:
         if intent is Intent.POLICY and not self._at_outcome(state):
             self.aside(turn, state, self.present.whole_policy())  # at an outcome: the outcome's policy
             return
+        if intent is None and RECORD_ID.search(text):
+            intent = Intent.RECORDS  # "any update on R-A5CCD47C?"
         if intent is Intent.RECORDS:
             self.aside(turn, state, self.present.sent_records(turn.sent))  # any flow waits where it is
             return

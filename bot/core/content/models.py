@@ -484,6 +484,7 @@ class Texts(Templates):
         "chosen": frozenset({"label"}),
         "home_record": frozenset({"id", "outcome", "time", "status"}),
         "sent_records": frozenset({"comms_team"}),
+        "sent_record_note": frozenset({"note"}),
         "follow_up": frozenset({"title"}),
         "whole_policy": frozenset({"comms_team", "contact"}),
         "overruled": frozenset({"question", "phrase"}),
@@ -595,6 +596,7 @@ class Texts(Templates):
     # "did comms get my record?": the officer's own records with where each stands, and how
     # to add to one (quote its number to the team)
     sent_records: Text
+    sent_record_note: Text
     sent_records_add: Text
     # a follow-up read with the answer before it in mind: the heading of the answer it gets,
     # and of the passage shown again for "where does it say that?"

@@ -210,3 +210,12 @@ async def test_a_draft_asked_for_where_the_outcome_is_not_to_reply_says_why_and_
 async def test_a_draft_asked_for_away_from_any_check_says_where_drafts_come_from(officer: Officer) -> None:
     out = await officer.say("draft")
     assert "Fixture: drafts come at the end of a check." in text_of(out) and out.state.flow is None
+
+
+async def test_a_draft_asked_for_in_words_at_an_outcome_wins_over_the_tours_go_on(officer: Officer) -> None:
+    await officer.say("check")
+    for answer in ["no", "no", "no", "yes"]:
+        await officer.say(answer)
+    out = await officer.say("go on then draft me something, mention the bank holiday hours")
+    assert out.state.outcome == "answer_or_signpost" and labels(out)  # the draft's first step
+    assert "Fixture: drafts come" not in text_of(out)

@@ -131,8 +131,12 @@ class Router:
         if self.urgent_phrase.search(text):  # "right send an urgent record then - account is ...": any length
             return Intent.URGENT_RECORD
         padded = f" {' '.join(words)} "
-        phrases = [*(self.inside_phrases if len(words) <= INSIDE_WORDS else [])]
+        # at an outcome its own requests come first ("go on then give me something i can
+        # paste" is a draft, not the tour's "go on"), after "don't send it" and the like
+        short = self.inside_phrases if len(words) <= INSIDE_WORDS else []
+        phrases: list[tuple[str, Intent]] = [(p, i) for p, i in short if i is Intent.STOP]
         phrases += self.outcome_phrases if at_outcome and len(words) <= OUTCOME_WORDS else []
+        phrases += short
         return next((intent for phrase, intent in phrases if phrase in padded), None)
 
     def _clause_move(self, text: str) -> Intent | None:

@@ -104,6 +104,17 @@ class Router:
         # commands also found inside a short message ("ok thanks, now send the urgent record")
         self.inside_phrases = _phrases(content.messages.inside)
         self.outcome_phrases = _phrases(content.messages.at_outcome)
+        # at an outcome its own requests come first ("go on then give me something i can
+        # paste" is a draft, not the tour's "go on"), after "don't send it" and the like; by
+        # (the message is short, at an outcome and short enough for its requests)
+        stops = [(p, i) for p, i in self.inside_phrases if i is Intent.STOP]
+        self.phrase_orders: dict[tuple[bool, bool], list[tuple[str, Intent]]] = {
+            (True, True): stops + self.outcome_phrases + self.inside_phrases,
+            (True, False): self.inside_phrases,
+            (False, True): self.outcome_phrases,
+            (False, False): [],
+        }
+        self._inside_last: tuple[str, bool, Intent | None] | None = None
         urgent = sorted(content.messages.inside.get("urgent_record", []), key=len, reverse=True)
         self.urgent_phrase = re.compile(
             "|".join(rf"\b{re.escape(p)}\b" for p in urgent) or "(?!)", re.IGNORECASE
@@ -124,19 +135,23 @@ class Router:
         """A command inside a short message ("ok thanks, now send the urgent record", "draft
         pls", "my manager said to do the induction"): the first, in content order, found;
         ``at_outcome``, also the ways of asking for its record ("fire that over to comms"), in
-        a message up to ``OUTCOME_WORDS`` long."""
+        a message up to ``OUTCOME_WORDS`` long. Read once a turn for each ``at_outcome``: the
+        engine and the router both ask."""
+        if self._inside_last is not None and self._inside_last[:2] == (text, at_outcome):
+            return self._inside_last[2]
+        found = self._inside(text, at_outcome)
+        self._inside_last = (text, at_outcome, found)
+        return found
+
+    def _inside(self, text: str, at_outcome: bool) -> Intent | None:
         words = plain_words(text)
-        if len(words) <= INSIDE_WORDS and (moved := self._clause_move(text)) is not None:
+        short = len(words) <= INSIDE_WORDS
+        if short and (moved := self._clause_move(text)) is not None:
             return moved
         if self.urgent_phrase.search(text):  # "right send an urgent record then - account is ...": any length
             return Intent.URGENT_RECORD
         padded = f" {' '.join(words)} "
-        # at an outcome its own requests come first ("go on then give me something i can
-        # paste" is a draft, not the tour's "go on"), after "don't send it" and the like
-        short = self.inside_phrases if len(words) <= INSIDE_WORDS else []
-        phrases: list[tuple[str, Intent]] = [(p, i) for p, i in short if i is Intent.STOP]
-        phrases += self.outcome_phrases if at_outcome and len(words) <= OUTCOME_WORDS else []
-        phrases += short
+        phrases = self.phrase_orders[(short, at_outcome and len(words) <= OUTCOME_WORDS)]
         return next((intent for phrase, intent in phrases if phrase in padded), None)
 
     def _clause_move(self, text: str) -> Intent | None:

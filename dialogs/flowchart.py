@@ -32,6 +32,7 @@ from dialogs.machine import FlowRun, Runner
 
 ANSWERS = ("yes", "no")  # the flowchart's own branches
 REPLIES = (*ANSWERS, "unsure")  # what an officer may answer: "unsure" means what content says
+DETAIL_WORDS = 8  # words before a note cue that are details of their own, kept in the note
 NOTE_WORDS = 2  # the fewest words after "add a note that" taken as the record's note
 ATTEMPT_WORDS = 3  # a shorter message at a question is an attempt at an answer, not a question
 NOTE = "note"
@@ -394,14 +395,24 @@ class WalkDialog:
         note that the same account had a go at cllr hughes"), when a few words do."""
         found = self.note_cue.search(text) if self.note_cue is not None else None
         note = text[found.end() :].strip(" :,-") if found else ""
-        return f"{self.note_marker} {note}" if len(note.split()) >= NOTE_WORDS else None
+        if found is None or len(note.split()) < NOTE_WORDS:
+            return None
+        return self._with_details(text, found.start(), note)
 
     def marked_note(self, text: str) -> str | None:
         """The note after the note marker anywhere in a message ("flag it to comms - note: 30+
         shares"), or the whole message when it opens with the marker."""
         at = text.lower().find(self.note_marker)
         note = text[at + len(self.note_marker) :].strip() if at >= 0 else ""
-        return f"{self.note_marker} {note}" if note else None
+        return self._with_details(text, at, note) if note else None
+
+    def _with_details(self, text: str, at: int, note: str) -> str:
+        """The note, or the whole message where details come before the cue too ("send the
+        record - the tweet is twitter.com/.../1799, reply at 15:02. Note: she is 84"): a link
+        or a few words of detail are never dropped from a record."""
+        before = text[:at]
+        whole = first_link(before) is not None or len(plain_words(before)) >= DETAIL_WORDS
+        return f"{self.note_marker} {text.strip() if whole else note}"
 
     def send_noted(self, turn: Turn, state: WalkState, note: str) -> bool:
         """At the note step, the note the officer already gave with their request."""

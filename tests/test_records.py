@@ -305,3 +305,17 @@ async def test_a_record_asked_after_by_its_number_shows_it_with_the_officers_not
     assert record.id in text_of(
         out
     ) and "note: the same account had a go at the leader last month" in text_of(out)
+
+
+async def test_details_and_a_link_before_the_note_marker_are_kept_in_the_record(
+    officer: Officer, store: RelationalStore
+) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    await officer.say(
+        "send it to comms - the tweet is https://x.example/p/1799, reply by @tipwatch at 15:02."
+        " Note: the neighbour is 84"
+    )
+    (record,) = await store.records()
+    assert record.link == "https://x.example/p/1799"
+    assert record.comment is not None and "the neighbour is 84" in record.comment and "15:02" in record.comment

@@ -393,3 +393,10 @@ async def test_an_answer_taken_back_late_in_the_message_or_concluded_in_words_is
     await officer.say("back")
     out = await officer.say("fraud?? maybe, but no one's in danger. gonna say no")
     assert out.state.node == "unlawful"
+
+
+async def test_any_question_at_the_urgent_outcome_gets_what_still_holds_first(officer: Officer) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    out = await officer.say("is 101 right or should i ring 999, he says hes outside her house")
+    assert out.replies[0].text == "Fixture hold: touch nothing until the desk says so."

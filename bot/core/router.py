@@ -630,6 +630,8 @@ class Router:
         # asked during a check, or at its outcome: about the post checked, on the Council's page
         walking = (in_flow and state.active is FlowId.WALK) or self._at_outcome(state)
         context = self.walk_context if walking else frozenset()
+        if not self.small_talk(text):
+            self._hold(turn, state)  # at an outcome, "is 101 right or should i ring 999?": it comes first
         if self.follow_up(turn, state, text, context):
             return
         reading = self.matcher.read(text, context)
@@ -652,8 +654,6 @@ class Router:
             turn.say(self.present.unclear(in_flow=in_flow))  # "this rota is killing me": no gap to log
         else:
             noted = decision is Decision.UNKNOWN and self._loggable(text, result, walking=walking)
-            if decision is not Decision.SMALL_TALK:
-                self._hold(turn, state)
             turn.say(self.present.matched(result, text, noted=noted))
             turn.policy_reply = decision is not Decision.SMALL_TALK
             if result.answered is not None:
@@ -731,7 +731,6 @@ class Router:
     def _answer_entry(
         self, turn: Turn, state: ConversationState, entry: str, *, going_on: bool = False
     ) -> None:
-        self._hold(turn, state)
         reply = self.present.answer(self.present.entries[entry])
         if going_on:  # the same subject again: headed so it reads as the answer to the follow-up
             reply = replace(reply, title=self.present.text("follow_up", title=reply.title).text)

@@ -32,6 +32,7 @@ from dialogs.machine import FlowRun, Runner
 
 ANSWERS = ("yes", "no")  # the flowchart's own branches
 REPLIES = (*ANSWERS, "unsure")  # what an officer may answer: "unsure" means what content says
+REQUEST_WITH_DETAILS = 12  # a request for the record this long carries its details: kept as the note
 DETAIL_WORDS = 8  # words before a note cue that are details of their own, kept in the note
 NOTE_WORDS = 2  # the fewest words after "add a note that" taken as the record's note
 ATTEMPT_WORDS = 3  # a shorter message at a question is an attempt at an answer, not a question
@@ -381,7 +382,7 @@ class WalkDialog:
             turn.say(self.present.text("no_draft_here", title=outcome.title, summary=outcome.summary))
             self.where_now(turn, state)
             return True
-        if intent is Intent.RECORD and (note := self.note_given(text) or self.marked_note(text)) is not None:
+        if intent is Intent.RECORD and (note := self.note_in_request(text)) is not None:
             return self.noted_at_outcome(turn, state, note)  # "send it, add a note that ..."
         if intent is Intent.RECORD:  # "send it", "send the record"
             return self.pressed_record(turn, state, "")
@@ -398,6 +399,15 @@ class WalkDialog:
         if found is None or len(note.split()) < NOTE_WORDS:
             return None
         return self._with_details(text, found.start(), note)
+
+    def note_in_request(self, text: str) -> str | None:
+        """The note a request for the record carries: after a cue or the marker, or, in a
+        request long enough to hold details ("ok send it to comms. account is..., posted at
+        ..."), the whole message, so nothing the officer wrote is lost."""
+        given = self.note_given(text) or self.marked_note(text)
+        if given is None and len(plain_words(text)) >= REQUEST_WITH_DETAILS:
+            return f"{self.note_marker} {text.strip()}"
+        return given
 
     def marked_note(self, text: str) -> str | None:
         """The note after the note marker anywhere in a message ("flag it to comms - note: 30+

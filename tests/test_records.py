@@ -318,4 +318,20 @@ async def test_details_and_a_link_before_the_note_marker_are_kept_in_the_record(
     )
     (record,) = await store.records()
     assert record.link == "https://x.example/p/1799"
-    assert record.comment is not None and "the neighbour is 84" in record.comment and "15:02" in record.comment
+    assert (
+        record.comment is not None and "the neighbour is 84" in record.comment and "15:02" in record.comment
+    )
+
+
+async def test_a_long_message_opening_with_the_request_sends_the_record_with_all_of_it(
+    officer: Officer, store: RelationalStore
+) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    message = (
+        "ok send it to the press desk. account is Dazza M, posted at 09:14 on the parking charges"
+        " thread, he has gone after the same officer twice before and the screenshots are on onedrive"
+    )
+    await officer.say(message)
+    (record,) = await store.records()
+    assert record.comment == message

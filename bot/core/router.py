@@ -152,7 +152,12 @@ class Router:
             return Intent.URGENT_RECORD
         padded = f" {' '.join(words)} "
         phrases = self.phrase_orders[(short, at_outcome and len(words) <= OUTCOME_WORDS)]
-        return next((intent for phrase, intent in phrases if phrase in padded), None)
+        found = next((intent for phrase, intent in phrases if phrase in padded), None)
+        if found is None and at_outcome and len(words) > OUTCOME_WORDS:
+            # "ok send it to comms. <a long account of the post>": the request opens the message
+            opening = f" {' '.join(plain_words(CLAUSES.split(text, maxsplit=1)[0]))} "
+            found = next((i for p, i in self.outcome_phrases if i is Intent.RECORD and p in opening), None)
+        return found
 
     def _clause_move(self, text: str) -> Intent | None:
         """A clause of a short message that is "back" (anywhere: "actually wait. back. that

@@ -5,6 +5,7 @@ configured, until someone takes it. The clock is the test's, the reminder loops 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
@@ -57,6 +58,16 @@ async def looked_a_while() -> None:
     await s.pause(25 * LOOK_EVERY)
 
 
+async def reminded(api: FakeSlackApi, count: int, timeout: float = 10.0) -> None:
+    """Wait until ``count`` reminders have been posted (a loaded machine, or PostgreSQL, may
+    take longer than ``looked_a_while``), then look a while more for any duplicate."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while len(reminders(api)) < count and loop.time() < deadline:
+        await s.pause(LOOK_EVERY)
+    await looked_a_while()
+
+
 async def test_an_untaken_urgent_record_is_raised_once_per_interval_by_one_server(
     servers: list[Slack], clock: Clock
 ) -> None:
@@ -68,7 +79,7 @@ async def test_an_untaken_urgent_record_is_raised_once_per_interval_by_one_serve
     await looked_a_while()
     assert reminders(one.api) == [], "not before URGENT_ACK_MINUTES"
     clock.advance(1)
-    await looked_a_while()
+    await reminded(one.api, 1)
     (first,) = reminders(one.api)
     assert (first["thread_ts"], first["reply_broadcast"]) == (ts, True), (
         "in the record's thread, and shown in the channel"
@@ -81,7 +92,7 @@ async def test_an_untaken_urgent_record_is_raised_once_per_interval_by_one_serve
     await looked_a_while()
     assert len(reminders(one.api)) == 1, "one reminder per interval"
     clock.advance(1)
-    await looked_a_while()
+    await reminded(one.api, 2)
     assert len(reminders(one.api)) == 2
     await two.send(press_on_post(post, "Mine", "U7", ts))
     await one.posted(1, channel="U1")

@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from bot.core.content.models import Content, Matching, Parts
 from bot.core.model import GramIndex, Train, Trained, char_ngrams, load_or_train
-from bot.core.text import QUOTE_WORDS, QUOTED, plain_words, quoted, says, unquoted
+from bot.core.text import plain_words, quoted_spans, says, unquoted
 
 FLOWCHART = "__flowchart__"
 NOT_COVERED = "__not_covered__"  # another subject altogether
@@ -374,7 +374,7 @@ class FaqMatcher:
         do I reply or delete it?"): the check, whatever entry the officer's words are near."""
         if FLOWCHART not in self.classes:
             return False
-        if not any(len(plain_words(quoted(f))) >= QUOTE_WORDS for f in QUOTED.finditer(text)):
+        if not quoted_spans(text):
             return False
         return says(text, self._walk_asks)
 

@@ -17,13 +17,11 @@ from bot.core.present import Presenter
 from bot.core.safety import DENIAL_GAP, Alarm, SafetyNet
 from bot.core.state import ConversationState
 from bot.core.text import (
-    QUOTE_WORDS,
-    QUOTED,
     clean,
     command_word,
     looks_unreadable,
     plain_words,
-    quoted,
+    quoted_spans,
     says,
 )
 from bot.core.triage import Triage
@@ -679,7 +677,7 @@ class Router:
         address"), so it is never kept; nor is another team's subject, which is no gap."""
         if walking or (result.declined or "").startswith(REFER) or not self.walk.asks(text):
             return False
-        return not any(len(plain_words(quoted(q))) >= QUOTE_WORDS for q in QUOTED.finditer(text))
+        return not quoted_spans(text)
 
     def follow_up(self, turn: Turn, state: ConversationState, text: str, context: frozenset[str]) -> bool:
         """A short message that goes on from the answer just given (``messages.yaml``

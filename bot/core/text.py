@@ -82,11 +82,16 @@ def quoted(found: re.Match[str]) -> str:
     return (found.group(1) or found.group(2) or "").strip()
 
 
+def quoted_spans(text: str) -> list[re.Match[str]]:
+    """The spans in quotes long enough to be someone else's words (``QUOTE_WORDS``)."""
+    return [f for f in QUOTED.finditer(text) if len(plain_words(quoted(f))) >= QUOTE_WORDS]
+
+
 def unquoted(text: str) -> str:
     """A question with the quoted words in it set aside ("a neighbour asked 'is the tip open
     on Monday?', can I answer from my own account?"): what is asked is about the quote, not
     in it. The text as it is when nothing long is quoted, or too little is left."""
-    spans = [f for f in QUOTED.finditer(text) if len(plain_words(quoted(f))) >= QUOTE_WORDS]
+    spans = quoted_spans(text)
     if not spans:
         return text
     left = text

@@ -56,6 +56,10 @@ class WalkState(FlowRun):
     # A first read of the post the walk started from: question -> (answer, the words behind
     # it). Kept only while the walk lasts; the post itself is not kept.
     suggestions: dict[str, tuple[str, str]] | None = None
+    # The post the walk started from, as pasted: held only while the walk lasts, so that a
+    # record the officer sends carries it (the team cannot weigh a threat they cannot see);
+    # dropped at an outcome that sends no record.
+    post: str | None = None
 
     def suggestion(self) -> Suggestion | None:
         """What the first read suggests at the pending question, if anything."""
@@ -240,6 +244,8 @@ class WalkDialog:
         flow.path.append((source.id, "unsure" if str(event) == "lean" else str(event)))
         if target.id in self.outcomes:
             flow.outcome = turn.outcome_logged = target.id
+            if self.outcomes[target.id].escalate == "no":
+                flow.post = None  # no record can carry it: it is not kept
 
     def forget(self, flow: WalkState) -> None:
         flow.path.pop()
@@ -281,20 +287,24 @@ class WalkDialog:
 
     # --- entry and position ------------------------------------------------------------
 
-    def start(self, turn: Turn, read: dict[str, Suggestion] | None = None) -> WalkState:
+    def start(
+        self, turn: Turn, read: dict[str, Suggestion] | None = None, post: str | None = None
+    ) -> WalkState:
         """A new walk at the first question, with its own run id; ``read``: what a first read
-        of the officer's post suggests at each question."""
+        of the officer's ``post`` suggests at each question."""
         state = WalkState(run=secrets.token_hex(3), at=self.chart.start)
+        state.post = clean(post, limit=NOTE_LIMIT)[0] if post else None
         if read is not None:
             state.suggestions = {q: (s.answer, s.reason) for q, s in read.items()}
         turn.say(self.present.text("walk_intro" if read is None else "walk_intro_read"))
         self.where_now(turn, state)
         return state
 
-    def start_urgent(self, turn: Turn) -> WalkState:
+    def start_urgent(self, turn: Turn, post: str | None = None) -> WalkState:
         """A new walk already at the outcome of "yes" to the first (safety) question, for an
-        officer the safety net has alerted: the record is one press away."""
-        state = WalkState(run=secrets.token_hex(3), at=self.chart.start, from_alert=True)
+        officer the safety net has alerted: the record is one press away (with the ``post`` of
+        the walk it replaces)."""
+        state = WalkState(run=secrets.token_hex(3), at=self.chart.start, from_alert=True, post=post)
         self._send(turn, state, "yes")
         return state
 
@@ -308,7 +318,7 @@ class WalkDialog:
     def where_now(self, turn: Turn, state: WalkState) -> None:
         """Say what the officer sees at the walk's state."""
         if state.at == NOTE:
-            turn.say(self.present.record_prompt(state.stamp))
+            turn.say(self.present.record_prompt(state.stamp, with_post=state.post is not None))
         elif state.at in self.outcomes:
             turn.say(
                 self.present.outcome(
@@ -664,8 +674,8 @@ class WalkDialog:
             urgency=outcome.escalate,
             path=tuple(flow.path),
             from_alert=flow.from_alert,
-            comment=note or None,
-            link=first_link(note) if note else None,
+            comment=self.present.record_comment(note, flow.post),
+            link=first_link(note or "") or first_link(flow.post or ""),
         )
         turn.send_record(record, self.present.record_notice(record))
         turn.say(self.present.record_sent(record))

@@ -4,6 +4,7 @@ Spoken to the real engine on real SQLite, with the fixture content's example pos
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -115,9 +116,47 @@ async def test_the_post_is_never_logged_and_leaves_with_the_walk(
         kept = await store.load(KEY)
         await reader.say("stop")
     assert "green party" not in caplog.text and "someone wrote" not in caplog.text
-    assert kept is not None and "someone wrote" not in kept.data  # only the suggestions while walking
+    assert kept is not None and "someone wrote" not in kept.data  # the post alone, while walking
     after = await store.load(KEY)
     assert after is None or "green party" not in after.data
+
+
+async def test_the_post_is_dropped_at_an_outcome_that_sends_no_record(
+    reader: Officer, store: RelationalStore
+) -> None:
+    await reader.say(POLITICAL)
+    await reader.say("no")
+    await reader.say("no")
+    out = await reader.say("yes")  # political: yes, the outcome that sends no record
+    kept = await store.load(KEY)
+    assert "Keep out of politics" in text_of(out)
+    assert kept is not None and json.loads(kept.data)["walk"].get("post") is None
+
+
+async def test_the_post_a_check_started_from_goes_with_its_record(
+    reader: Officer, store: RelationalStore
+) -> None:
+    await reader.say(THREAT)
+    await reader.say("yes")
+    out = await reader.press_label("Send to the Press Desk")
+    assert "with the post" in text_of(out)
+    await reader.say("account @lampfan, posted 09:10")
+    (record,) = await store.records()
+    assert record.comment == (
+        "account @lampfan, posted 09:10\nPost: thanks for fixing the street light, I know where you live"
+    )
+
+
+async def test_an_answer_that_also_asks_for_the_record_sends_it_with_its_note(
+    reader: Officer, store: RelationalStore
+) -> None:
+    await reader.say("check")
+    await reader.say("someone wrote: I know where you live and I will be waiting")
+    await reader.say("yes send the record pls. note: she is in most days, staff know her")
+    (record,) = await store.records()
+    assert record.urgency == "urgent" and record.comment is not None
+    assert record.comment.startswith("she is in most days, staff know her")
+    assert "Post: I know where you live and I will be waiting" in record.comment
 
 
 def test_chat_jsonl_shows_the_suggestion_in_the_state(chat: ChatProcess) -> None:

@@ -365,13 +365,24 @@ class Presenter:
         choices.append(Choice(self.labels.ask_question, ChoiceValue(Verb.ASK).encode()))
         return tuple(choices)
 
-    def record_prompt(self, stamp: Stamp) -> Reply:
-        text = self.texts.record_prompt.format(comms_team=self.about.comms_team)
+    def record_prompt(self, stamp: Stamp, *, with_post: bool = False) -> Reply:
+        """Asks for a note; ``with_post``: the post the check started from goes with the
+        record, and the officer is told so."""
+        template = self.texts.record_prompt_post if with_post else self.texts.record_prompt
+        text = template.format(comms_team=self.about.comms_team)
         choices = (
             self.step_choice(self.labels.send_without_note, Verb.RECORD, stamp, "send"),
             self.step_choice(self.labels.cancel, Verb.RECORD, stamp, "cancel"),
         )
         return Reply(text=text, choices=choices)
+
+    def record_comment(self, note: str | None, post: str | None) -> str | None:
+        """What a record carries in the officer's words: their note, then the post the check
+        started from, when they pasted one."""
+        parts = [note] if note else []
+        if post:
+            parts.append(self.texts.record_post.format(post=post))
+        return "\n".join(parts) or None
 
     def record_sent(self, record: DecisionRecord) -> Reply:
         name = "record_sent_urgent" if record.urgency == "urgent" else "record_sent"

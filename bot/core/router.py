@@ -255,7 +255,11 @@ class Router:
                     turn.replies[at] = replace(turn.replies[at], choices=())
             else:
                 result = self.matcher.match(text)  # once, for the check and the answer after the alert
-                post = self.post_to_check(text, result) if self._free(state) else None
+                post = (
+                    self.post_to_check(text, result)
+                    if self._free(state)
+                    else self._post_for_fresh_walk(state, text)  # "check", then a post with risk
+                )
                 if post is None and state.active is not None and self.walk.asks(text):
                     # "a family I work with keeps messaging me, can I block them?" mid-check:
                     # the alert, the answer, then the question waiting
@@ -344,6 +348,7 @@ class Router:
         post = self.triage.described(text)
         if post != text and self.walk.asks(text):
             walk.suggestions = {q: (s.answer, s.reason) for q, s in self.triage.read(post).items()}
+            walk.post = post
 
     def _unread_fresh_walk(self, state: ConversationState) -> WalkState | None:
         """The walk at its first question, started without a post (the menu's "Check a post",
@@ -462,7 +467,10 @@ class Router:
         if intent is None and self._chatting(state, text):
             self.aside(turn, state, self.present.small_talk_in_flow(text))  # "cheers": not an answer
             return
+        was_at = state.walk.at if flow is FlowId.WALK and state.walk is not None else None
         if slot.dialog.typed(turn, flow_state, intent, text):
+            if intent is None and was_at is not None:
+                self._record_with_answer(turn, state, was_at, text)
             return
         if not slot.dialog.in_progress(flow_state):
             at = state.walk.at if state.walk is not None else ""
@@ -480,6 +488,18 @@ class Router:
             self.question(turn, state, text, in_flow=True)
             back = "note_question" if self._at_note(state) else "side_answer_back"
             self.aside(turn, state, self.present.text(back))
+
+    def _record_with_answer(self, turn: Turn, state: ConversationState, was_at: str, text: str) -> None:
+        """An answer that also asks for the record ("yes send it urgent pls. note: staff know
+        her"): once the answer has reached an outcome that sends one, the request is taken too,
+        with its note, as if typed at the outcome."""
+        walk = state.walk
+        if walk is None or was_at not in self.walk.questions or walk.at not in self.present.outcomes:
+            return
+        if self.present.outcomes[walk.at].escalate == "no":
+            return
+        if self.inside(text, at_outcome=True) in (Intent.RECORD, Intent.URGENT_RECORD):
+            self.walk.typed(turn, walk, Intent.RECORD, text)
 
     def _side_question(self, turn: Turn, state: ConversationState, text: str) -> None:
         """A question asked beside the answer to a walk question ("yes its a question - btw am
@@ -575,10 +595,10 @@ class Router:
         state.last_answer = None  # a follow-up now is about this check, not an earlier answer
         if self._urgent_already(state) and not urgent:  # leaving it: say it went nowhere
             turn.say(self.present.text("urgent_not_sent"))
-        if urgent:
-            state.walk = self.walk.start_urgent(turn)
+        if urgent:  # the post of the check it replaces goes with its record
+            state.walk = self.walk.start_urgent(turn, state.walk.post if state.walk else None)
         else:
-            state.walk = self.walk.start(turn, self._read(post, alarm))
+            state.walk = self.walk.start(turn, self._read(post, alarm), post)
 
     # --- a post to check ------------------------------------------------------------------
 

@@ -473,6 +473,8 @@ class Texts(Templates):
         "cite": frozenset({"source", "title"}),
         "path_line": frozenset({"question", "answer"}),
         "record_prompt": frozenset({"comms_team"}),
+        "record_prompt_post": frozenset({"comms_team"}),
+        "record_post": frozenset({"post"}),
         "record_sent": frozenset({"id", "comms_team"}),
         "record_sent_urgent": frozenset({"id", "comms_team"}),
         "record_title": frozenset({"id", "outcome"}),
@@ -572,6 +574,10 @@ class Texts(Templates):
     escalate_optional: Text
     outcome_next: Text
     record_prompt: Text
+    # The same, when the officer pasted the post the check started from: it goes with the record.
+    record_prompt_post: Text
+    # The pasted post, as the record carries it after the officer's note.
+    record_post: Text
     record_sent: Text
     record_sent_urgent: Text
     record_cancelled: Text

@@ -335,3 +335,14 @@ async def test_a_long_message_opening_with_the_request_sends_the_record_with_all
     await officer.say(message)
     (record,) = await store.records()
     assert record.comment == message
+
+
+async def test_asking_for_an_urgent_record_to_go_as_normal_says_it_stays_urgent(
+    officer: Officer, store: RelationalStore
+) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    out = await officer.say("send the record, not urgent, the youth worker already rang the police")
+    assert "Fixture: it stays urgent for the Press Desk." in text_of(out)
+    (record,) = await store.records()
+    assert record.urgency == "urgent"

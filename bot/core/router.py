@@ -92,6 +92,7 @@ class Router:
         self.walk_context = frozenset(content.flowchart.facets)
         self.denials = frozenset(w for d in content.messages.denials for w in plain_words(d))
         self.about_post = tuple(" ".join(plain_words(p)) for p in content.messages.about_a_post)
+        self.not_urgent = tuple(" ".join(plain_words(p)) for p in content.messages.not_urgent)
         chat = content.messages.small_talk
         self.chat_markers = frozenset(chat.markers)
         self.chat_words = self.chat_markers | frozenset(chat.words)
@@ -435,6 +436,9 @@ class Router:
         if intent is Intent.URGENT_RECORD:
             self.urgent_record(turn, state, text)
             return
+        if self._urgent_already(state) and says(text, self.not_urgent):
+            # "can it go as normal not urgent": it cannot, and the officer is told why first
+            turn.say(self.present.text("urgent_stays", comms_team=self.present.about.comms_team))
         if intent is Intent.POLICY and not self._at_outcome(state):
             self.aside(turn, state, self.present.whole_policy())  # at an outcome: the outcome's policy
             return

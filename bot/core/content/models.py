@@ -473,6 +473,7 @@ class Texts(Templates):
         "cite": frozenset({"source", "title"}),
         "path_line": frozenset({"question", "answer"}),
         "record_prompt": frozenset({"comms_team"}),
+        "urgent_stays": frozenset({"comms_team"}),
         "record_prompt_post": frozenset({"comms_team"}),
         "record_post": frozenset({"post"}),
         "record_sent": frozenset({"id", "comms_team"}),
@@ -574,6 +575,8 @@ class Texts(Templates):
     escalate_optional: Text
     outcome_next: Text
     record_prompt: Text
+    # Said when an officer asks for an urgent record to go as an ordinary one (``not_urgent``).
+    urgent_stays: Text
     # The same, when the officer pasted the post the check started from: it goes with the record.
     record_prompt_post: Text
     # The pasted post, as the record carries it after the officer's note.
@@ -742,6 +745,9 @@ class Messages(Strict):
     # At an outcome, words in a request for the record after which the officer gives its note
     # ("send it to comms pls. add a note that the same account had a go at cllr hughes").
     note_cues: list[Text] = Field(default_factory=list)
+    # At the urgent outcome, words asking for the record to go as an ordinary one ("can it go
+    # as normal, not urgent"): it stays urgent, and texts.urgent_stays says why.
+    not_urgent: list[Text] = Field(default_factory=list)
     follow_ups: FollowUps = Field(default_factory=FollowUps)
     # Hedges that lean one way ("don't think so", "i think so"): still unsure, but at a
     # question whose unsure takes the other branch, the officer is asked to confirm.

@@ -346,3 +346,15 @@ async def test_asking_for_an_urgent_record_to_go_as_normal_says_it_stays_urgent(
     assert "Fixture: it stays urgent for the Press Desk." in text_of(out)
     (record,) = await store.records()
     assert record.urgency == "urgent"
+
+
+async def test_a_record_asked_after_by_its_number_shows_its_whole_note_or_says_it_is_not_found(
+    officer: Officer, store: RelationalStore
+) -> None:
+    note = "the same account had a go at the leader last month and again at the ward surgery on friday night"
+    await walk_and_send(officer, note)
+    (record,) = await store.records()
+    out = await officer.say(f"what did i put in {record.id.lower()} exactly?")
+    assert f"Fixture: record {record.id} for the Press Desk:" in text_of(out) and note in text_of(out)
+    missing = await officer.say("what was in R-12345678?")
+    assert "Fixture: no record R-12345678 of yours" in text_of(missing) and record.id in text_of(missing)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from bot.core.choices import ChoiceValue, Stamp
@@ -70,9 +70,24 @@ class Presenter:
         add = self.texts.sent_records_add.format(comms_team=team, contact=contact_line(self.content, "comms"))
         return Reply(text="\n".join([head, *lines, add]))
 
-    def record_lines(self, records: Iterable[DeskRecord], *, notes: bool = False) -> list[str]:
+    def sent_record(self, records: Sequence[DeskRecord], wanted: str) -> Reply:
+        """A record asked after by its number: that one with the officer's whole note and where
+        it stands, or, when it is not among their latest, so, and the latest."""
+        team = self.about.comms_team
+        found = [d for d in records if d.id.upper() == wanted.upper()]
+        if not found:
+            missing = self.texts.record_not_found.format(id=wanted.upper(), comms_team=team)
+            listed = self.sent_records(records)
+            return replace(listed, text=f"{missing}\n{listed.text}")
+        head = self.texts.sent_record_one.format(id=found[0].id, comms_team=team)
+        add = self.texts.sent_records_add.format(comms_team=team, contact=contact_line(self.content, "comms"))
+        return Reply(text="\n".join([head, *self.record_lines(found, notes=True, whole=True), add]))
+
+    def record_lines(
+        self, records: Iterable[DeskRecord], *, notes: bool = False, whole: bool = False
+    ) -> list[str]:
         """A line a record; with ``notes``, the start of the officer's own note under it, so
-        they can tell their records apart ("did my note about dazza go in?")."""
+        they can tell their records apart ("did my note about dazza go in?"); ``whole``: all of it."""
         lines = []
         for d in records:
             status = " ".join(self.record_status(d))
@@ -85,7 +100,7 @@ class Presenter:
             if notes and d.record.comment:
                 note = (
                     d.record.comment
-                    if len(d.record.comment) <= NOTE_SHOWN
+                    if whole or len(d.record.comment) <= NOTE_SHOWN
                     else d.record.comment[:NOTE_SHOWN] + "…"
                 )
                 lines.append(self.texts.sent_record_note.format(note=note))

@@ -442,8 +442,11 @@ class Router:
         if intent is Intent.POLICY and not self._at_outcome(state):
             self.aside(turn, state, self.present.whole_policy())  # at an outcome: the outcome's policy
             return
-        if intent is None and RECORD_ID.search(text):
-            intent = Intent.RECORDS  # "any update on R-A5CCD47C?"
+        named = RECORD_ID.search(text)
+        if intent in (None, Intent.RECORDS) and named:
+            # "what did I put in R-1AE71D52?": that record, whole; any flow waits where it is
+            self.aside(turn, state, self.present.sent_record(turn.sent, named.group(0)))
+            return
         if intent is Intent.RECORDS:
             self.aside(turn, state, self.present.sent_records(turn.sent))  # any flow waits where it is
             return

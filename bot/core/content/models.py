@@ -487,6 +487,8 @@ class Texts(Templates):
         "chosen": frozenset({"label"}),
         "home_record": frozenset({"id", "outcome", "time", "status"}),
         "sent_records": frozenset({"comms_team"}),
+        "sent_record_one": frozenset({"id", "comms_team"}),
+        "record_not_found": frozenset({"id", "comms_team"}),
         "sent_record_note": frozenset({"note"}),
         "follow_up": frozenset({"title"}),
         "whole_policy": frozenset({"comms_team", "contact"}),
@@ -605,6 +607,10 @@ class Texts(Templates):
     # "did comms get my record?": the officer's own records with where each stands, and how
     # to add to one (quote its number to the team)
     sent_records: Text
+    # A record asked after by its number ("what did I put in R-1AE71D52?"): that one, whole.
+    sent_record_one: Text
+    # ... or, when it is not among the officer's latest records, so.
+    record_not_found: Text
     sent_record_note: Text
     sent_records_add: Text
     # a follow-up read with the answer before it in mind: the heading of the answer it gets,

@@ -400,3 +400,15 @@ async def test_any_question_at_the_urgent_outcome_gets_what_still_holds_first(of
     await officer.say("yes")
     out = await officer.say("is 101 right or should i ring 999, he says hes outside her house")
     assert out.replies[0].text == "Fixture hold: touch nothing until the desk says so."
+
+
+async def test_a_question_about_acting_on_the_post_mid_check_is_what_the_check_settles(
+    officer: Officer,
+) -> None:
+    await officer.say("check")
+    out = await officer.say("should i just hide it?")
+    assert "Fixture: the check settles that; answer first." in text_of(out)
+    assert out.state.node == "safety" and not out.replies[0].quotes, "no FAQ entry for the post in hand"
+    out = await officer.say("no - can i dm him tho?")
+    assert "Fixture: the check settles that; answer first." in text_of(out)
+    assert out.state.node == "unlawful", "the answer beside it still moves the check on"

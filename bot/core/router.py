@@ -93,6 +93,8 @@ class Router:
         self.denials = frozenset(w for d in content.messages.denials for w in plain_words(d))
         self.about_post = tuple(" ".join(plain_words(p)) for p in content.messages.about_a_post)
         self.not_urgent = tuple(" ".join(plain_words(p)) for p in content.messages.not_urgent)
+        acting = [*content.messages.acting_on_post, *content.flowchart.asks]
+        self.acting = tuple(" ".join(plain_words(p)) for p in acting)
         chat = content.messages.small_talk
         self.chat_markers = frozenset(chat.markers)
         self.chat_words = self.chat_markers | frozenset(chat.words)
@@ -266,7 +268,10 @@ class Router:
                     # the alert, the answer, then the question waiting
                     turn.alarm = alarm.category
                     turn.say(self.present.safety(alarm))
-                    self.also_answer(turn, result, text)
+                    if self._acting_on_post(state, text):  # "can i DM the kid?": the check says
+                        turn.say(self.present.text("act_after_check"))
+                    else:
+                        self.also_answer(turn, result, text)
                     self.where_now(turn, state)
                     return
                 self.alert(turn, state, alarm, checking=post is not None)
@@ -469,6 +474,9 @@ class Router:
             self._read_beside_a_question(state, text)  # "'...' can we share it?": both
         slot = self.flows[flow]
         flow_state = slot.get(state)
+        if intent is None and self._acting_on_post(state, text) and self._answer(state, text) is None:
+            self.aside(turn, state, self.present.text("act_after_check"))  # "should i just hide it?"
+            return
         if intent is None and flow is FlowId.WALK:
             self._side_question(turn, state, text)  # "yes - btw can I use a gif?": answered first
         if intent is None and self._chatting(state, text):
@@ -517,6 +525,9 @@ class Router:
         parts = [p for p in SIDE_PARTS.split(text) if "?" in p and len(plain_words(p)) >= SIDE_WORDS]
         if not parts or parts[0].strip() == text.strip():
             return
+        if self._acting_on_post(state, parts[0]):
+            turn.say(self.present.text("act_after_check"))  # "no - should i hide it tho?"
+            return
         result = self.matcher.read(parts[0], self.walk_context).first
         if result.answered is not None:
             turn.say(self.present.matched(result))
@@ -526,6 +537,13 @@ class Router:
             turn.say(self.present.matched(result))  # another team's, or one the policy does not settle
         else:
             turn.say(self.present.text("side_question_unplaced"))  # not dropped without a word
+
+    def _acting_on_post(self, state: ConversationState, text: str) -> bool:
+        """A question, during a check, about acting on the post in hand ("can i DM him?",
+        "should i just hide it?"): what the check itself settles."""
+        walk = state.walk
+        in_check = state.active is FlowId.WALK and walk is not None and self.walk.at_question(walk)
+        return in_check and self.walk.asks(text) and says(text, self.acting)
 
     def later(self, turn: Turn, state: ConversationState, flow: FlowId) -> None:
         """ "Gotta run, I'll finish this later": the tour is paused ("induction" resumes it); a

@@ -579,6 +579,8 @@ class Texts(Templates):
     record_prompt: Text
     # Said when an officer asks for an urgent record to go as an ordinary one (``not_urgent``).
     urgent_stays: Text
+    # A question about acting on the post, asked during its check (``acting_on_post``).
+    act_after_check: Text
     # The same, when the officer pasted the post the check started from: it goes with the record.
     record_prompt_post: Text
     # The pasted post, as the record carries it after the officer's note.
@@ -754,6 +756,9 @@ class Messages(Strict):
     # At the urgent outcome, words asking for the record to go as an ordinary one ("can it go
     # as normal, not urgent"): it stays urgent, and texts.urgent_stays says why.
     not_urgent: list[Text] = Field(default_factory=list)
+    # During a check, a question about acting on the post in hand ("should i just hide it?",
+    # "can i DM him?"): what the check settles, so texts.act_after_check, not an FAQ entry.
+    acting_on_post: list[Text] = Field(default_factory=list)
     follow_ups: FollowUps = Field(default_factory=FollowUps)
     # Hedges that lean one way ("don't think so", "i think so"): still unsure, but at a
     # question whose unsure takes the other branch, the officer is asked to confirm.

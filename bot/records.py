@@ -23,6 +23,7 @@ DECISION_COLUMNS = [
     "outcome_title",
     "urgency",
     "path",
+    "sent_from_alert",
     "content_version",
     "comment_attached_by_officer",
     "attached_comment",
@@ -67,6 +68,8 @@ def decision_row(kept: StoredRecord) -> dict[str, Any]:
         "outcome_title": r.outcome_title,
         "urgency": r.urgency,
         "path": [list(step) for step in r.path],
+        # the path's first "yes" was the alert's button, not an answer the officer gave
+        "sent_from_alert": r.from_alert,
         "content_version": kept.content_version,
         "comment_attached_by_officer": kept.comment_attached,
         "attached_comment": r.comment,

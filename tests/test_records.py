@@ -14,6 +14,7 @@ import pytest
 from bot.core.engine import ConversationEngine
 from bot.core.lifecycle import Actor
 from bot.core.storage.relational import RelationalStore
+from bot.records import decision_row
 from tests.conftest import CliRunner, Clock, Officer, labels, text_of
 from tests.test_store_contract import decision, induction
 
@@ -358,3 +359,18 @@ async def test_a_record_asked_after_by_its_number_shows_its_whole_note_or_says_i
     assert f"Fixture: record {record.id} for the Press Desk:" in text_of(out) and note in text_of(out)
     missing = await officer.say("what was in R-12345678?")
     assert "Fixture: no record R-12345678 of yours" in text_of(missing) and record.id in text_of(missing)
+
+
+async def test_the_export_marks_a_record_sent_from_the_safety_alert(
+    officer: Officer, store: RelationalStore, clock: Clock
+) -> None:
+    await officer.say("someone said they know where you live")
+    await officer.press_label("Urgent record now")
+    await officer.press_label("Send as it is")
+    clock.advance(5)  # exported oldest first
+    await walk_and_send(officer, None)
+    rows = [decision_row(kept) for kept in await store.export()]
+    assert [(row["path"], row["sent_from_alert"]) for row in rows] == [
+        ([["safety", "yes"]], True),
+        ([["safety", "yes"]], False),
+    ]

@@ -330,3 +330,13 @@ async def test_a_draft_started_after_such_a_no_repeats_the_line_once(reader: Off
     assert out.state.outcome == "answer_or_signpost"
     first = await reader.say("draft")
     assert "you said No at Politics" in text_of(first)
+
+
+async def test_another_post_pasted_before_the_first_answer_starts_the_check_on_it(
+    reader: Officer, store: RelationalStore
+) -> None:
+    await reader.say(POLITICAL)
+    out = await reader.say("wrong one sorry, someone wrote: the new play park on elm road is lovely")
+    kept = await store.load(KEY)
+    assert out.state.node == "safety" and kept is not None
+    assert json.loads(kept.data)["walk"]["post"] == "the new play park on elm road is lovely"

@@ -333,7 +333,14 @@ class Router:
     def _post_for_fresh_walk(self, state: ConversationState, text: str) -> str | None:
         """The post pasted at the first question of a walk started without one (the menu's
         "Check a post", "start again"): pasted after a lead-in or in quotes, or a message of
-        ``POST_WORDS`` or more that is no answer and asks nothing."""
+        ``POST_WORDS`` or more that is no answer and asks nothing. Or another post, pasted
+        after a lead-in or in quotes before the first question is answered ("wrong one, it's
+        this: '...'"): the check starts again on it, as nothing has been answered."""
+        walk = state.walk
+        if self._another_post_at_start(state) and walk is not None:
+            post = self.pasted(text)
+            fresh = post is not None and post != walk.post and self._answer(state, text) is None
+            return post if fresh else None
         if self._unread_fresh_walk(state) is None:
             return None
         if (post := self.pasted(text)) is not None:
@@ -355,6 +362,12 @@ class Router:
         if post != text and self.walk.asks(text):
             walk.suggestions = {q: (s.answer, s.reason) for q, s in self.triage.read(post).items()}
             walk.post = post
+
+    def _another_post_at_start(self, state: ConversationState) -> bool:
+        """A walk that read a post and is still at its first question, nothing answered."""
+        walk = state.walk
+        at_start = walk is not None and walk.at == self.walk.chart.start and not walk.path
+        return at_start and walk is not None and walk.post is not None and state.active is FlowId.WALK
 
     def _unread_fresh_walk(self, state: ConversationState) -> WalkState | None:
         """The walk at its first question, started without a post (the menu's "Check a post",

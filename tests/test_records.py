@@ -374,3 +374,12 @@ async def test_the_export_marks_a_record_sent_from_the_safety_alert(
         ([["safety", "yes"]], True),
         ([["safety", "yes"]], False),
     ]
+
+
+async def test_an_urgent_record_sent_at_once_shows_no_spent_note_prompt_or_buttons(
+    officer: Officer, store: RelationalStore
+) -> None:
+    out = await officer.say("send an urgent record - account is Kayleigh B, mentions 2 kids, posted 08:50")
+    (record,) = await store.records()
+    assert "Send as it is" not in labels(out) and "Send to the Press Desk" not in labels(out)
+    assert record.id in text_of(out) and "Screenshot it." in text_of(out), "the steps are still shown"

@@ -852,6 +852,7 @@ class Router:
         walk = state.walk
         note = self._urgent_note(text)
         asked_before = walk is not None and walk.at == NOTE
+        shown = len(turn.replies)
         if state.active is FlowId.WALK and walk is not None and self._urgent_already(state):
             if not asked_before:
                 self.walk.pressed_record(turn, walk, "")
@@ -863,7 +864,12 @@ class Router:
         if walk is None or walk.at != NOTE:
             return
         if note is not None:
+            sent_at = len(turn.replies)
             self.walk.send_noted(turn, walk, note)
+            spent = turn.replies[shown:sent_at]
+            if walk.finished and not asked_before and spent:
+                # sent at once: the note prompt (the last) is dropped, the outcome's buttons spent
+                turn.replies[shown:sent_at] = [replace(r, choices=(), prompt=None) for r in spent[:-1]]
         elif asked_before:
             self.where_now(turn, state)  # already asked for: the note step again
 

@@ -24,7 +24,7 @@ from bot.core.choices import ChoiceValue
 from bot.core.content.models import Content, Flowchart
 from bot.core.messages import DecisionRecord, Reply, Suggestion, timestamp
 from bot.core.present import Presenter
-from bot.core.text import clean, first_link, plain_words, says
+from bot.core.text import clean, first_link, phrases, plain, plain_words, says
 from bot.core.turn import Turn
 from bot.core.vocabulary import Intent, Verb
 from dialogs.draft import DraftState, DraftSteps
@@ -170,14 +170,6 @@ _CONCLUSION = re.compile(
 )
 
 
-def _normal(text: str) -> str:
-    return " ".join(plain_words(text))
-
-
-def _phrases(words: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted({_normal(w) for w in words} - {""}, key=len, reverse=True))
-
-
 def mermaid(chart: Flowchart) -> str:
     """The questions and outcomes as a Mermaid diagram, read from the machine's own answer
     transitions (back, record and stop are left out: they would hide the decisions)."""
@@ -207,13 +199,13 @@ class WalkDialog:
         self.drafts = DraftSteps(content, present)
         words = content.messages.words
         self.replies = {
-            "yes": _phrases(words.yes),
-            "no": _phrases(words.no),
-            "unsure": _phrases(words.unsure),
+            "yes": phrases(words.yes),
+            "no": phrases(words.no),
+            "unsure": phrases(words.unsure),
         }
-        self.bot_questions = _phrases(content.messages.bot_questions)
+        self.bot_questions = phrases(content.messages.bot_questions)
         self.emoji = content.messages.emoji
-        self.doubts = _phrases(content.messages.doubts)
+        self.doubts = phrases(content.messages.doubts)
         corrections = sorted(content.messages.corrections, key=len, reverse=True)
         pattern = "|".join(rf"\b{re.escape(c)}\b" for c in corrections)
         self.correction = re.compile(pattern, re.IGNORECASE) if corrections else None
@@ -222,12 +214,12 @@ class WalkDialog:
         self.note_cue = re.compile(pattern, re.IGNORECASE) if cues else None
         self.note_marker = content.messages.note_marker.strip().lower()
         leaning = content.messages.leaning
-        self.leanings = {"no": _phrases(leaning.get("no", [])), "yes": _phrases(leaning.get("yes", []))}
-        self.cues = frozenset(_normal(c) for c in content.matching.parts.cues)  # how questions open
+        self.leanings = {"no": phrases(leaning.get("no", [])), "yes": phrases(leaning.get("yes", []))}
+        self.cues = frozenset(plain(c) for c in content.matching.parts.cues)  # how questions open
         # one-word answers, which a reply may stretch ("nooo")
         self.openers = frozenset(p for a in ANSWERS for p in self.replies[a] if " " not in p)
         fillers = "|".join(
-            r"\s+".join(map(re.escape, f.split())) for f in _phrases(content.messages.answer_fillers)
+            r"\s+".join(map(re.escape, f.split())) for f in phrases(content.messages.answer_fillers)
         )
         # "honestly, yes": the fillers an answer opens with, set aside before it is read
         self.fillers_at_start = (
@@ -478,7 +470,7 @@ class WalkDialog:
         unless it is a question; failing both, a short closing clause after the reason
         ("checked, it's a normal account, no"). Anything else is a question or a description."""
         text = self._unfilled(text)
-        words = _normal(text).split()
+        words = plain(text).split()
         if not words:
             return None
         if (corrected := self._corrected(text, question)) is not None:
@@ -486,7 +478,7 @@ class WalkDialog:
         if (concluded := self._concluded(text, question)) is not None:
             return concluded
         clauses = [c for c in _CLAUSE_END.split(text) if c.strip()]
-        opening = _normal(clauses[0]).split() if clauses else []
+        opening = plain(clauses[0]).split() if clauses else []
         for part in (words, opening):
             if 0 < len(part) <= REPLY_WORDS and (reply := self._short_reply(part)) is not None:
                 return reply
@@ -497,7 +489,7 @@ class WalkDialog:
             return "unsure"
         if len(words) <= HEDGED_WORDS and not asks and (reply := self._short_reply(words)) is not None:
             return reply  # a longer reply that opens with the answer, no comma after it
-        closing = _normal(clauses[-1]).split() if len(clauses) > 1 and not asks else []
+        closing = plain(clauses[-1]).split() if len(clauses) > 1 and not asks else []
         if 0 < len(closing) <= CLOSING_WORDS and (reply := self._short_reply(closing)) is not None:
             return reply  # the answer after the reason: "checked, it's a normal account, no"
         return None
@@ -527,12 +519,12 @@ class WalkDialog:
         unsure = self.chart_questions[question].unsure if question in self.chart_questions else None
         if unsure is not None and unsure.take == "yes" and says(text, self.doubts):
             return None
-        reply = self._short_reply(_normal(found.group(1)).split())
+        reply = self._short_reply(plain(found.group(1)).split())
         return reply if reply in ANSWERS else None
 
     def asks(self, text: str) -> bool:
         """Whether a message is a question: a question mark, or a cue ("can", "should") first."""
-        words = _normal(text).split()
+        words = plain(text).split()
         return "?" in text or (bool(words) and words[0] in self.cues)
 
     def _unfilled(self, text: str) -> str:
@@ -589,7 +581,7 @@ class WalkDialog:
         and does not start with the note marker."""
         if text.strip().lower().startswith(self.note_marker):
             return False
-        opening = " ".join(_normal(text).split()[:BOT_QUESTION_WORDS])
+        opening = " ".join(plain(text).split()[:BOT_QUESTION_WORDS])
         return self.asks(text) and says(opening, self.bot_questions)
 
     def _unmarked(self, text: str) -> str:

@@ -21,7 +21,7 @@ from bot.core.faq import Analyzer
 from bot.core.messages import Choice, InductionRecord, Reply, timestamp
 from bot.core.present import Presenter
 from bot.core.safety import word
-from bot.core.text import plain_words, says
+from bot.core.text import phrases, plain, plain_words, says
 from bot.core.turn import Turn
 from bot.core.vocabulary import Intent, Verb
 from dialogs.machine import FlowRun, Runner
@@ -105,7 +105,7 @@ class TourDialog:
         self.labels = content.messages.labels
         self.option_words = content.messages.options
         self.analyzer = Analyzer(content.matching)  # "communications team" reads "comms"
-        self.bot_questions = tuple(" ".join(plain_words(q)) for q in content.messages.bot_questions)
+        self.bot_questions = phrases(content.messages.bot_questions)
         self.present = present
         self.version = content.about.version
         self.runner = Runner(InductionTour, self)
@@ -271,7 +271,7 @@ class TourDialog:
         """A question typed at a check: a question mark, or a way of asking the bot in its
         opening words ("do i need...", "can i..."); "do it from home" and "dont log in, im not
         authorised" are answers."""
-        opening = " ".join(plain_words(text)[:BOT_QUESTION_WORDS])
+        opening = " ".join(plain(text).split()[:BOT_QUESTION_WORDS])
         return "?" in text or says(opening, self.bot_questions)
 
     def _stems(self, text: str) -> set[str]:

@@ -383,3 +383,37 @@ async def test_an_urgent_record_sent_at_once_shows_no_spent_note_prompt_or_butto
     (record,) = await store.records()
     assert "Send as it is" not in labels(out) and "Send to the Press Desk" not in labels(out)
     assert record.id in text_of(out) and "Screenshot it." in text_of(out), "the steps are still shown"
+
+
+async def test_an_answer_asking_for_the_record_in_own_words_sends_it_with_the_details(
+    officer: Officer, store: RelationalStore
+) -> None:
+    await officer.say("check")
+    await officer.say("yes defo, send the desk a record now. handle @jaz https://x.example/p/7 ext 2290")
+    (record,) = await store.records()
+    assert record.link == "https://x.example/p/7" and record.comment and "ext 2290" in record.comment
+
+
+async def test_send_with_details_in_own_words_at_the_outcome_sends_the_record(
+    officer: Officer, store: RelationalStore
+) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    details = "send it, https://x.example/p/4420 parent is Lisa Grant. im Ben, school transport ext 2290"
+    out = await officer.say(details)
+    (record,) = await store.records()
+    assert record.id in text_of(out) and record.comment == details
+
+
+async def test_dont_send_it_in_a_longer_message_sends_nothing_at_the_outcome_or_the_note(
+    officer: Officer, store: RelationalStore
+) -> None:
+    hold_on = "actually hang on dont send it, my manager is already on the phone to the desk about it"
+    await officer.say("check")
+    await officer.say("yes")
+    await officer.say(hold_on)
+    await officer.say("check")
+    await officer.say("yes")
+    await officer.press_label("Send to the Press Desk")
+    await officer.say(hold_on)
+    assert await store.records() == []

@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from bot.core.content.models import Content, Matching, Parts
 from bot.core.model import GramIndex, Train, Trained, char_ngrams, load_or_train
-from bot.core.text import plain_words, quoted_spans, says, unquoted
+from bot.core.text import phrases, plain_words, quoted_spans, says, unquoted
 
 FLOWCHART = "__flowchart__"
 NOT_COVERED = "__not_covered__"  # another subject altogether
@@ -253,7 +253,7 @@ class FaqMatcher:
         self._matching = matching
         self._analyzer = Analyzer(matching)
         self._facets = Facets(matching, sides or {}, self._analyzer)
-        self._walk_asks = tuple(" ".join(plain_words(a)) for a in walk_asks)
+        self._walk_asks = phrases(walk_asks)
         self._splitter = Splitter(matching.parts)
         self.classes: list[str] = list(trained.classes)
         self._low, self._high = matching.ngrams

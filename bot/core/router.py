@@ -20,9 +20,11 @@ from bot.core.text import (
     clean,
     command_word,
     looks_unreadable,
+    phrases,
     plain_words,
     quoted_spans,
     says,
+    unquoted,
 )
 from bot.core.triage import Triage
 from bot.core.turn import Turn
@@ -91,10 +93,9 @@ class Router:
         }
         self.walk_context = frozenset(content.flowchart.facets)
         self.denials = frozenset(w for d in content.messages.denials for w in plain_words(d))
-        self.about_post = tuple(" ".join(plain_words(p)) for p in content.messages.about_a_post)
-        self.not_urgent = tuple(" ".join(plain_words(p)) for p in content.messages.not_urgent)
-        acting = [*content.messages.acting_on_post, *content.flowchart.asks]
-        self.acting = tuple(" ".join(plain_words(p)) for p in acting)
+        self.about_post = phrases(content.messages.about_a_post)
+        self.not_urgent = phrases(content.messages.not_urgent)
+        self.acting = phrases([*content.messages.acting_on_post, *content.flowchart.asks])
         chat = content.messages.small_talk
         self.chat_markers = frozenset(chat.markers)
         self.chat_words = self.chat_markers | frozenset(chat.words)
@@ -109,10 +110,13 @@ class Router:
         # paste" is a draft, not the tour's "go on"), after "don't send it" and the like; by
         # (the message is short, at an outcome and short enough for its requests)
         stops = [(p, i) for p, i in self.inside_phrases if i is Intent.STOP]
+        self.stop_words = tuple(p.strip() for p, _ in stops)  # "dont send it": never a request
+        request = content.messages.record_request
+        self.record_verbs, self.record_objects = phrases(request.verbs), phrases(request.objects)
         self.phrase_orders: dict[tuple[bool, bool], list[tuple[str, Intent]]] = {
             (True, True): stops + self.outcome_phrases + self.inside_phrases,
             (True, False): self.inside_phrases,
-            (False, True): self.outcome_phrases,
+            (False, True): stops + self.outcome_phrases,  # "hang on dont send it, my manager..."
             (False, False): [],
         }
         self._inside_last: tuple[str, bool, Intent | None] | None = None
@@ -122,8 +126,7 @@ class Router:
         )
         ups = content.messages.follow_ups
         self.follow_ups = {
-            name: tuple(" ".join(plain_words(p)) for p in getattr(ups, name))
-            for name in ("source", "consequence", "openers", "sites")
+            name: phrases(getattr(ups, name)) for name in ("source", "consequence", "openers", "sites")
         }
         self.consequence_entry = ups.consequence_entry
 
@@ -158,7 +161,22 @@ class Router:
             # "ok send it to comms. <a long account of the post>": the request opens the message
             opening = f" {' '.join(plain_words(CLAUSES.split(text, maxsplit=1)[0]))} "
             found = next((i for p, i in self.outcome_phrases if i is Intent.RECORD and p in opening), None)
+        long = len(words) > OUTCOME_WORDS
+        if found is None and at_outcome and self.asks_for_record(text, opening_only=long):
+            found = Intent.RECORD  # "send pls, https://... parent is Lisa Grant": in their own words
         return found
+
+    def asks_for_record(self, text: str, *, opening_only: bool = False) -> bool:
+        """A clause asking for the record in the officer's own words ("send comms a record now
+        pls", "make it urgent n send to comms"): a verb and an object of ``record_request``,
+        outside quotes, and no "don't send it" (``opening_only``: the first clause alone)."""
+        if says(text, self.stop_words):
+            return False
+        clauses = [c for c in CLAUSES.split(unquoted(text)) if c.strip()]
+        return any(
+            says(c, self.record_verbs) and says(c, self.record_objects)
+            for c in (clauses[:1] if opening_only else clauses)
+        )
 
     def _clause_move(self, text: str) -> Intent | None:
         """A clause of a short message that is "back" (anywhere: "actually wait. back. that
@@ -451,6 +469,8 @@ class Router:
                 intent = self._clause_move(text)  # "i said yes in the end - back": the move wins
             if intent is None and self._answer(state, text) is None:  # "no, send it later" answers
                 intent = self.inside(text, at_outcome=self._at_outcome(state))
+            if intent is None and self._at_note(state) and says(unquoted(text), self.stop_words):
+                intent = Intent.STOP  # "hang on dont send it, my manager is on the phone to comms"
         if intent is Intent.URGENT_RECORD:
             self.urgent_record(turn, state, text)
             return
@@ -526,7 +546,8 @@ class Router:
             return
         if self.present.outcomes[walk.at].escalate == "no":
             return
-        if self.inside(text, at_outcome=True) in (Intent.RECORD, Intent.URGENT_RECORD):
+        asked = self.inside(text, at_outcome=True) in (Intent.RECORD, Intent.URGENT_RECORD)
+        if asked or self.asks_for_record(text):  # "yeah defo, send comms a record now pls. her handle..."
             self.walk.typed(turn, walk, Intent.RECORD, text)
 
     def _side_question(self, turn: Turn, state: ConversationState, text: str) -> None:

@@ -70,6 +70,17 @@ def plain_words(text: str) -> list[str]:
     return _PLAIN_WORD.findall(text.lower().replace("’", "").replace("‘", "").replace("'", ""))
 
 
+def plain(text: str) -> str:
+    """The text as ``plain_words`` reads it, one space between words: how phrases are written."""
+    return " ".join(plain_words(text))
+
+
+def phrases(items: Iterable[str]) -> tuple[str, ...]:
+    """Content's phrases as ``says`` compares them, each once, longest first, blanks dropped:
+    read once when content loads, not once a message."""
+    return tuple(sorted({plain(item) for item in items} - {""}, key=len, reverse=True))
+
+
 def says(text: str, phrases: Iterable[str]) -> bool:
     """Whether the message holds any of ``phrases`` (each written as ``plain_words`` reads, one
     space between words) as whole words."""

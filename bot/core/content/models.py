@@ -723,6 +723,11 @@ class FollowUps(Strict):
     sites: list[Text] = Field(default_factory=list)
 
 
+class RecordRequest(Strict):
+    verbs: list[Text] = Field(default_factory=list)
+    objects: list[Text] = Field(default_factory=list)
+
+
 class Messages(Strict):
     words: Words
     # Commands (fields of ``Words``) also found inside a short message, in the order looked for.
@@ -759,6 +764,10 @@ class Messages(Strict):
     # During a check, a question about acting on the post in hand ("should i just hide it?",
     # "can i DM him?"): what the check settles, so texts.act_after_check, not an FAQ entry.
     acting_on_post: list[Text] = Field(default_factory=list)
+    # A clause asking for the record in the officer's own words, at an outcome that sends one
+    # or in an answer that reaches it ("send comms a record now pls", "make it urgent n send to
+    # comms"): it holds one of ``verbs`` and one of ``objects`` (whole words).
+    record_request: RecordRequest = Field(default_factory=lambda: RecordRequest())
     follow_ups: FollowUps = Field(default_factory=FollowUps)
     # Hedges that lean one way ("don't think so", "i think so"): still unsure, but at a
     # question whose unsure takes the other branch, the officer is asked to confirm.

@@ -9,6 +9,7 @@ import pytest
 
 from bot.core.engine import ConversationEngine
 from bot.core.safety import fits, normal, tokens
+from bot.core.storage.relational import RelationalStore
 from tests.conftest import Officer, labels, text_of
 
 POST = "a resident wrote on our page that they can't cope any more, do I reply?"
@@ -199,3 +200,24 @@ async def test_an_urgent_record_asked_for_with_risky_details_is_sent_not_alerted
     (record,) = await engine.store.records()
     assert record.urgency == "urgent" and record.comment == "she wrote she cant cope and is alone tonight"
     assert record.from_alert and out.escalations
+
+
+async def test_the_urgent_record_from_the_alert_carries_the_message_that_raised_it(
+    officer: Officer, store: RelationalStore
+) -> None:
+    await officer.say("someone said they know where you live")
+    await officer.press_label("Urgent record now")
+    await officer.press_label("Send as it is")
+    (record,) = await store.records()
+    assert record.comment == "Post: someone said they know where you live"
+
+
+async def test_the_message_that_raised_the_alert_is_held_for_the_next_turn_only(
+    officer: Officer, store: RelationalStore
+) -> None:
+    await officer.say("someone said they know where you live")
+    await officer.say("hello")
+    await officer.say("send an urgent record")
+    await officer.press_label("Send as it is")
+    (record,) = await store.records()
+    assert record.comment is None

@@ -232,6 +232,7 @@ class Router:
         return self.intent(clean(incoming.text[: COMMAND_LENGTH * 2], limit=COMMAND_LENGTH)[0]) is intent
 
     def route(self, turn: Turn, state: ConversationState) -> None:
+        turn.alerted, state.alerted = state.alerted, None  # held for this one turn only
         if turn.incoming.choice is not None:
             self.press(turn, state, turn.incoming.choice)
         elif turn.incoming.opened and not turn.incoming.text.strip():
@@ -296,6 +297,7 @@ class Router:
                 if post is not None:
                     self.start_walk(turn, state, post=post, alarm=alarm)  # its safety question: yes
                 elif state.active is None:
+                    state.alerted = text  # for the alert's urgent record, if pressed next
                     self.also_answer(turn, result, text)
 
     def also_answer(self, turn: Turn, result: MatchResult, text: str) -> None:
@@ -654,8 +656,9 @@ class Router:
         state.last_answer = None  # a follow-up now is about this check, not an earlier answer
         if self._urgent_already(state) and not urgent:  # leaving it: say it went nowhere
             turn.say(self.present.text("urgent_not_sent"))
-        if urgent:  # the post of the check it replaces goes with its record
-            state.walk = self.walk.start_urgent(turn, state.walk.post if state.walk else None)
+        if urgent:  # the post of the check it replaces, or the message alerted on, goes with it
+            post = state.walk.post if state.walk and state.walk.post else turn.alerted
+            state.walk = self.walk.start_urgent(turn, post)
         else:
             state.walk = self.walk.start(turn, self._read(post, alarm), post)
 

@@ -30,6 +30,9 @@ class ConversationState(BaseModel):
     # on Instagram?", "where does it say that?") is read with it in mind. Not saved: the engine
     # keeps it in memory, so a question costs no write (see ``ConversationEngine``).
     last_answer: str | None = None
+    # The message that raised the safety alert out of any check, held for the next turn only,
+    # so that an urgent record sent from the alert's button carries what the officer saw.
+    alerted: str | None = None
     updated_at: float = 0.0
     version: int = 0
 
@@ -44,10 +47,10 @@ class ConversationState(BaseModel):
 
     @property
     def empty(self) -> bool:
-        return self.walk is None and self.tour is None
+        return self.walk is None and self.tour is None and self.alerted is None
 
     def saved(self) -> Saved:
-        flows = self.model_dump(mode="json", include={"walk", "tour"}, exclude_none=True)
+        flows = self.model_dump(mode="json", include={"walk", "tour", "alerted"}, exclude_none=True)
         data = json.dumps({"schema": SCHEMA, **flows}, separators=(",", ":"))
         return Saved(data=data, version=self.version, updated_at=self.updated_at)
 

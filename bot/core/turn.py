@@ -23,6 +23,7 @@ class Turn:
     answered: list[str] = field(default_factory=list)  # FAQ entry ids only, never the question
     outcome_logged: str | None = None
     alarm: str | None = None  # the kind of risk the safety net saw (logged; the text never is)
+    alerted: str | None = None  # the message that raised the alert last turn (``ConversationState``)
     induction: InductionRecord | None = None
     attempts: list[InductionRecord] = field(default_factory=list)  # loaded when the tour may start
     refused: bool = False  # a button press that was not taken (expired, forged, lost a race)

@@ -412,3 +412,15 @@ async def test_a_question_about_acting_on_the_post_mid_check_is_what_the_check_s
     out = await officer.say("no - can i dm him tho?")
     assert "Fixture: the check settles that; answer first." in text_of(out)
     assert out.state.node == "unlawful", "the answer beside it still moves the check on"
+
+
+async def test_a_question_about_going_to_the_police_gets_the_urgent_route_anywhere(officer: Officer) -> None:
+    police = "Fixture: ring the police yourself; tell the Press Desk too."
+    out = await officer.say("can i ring the police myself or do i wait for the desk?")
+    assert police in text_of(out) and out.state.node is None
+    await officer.say("check")
+    out = await officer.say("can i report it to the police myself?")
+    assert police in text_of(out) and out.state.node == "safety", "the check waits where it was"
+    await officer.say("yes")
+    out = await officer.say("should i call the police then?")
+    assert police in text_of(out) and out.state.outcome == "urgent_escalation"

@@ -96,6 +96,7 @@ class Router:
         self.about_post = phrases(content.messages.about_a_post)
         self.not_urgent = phrases(content.messages.not_urgent)
         self.acting = phrases([*content.messages.acting_on_post, *content.flowchart.asks])
+        self.police = phrases(content.messages.police)
         chat = content.messages.small_talk
         self.chat_markers = frozenset(chat.markers)
         self.chat_words = self.chat_markers | frozenset(chat.words)
@@ -287,7 +288,9 @@ class Router:
                     # the alert, the answer, then the question waiting
                     turn.alarm = alarm.category
                     turn.say(self.present.safety(alarm))
-                    if self._acting_on_post(state, text):  # "can i DM the kid?": the check says
+                    if self._asks_police(text):  # "can i pass it to the safeguarding lead myself?"
+                        turn.say(self._police_answer(turn))
+                    elif self._acting_on_post(state, text):  # "can i DM the kid?": the check says
                         turn.say(self.present.text("act_after_check"))
                     else:
                         self.also_answer(turn, result, text)
@@ -509,6 +512,14 @@ class Router:
             self._read_beside_a_question(state, text)  # "'...' can we share it?": both
         slot = self.flows[flow]
         flow_state = slot.get(state)
+        if (
+            intent is None
+            and self._in_check(state)
+            and self._asks_police(text)
+            and self._answer(state, text) is None
+        ):
+            self.aside(turn, state, self._police_answer(turn))  # "can i ring the police myself?"
+            return
         if intent is None and self._acting_on_post(state, text) and self._answer(state, text) is None:
             self.aside(turn, state, self.present.text("act_after_check"))  # "should i just hide it?"
             return
@@ -574,12 +585,23 @@ class Router:
         else:
             turn.say(self.present.text("side_question_unplaced"))  # not dropped without a word
 
+    def _asks_police(self, text: str) -> bool:
+        """A question about going to the police or the safeguarding route (``police``)."""
+        return self.walk.asks(text) and says(text, self.police)
+
+    def _police_answer(self, turn: Turn) -> Reply:
+        turn.policy_reply = True  # at an outcome, its steps are said to stand after it
+        return self.present.text("police_answer", comms_team=self.present.about.comms_team)
+
     def _acting_on_post(self, state: ConversationState, text: str) -> bool:
         """A question, during a check, about acting on the post in hand ("can i DM him?",
         "should i just hide it?"): what the check itself settles."""
+        return self._in_check(state) and self.walk.asks(text) and says(text, self.acting)
+
+    def _in_check(self, state: ConversationState) -> bool:
+        """A walk waiting at one of its questions."""
         walk = state.walk
-        in_check = state.active is FlowId.WALK and walk is not None and self.walk.at_question(walk)
-        return in_check and self.walk.asks(text) and says(text, self.acting)
+        return state.active is FlowId.WALK and walk is not None and self.walk.at_question(walk)
 
     def later(self, turn: Turn, state: ConversationState, flow: FlowId) -> None:
         """ "Gotta run, I'll finish this later": the tour is paused ("induction" resumes it); a
@@ -718,6 +740,9 @@ class Router:
         if not self.small_talk(text):
             self._hold(turn, state)  # at an outcome, "is 101 right or should i ring 999?": it comes first
         if self.follow_up(turn, state, text, context):
+            return
+        if self._asks_police(text):  # "am i allowed to ring 101 myself or do i wait for comms?"
+            turn.say(self._police_answer(turn))
             return
         reading = self.matcher.read(text, context)
         result = reading.first

@@ -474,6 +474,7 @@ class Texts(Templates):
         "path_line": frozenset({"question", "answer"}),
         "record_prompt": frozenset({"comms_team"}),
         "urgent_stays": frozenset({"comms_team"}),
+        "police_answer": frozenset({"comms_team"}),
         "record_prompt_post": frozenset({"comms_team"}),
         "record_post": frozenset({"post"}),
         "record_sent": frozenset({"id", "comms_team"}),
@@ -581,6 +582,8 @@ class Texts(Templates):
     urgent_stays: Text
     # A question about acting on the post, asked during its check (``acting_on_post``).
     act_after_check: Text
+    # A question about going to the police or the safeguarding route (``police``).
+    police_answer: Text
     # The same, when the officer pasted the post the check started from: it goes with the record.
     record_prompt_post: Text
     # The pasted post, as the record carries it after the officer's note.
@@ -768,6 +771,10 @@ class Messages(Strict):
     # or in an answer that reaches it ("send comms a record now pls", "make it urgent n send to
     # comms"): it holds one of ``verbs`` and one of ``objects`` (whole words).
     record_request: RecordRequest = Field(default_factory=lambda: RecordRequest())
+    # A question about going to the police or the safeguarding route ("can i ring the police
+    # myself?"): texts.police_answer, from the urgent outcome's steps, not an FAQ entry on
+    # waiting for advice before acting on the site.
+    police: list[Text] = Field(default_factory=list)
     follow_ups: FollowUps = Field(default_factory=FollowUps)
     # Hedges that lean one way ("don't think so", "i think so"): still unsure, but at a
     # question whose unsure takes the other branch, the officer is asked to confirm.

@@ -417,3 +417,18 @@ async def test_dont_send_it_in_a_longer_message_sends_nothing_at_the_outcome_or_
     await officer.press_label("Send to the Press Desk")
     await officer.say(hold_on)
     assert await store.records() == []
+
+
+async def test_an_older_record_is_found_by_its_number_and_a_mistyped_one_is_not_logged(
+    officer: Officer, store: RelationalStore, clock: Clock, engine: ConversationEngine
+) -> None:
+    for n in range(7):
+        await walk_and_send(officer, f"note number {n}")
+        clock.advance(5)
+    first = next(r for r in await store.records() if r.comment == "note number 0")
+    out = await officer.say(f"withdraw {first.id} pls its a duplicate")
+    assert f"Fixture: record {first.id} for the Press Desk:" in text_of(out)
+    assert "note number 0" in text_of(out)
+    out = await officer.say("whats the status of R-D0DED98")
+    assert "Fixture: no record R-D0DED98 of yours" in text_of(out)
+    assert await engine.store.unanswered() == []

@@ -26,6 +26,7 @@ from bot.core.turn import Turn
 from bot.core.vocabulary import FlowId
 
 log = logging.getLogger("advisor.engine")
+RECORDS_LOOKED_UP = 50  # an officer's records read when they ask after theirs (the list shows five)
 
 Notify = Callable[[Escalation], Awaitable[None]]
 
@@ -131,7 +132,10 @@ class ConversationEngine:
         if self.router.may_start_tour(incoming, state):
             turn.attempts = await self.store.attempts(channel=incoming.channel, user=incoming.user)
         if self.router.asks_after_records(incoming):
-            turn.sent = await self.store.sent_records(user=incoming.user, channel=incoming.channel)
+            # enough to find an older one asked after by its number; the list shows the latest
+            turn.sent = await self.store.sent_records(
+                user=incoming.user, channel=incoming.channel, limit=RECORDS_LOOKED_UP
+            )
         if self.router.may_draft(incoming, state):
             turn.signature = await self.store.recall(signature_key(incoming)) or None
         self.router.route(turn, state)

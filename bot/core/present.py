@@ -15,6 +15,7 @@ from bot.core.safety import Alarm
 from bot.core.text import plain_words
 from bot.core.vocabulary import URGENT, Verb
 
+RECORDS_LISTED = 5  # an officer's latest records shown when they ask after theirs
 NOTE_SHOWN = 80  # the characters of an officer's note shown back under their record
 
 
@@ -64,7 +65,7 @@ class Presenter:
     def sent_records(self, records: Iterable[DeskRecord]) -> Reply:
         """ "Did comms get my record?": the officer's own records, where each stands, and how
         to add to one (records are kept as sent; the team is asked, quoting the number)."""
-        lines = self.record_lines(records, notes=True)
+        lines = self.record_lines(list(records)[:RECORDS_LISTED], notes=True)
         team = self.about.comms_team
         head = self.texts.sent_records.format(comms_team=team) if lines else self.texts.home_no_records
         add = self.texts.sent_records_add.format(comms_team=team, contact=contact_line(self.content, "comms"))

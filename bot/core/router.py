@@ -45,7 +45,9 @@ URGENT_DETAILS = re.compile(
     r"(?:\s*\b(?:then|now|pls|please|asap|to comms|for me)\b)*\s*[-–—:,;.]+\s*", re.IGNORECASE
 )
 URGENT_NOTE_WORDS = 3  # the fewest words of details taken as an urgent record's note
-RECORD_ID = re.compile(r"\bR-[0-9A-F]{8}\b", re.IGNORECASE)  # a record's number, as the bot gives it
+# A record's number, as the bot gives it (eight hex digits), or nearly ("R-D0DED98"): asked
+# after, it is looked up, and a mistyped one is said not to be found, never logged as a question.
+RECORD_ID = re.compile(r"\bR-[0-9A-F]{6,10}\b", re.IGNORECASE)
 FOLLOW_UP_WORDS = 12  # the longest message read as a follow-up to the answer before it
 FOLLOW_UP_REST = 4  # words after "where does it say that" or "and if I don't" ("... put one in?")
 INSIDE_WORDS = 14  # the longest message read for a command inside it (``messages.yaml`` inside)
@@ -212,7 +214,10 @@ class Router:
         so the engine loads them, with where each stands, before the turn."""
         if incoming.choice is not None:
             return False
-        text = clean(incoming.text, limit=INPUT_LIMIT)[0]
+        return self._about_records(clean(incoming.text, limit=INPUT_LIMIT)[0])
+
+    def _about_records(self, text: str) -> bool:
+        """A message about the records the officer sent: one named by its number, or asked after."""
         return RECORD_ID.search(text) is not None or Intent.RECORDS in (self.intent(text), self.inside(text))
 
     def may_draft(self, incoming: Incoming, state: ConversationState) -> bool:
@@ -261,7 +266,12 @@ class Router:
                 alarm = self.safety.check_denial(text)  # "nah, no threat": the officer rules it out
             # an answer to the waiting question, or the note for a record: the officer's words
             # about a post already checked
-            answering = self._answering(state, text, alarm) or self._at_note(state) or self._own_detail(state)
+            answering = (
+                self._answering(state, text, alarm)
+                or self._at_note(state)
+                or self._own_detail(state)
+                or self._about_records(text)  # "scrap the last one i sent pls": no "possible" caution
+            )
             if alarm is not None and self.urgent_phrase.search(text):
                 turn.alarm = (
                     alarm.category
@@ -486,7 +496,8 @@ class Router:
             self.aside(turn, state, self.present.whole_policy())  # at an outcome: the outcome's policy
             return
         named = RECORD_ID.search(text)
-        if intent in (None, Intent.RECORDS) and named:
+        about_it = (None, Intent.RECORDS) if self._at_note(state) else (None, Intent.RECORDS, Intent.STOP)
+        if intent in about_it and named:  # "withdraw R-8599D5C2 pls its a duplicate": that record
             # "what did I put in R-1AE71D52?": that record, whole; any flow waits where it is
             self.aside(turn, state, self.present.sent_record(turn.sent, named.group(0)))
             return

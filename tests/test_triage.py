@@ -340,3 +340,14 @@ async def test_another_post_pasted_before_the_first_answer_starts_the_check_on_i
     kept = await store.load(KEY)
     assert out.state.node == "safety" and kept is not None
     assert json.loads(kept.data)["walk"]["post"] == "the new play park on elm road is lovely"
+
+
+async def test_a_post_pasted_bare_after_a_description_is_read_and_kept_with_it(
+    reader: Officer, store: RelationalStore
+) -> None:
+    await reader.say("someone on our page posted this under the repairs post, what do i do")
+    await reader.say("if the council takes my flat i know where you live and i will be waiting")
+    kept = await store.load(KEY)
+    assert kept is not None
+    post = json.loads(kept.data)["walk"]["post"]
+    assert post.startswith("someone on our page posted this") and post.endswith("i will be waiting")

@@ -307,8 +307,9 @@ class Router:
                     self.where_now(turn, state)
                     return
                 self.alert(turn, state, alarm, checking=post is not None)
-                if post is not None:
-                    self.start_walk(turn, state, post=post, alarm=alarm)  # its safety question: yes
+                if post is not None:  # its safety question: yes
+                    keep = self._bare_after_description(state, text)
+                    self.start_walk(turn, state, post=post, alarm=alarm, keep_before=keep)
                 elif state.active is None:
                     state.alerted = text  # for the alert's urgent record, if pressed next
                     self.also_answer(turn, result, text)
@@ -367,19 +368,29 @@ class Router:
         """The post pasted at the first question of a walk started without one (the menu's
         "Check a post", "start again"): pasted after a lead-in or in quotes, or a message of
         ``POST_WORDS`` or more that is no answer and asks nothing. Or another post, pasted
-        after a lead-in or in quotes before the first question is answered ("wrong one, it's
-        this: '...'"): the check starts again on it, as nothing has been answered."""
+        or bare, before the first question is answered ("wrong one, it's this: '...'"): the
+        check starts again on it, as nothing has been answered (a bare one is kept with the
+        officer's words before it, for the record: ``_bare_after_description``)."""
         walk = state.walk
         if self._another_post_at_start(state) and walk is not None:
-            post = self.pasted(text)
-            fresh = post is not None and post != walk.post and self._answer(state, text) is None
-            return post if fresh else None
+            if self._answer(state, text) is not None:
+                return None
+            if (post := self.pasted(text)) is not None:
+                return post if post != walk.post else None
+            return self._bare_post(text)
         if self._unread_fresh_walk(state) is None:
             return None
         if (post := self.pasted(text)) is not None:
             return post
-        asks = self.walk.asks(text)
-        if len(plain_words(text)) < POST_WORDS or asks or self.walk.answer_in(None, text) is not None:
+        return self._bare_post(text)
+
+    def _bare_post(self, text: str) -> str | None:
+        """A message of ``POST_WORDS`` or more that is no answer and no question for the bot:
+        the post, pasted without quotes or a lead-in. A resident's "if the council takes my flat
+        thats it for me..." opens like a question ("if") but is no question to the bot."""
+        words = plain_words(text)
+        asks = self.walk.asks_the_bot(text) or (text.rstrip().endswith("?") and self.walk.asks(text))
+        if len(words) < POST_WORDS or asks or self.walk.answer_in(None, text) is not None:
             return None
         # "morning, got a post on FB need to check what to do": the officer's words, not the post
         return None if self.small_talk(text) or self._about_a_post(text) else text
@@ -396,6 +407,11 @@ class Router:
             walk.suggestions = {q: (s.answer, s.reason) for q, s in self.triage.read(post).items()}
             walk.post = post
 
+    def _bare_after_description(self, state: ConversationState, text: str) -> bool:
+        """A post pasted bare at the first question of a check started from the officer's
+        description ("someone on the housing insta posted this"): the two are kept together."""
+        return self._another_post_at_start(state) and self.pasted(text) is None
+
     def _another_post_at_start(self, state: ConversationState) -> bool:
         """A walk that read a post and is still at its first question, nothing answered."""
         walk = state.walk
@@ -410,6 +426,13 @@ class Router:
         if not fresh or walk is None or walk.suggestions is not None or self.triage is None:
             return None
         return walk
+
+    def _described(self, text: str) -> str | None:
+        """The post in a description that starts a check; none in words that only speak of
+        one ("ffs wrong one. check a post"), so the post pasted next is read instead."""
+        if self._about_a_post(text) and not quoted_spans(text):
+            return None
+        return self.triage.described(text) if self.triage else text
 
     def _about_a_post(self, text: str) -> bool:
         """Whether a message speaks of the post rather than being it ("got a post on FB I need
@@ -517,7 +540,8 @@ class Router:
             self.idle(turn, state, intent, text)
             return
         if intent is None and (post := self._post_for_fresh_walk(state, text)) is not None:
-            self.start_walk(turn, state, post=post)  # "check", then the post: read it after all
+            # "check", then the post: read it after all (after a description, kept with it)
+            self.start_walk(turn, state, post=post, keep_before=self._bare_after_description(state, text))
             return
         if intent is None:
             self._read_beside_a_question(state, text)  # "'...' can we share it?": both
@@ -680,6 +704,7 @@ class Router:
         urgent: bool = False,
         post: str | None = None,
         alarm: Alarm | None = None,
+        keep_before: bool = False,
     ) -> None:
         """A new walk (``urgent``: already at the outcome the safety question's yes leads to;
         ``post``: the officer's post, read first for suggestions, in a message the safety net
@@ -693,7 +718,11 @@ class Router:
             post = state.walk.post if state.walk and state.walk.post else turn.alerted
             state.walk = self.walk.start_urgent(turn, post)
         else:
-            state.walk = self.walk.start(turn, self._read(post, alarm), post)
+            # the officer's words before it ("someone on the housing insta posted this"), when
+            # nothing was answered yet, stay with the post for the record; only the post is read
+            before = state.walk.post if keep_before and state.walk else None
+            kept = f"{before}\n{post}" if before and post else post
+            state.walk = self.walk.start(turn, self._read(post, alarm), kept)
 
     # --- a post to check ------------------------------------------------------------------
 
@@ -766,7 +795,7 @@ class Router:
             title = outcome.title if outcome is not None else ""
             turn.say(self.present.text("new_post_or_question", title=title))
         elif decision is Decision.WALK:  # the officer's description: read the post in it
-            self.start_walk(turn, state, post=self.triage.described(text) if self.triage else text)
+            self.start_walk(turn, state, post=self._described(text))
         elif decision is Decision.SMALL_TALK and in_flow:
             turn.say(self.present.small_talk_in_flow(text))
         elif decision is Decision.INDUCTION:

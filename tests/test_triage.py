@@ -351,3 +351,13 @@ async def test_a_post_pasted_bare_after_a_description_is_read_and_kept_with_it(
     assert kept is not None
     post = json.loads(kept.data)["walk"]["post"]
     assert post.startswith("someone on our page posted this") and post.endswith("i will be waiting")
+
+
+async def test_words_at_the_first_question_after_the_post_itself_are_not_taken_as_a_post(
+    reader: Officer, store: RelationalStore
+) -> None:
+    await reader.say(POLITICAL)
+    await reader.say("the lady who wrote it comes in every week to the library")
+    kept = await store.load(KEY)
+    assert kept is not None
+    assert json.loads(kept.data)["walk"]["post"] == POLITICAL.removeprefix("someone wrote: ")

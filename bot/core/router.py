@@ -97,8 +97,11 @@ class Router:
         self.denials = frozenset(w for d in content.messages.denials for w in plain_words(d))
         self.about_post = phrases(content.messages.about_a_post)
         self.not_urgent = phrases(content.messages.not_urgent)
-        self.acting = phrases([*content.messages.acting_on_post, *content.flowchart.asks])
+        acting = content.messages.acting_on_post
+        self.acting = phrases([*acting.phrases, *content.flowchart.asks])
+        self.acting_verbs, self.acting_objects = phrases(acting.verbs), phrases(acting.objects)
         self.police = phrases(content.messages.police)
+        self.walk_asks = phrases(content.flowchart.asks)  # "what do i do": a request for the check
         chat = content.messages.small_talk
         self.chat_markers = frozenset(chat.markers)
         self.chat_words = self.chat_markers | frozenset(chat.words)
@@ -377,7 +380,8 @@ class Router:
                 return None
             if (post := self.pasted(text)) is not None:
                 return post if post != walk.post else None
-            return self._bare_post(text)
+            # bare, only after a description: after the post itself, it is the officer's words
+            return self._bare_post(text) if self._described_only(state) else None
         if self._unread_fresh_walk(state) is None:
             return None
         if (post := self.pasted(text)) is not None:
@@ -410,7 +414,15 @@ class Router:
     def _bare_after_description(self, state: ConversationState, text: str) -> bool:
         """A post pasted bare at the first question of a check started from the officer's
         description ("someone on the housing insta posted this"): the two are kept together."""
-        return self._another_post_at_start(state) and self.pasted(text) is None
+        return (
+            self._another_post_at_start(state) and self.pasted(text) is None and self._described_only(state)
+        )
+
+    def _described_only(self, state: ConversationState) -> bool:
+        """The walk's post is the officer's description of one ("someone on the housing insta
+        posted this, what do i do"), not the post itself: the words of a request for the check."""
+        post = state.walk.post if state.walk is not None else None
+        return post is not None and (says(post, self.walk_asks) or self._about_a_post(post))
 
     def _another_post_at_start(self, state: ConversationState) -> bool:
         """A walk that read a post and is still at its first question, nothing answered."""
@@ -631,7 +643,11 @@ class Router:
     def _acting_on_post(self, state: ConversationState, text: str) -> bool:
         """A question, during a check, about acting on the post in hand ("can i DM him?",
         "should i just hide it?"): what the check itself settles."""
-        return self._in_check(state) and self.walk.asks(text) and says(text, self.acting)
+        if not (self._in_check(state) and self.walk.asks(text)):
+            return False
+        clauses = [c for c in CLAUSES.split(unquoted(text)) if c.strip()]
+        pairs = any(says(c, self.acting_verbs) and says(c, self.acting_objects) for c in clauses)
+        return pairs or says(text, self.acting)
 
     def _in_check(self, state: ConversationState) -> bool:
         """A walk waiting at one of its questions."""

@@ -726,9 +726,13 @@ class FollowUps(Strict):
     sites: list[Text] = Field(default_factory=list)
 
 
-class RecordRequest(Strict):
+class PhraseParts(Strict):
+    """A clause that says one of ``verbs`` and one of ``objects`` (whole words, in any order),
+    or one of ``phrases`` whole."""
+
     verbs: list[Text] = Field(default_factory=list)
     objects: list[Text] = Field(default_factory=list)
+    phrases: list[Text] = Field(default_factory=list)
 
 
 class Messages(Strict):
@@ -765,12 +769,14 @@ class Messages(Strict):
     # as normal, not urgent"): it stays urgent, and texts.urgent_stays says why.
     not_urgent: list[Text] = Field(default_factory=list)
     # During a check, a question about acting on the post in hand ("should i just hide it?",
-    # "can i DM him?"): what the check settles, so texts.act_after_check, not an FAQ entry.
-    acting_on_post: list[Text] = Field(default_factory=list)
+    # "can i DM him?", "shld i take the mums pic down"): what the check settles, so
+    # texts.act_after_check, not an FAQ entry. A clause with one of its ``verbs`` and one of its
+    # ``objects`` (whole words), or one of its ``phrases``.
+    acting_on_post: PhraseParts = Field(default_factory=lambda: PhraseParts())
     # A clause asking for the record in the officer's own words, at an outcome that sends one
     # or in an answer that reaches it ("send comms a record now pls", "make it urgent n send to
     # comms"): it holds one of ``verbs`` and one of ``objects`` (whole words).
-    record_request: RecordRequest = Field(default_factory=lambda: RecordRequest())
+    record_request: PhraseParts = Field(default_factory=lambda: PhraseParts())
     # A question about going to the police or the safeguarding route ("can i ring the police
     # myself?"): texts.police_answer, from the urgent outcome's steps, not an FAQ entry on
     # waiting for advice before acting on the site.

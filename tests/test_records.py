@@ -432,3 +432,13 @@ async def test_an_older_record_is_found_by_its_number_and_a_mistyped_one_is_not_
     out = await officer.say("whats the status of R-D0DED98")
     assert "Fixture: no record R-D0DED98 of yours" in text_of(out)
     assert await engine.store.unanswered() == []
+
+
+async def test_an_urgent_request_in_own_words_sends_the_urgent_record_with_the_details(
+    officer: Officer, store: RelationalStore
+) -> None:
+    await officer.say("someone said they know where you live")
+    out = await officer.say("send it to the desk urgent, https://x.example/p/9 by Ryan P, Jo in liaison")
+    (record,) = await store.records()
+    assert record.urgency == "urgent" and record.id in text_of(out)
+    assert record.link == "https://x.example/p/9" and record.comment and "Jo in liaison" in record.comment

@@ -116,7 +116,7 @@ async def test_the_post_is_never_logged_and_leaves_with_the_walk(
         kept = await store.load(KEY)
         await reader.say("stop")
     assert "green party" not in caplog.text and "someone wrote" not in caplog.text
-    assert kept is not None and "someone wrote" not in kept.data  # the post alone, while walking
+    assert kept is not None and "green party" in kept.data  # held while walking, for a record
     after = await store.load(KEY)
     assert after is None or "green party" not in after.data
 
@@ -143,7 +143,8 @@ async def test_the_post_a_check_started_from_goes_with_its_record(
     await reader.say("account @lampfan, posted 09:10")
     (record,) = await store.records()
     assert record.comment == (
-        "account @lampfan, posted 09:10\nPost: thanks for fixing the street light, I know where you live"
+        "account @lampfan, posted 09:10\nPost: a resident posted: thanks for fixing the street light,"
+        " I know where you live"
     )
 
 
@@ -156,7 +157,7 @@ async def test_an_answer_that_also_asks_for_the_record_sends_it_with_its_note(
     (record,) = await store.records()
     assert record.urgency == "urgent" and record.comment is not None
     assert record.comment.startswith("she is in most days, staff know her")
-    assert "Post: I know where you live and I will be waiting" in record.comment
+    assert "Post: someone wrote: I know where you live and I will be waiting" in record.comment
 
 
 def test_chat_jsonl_shows_the_suggestion_in_the_state(chat: ChatProcess) -> None:
@@ -332,14 +333,15 @@ async def test_a_draft_started_after_such_a_no_repeats_the_line_once(reader: Off
     assert "you said No at Politics" in text_of(first)
 
 
-async def test_another_post_pasted_before_the_first_answer_starts_the_check_on_it(
+async def test_another_post_pasted_before_the_first_answer_starts_the_check_on_both(
     reader: Officer, store: RelationalStore
 ) -> None:
     await reader.say(POLITICAL)
-    out = await reader.say("wrong one sorry, someone wrote: the new play park on elm road is lovely")
+    out = await reader.say("and another, someone wrote: the new play park on elm road is lovely")
     kept = await store.load(KEY)
     assert out.state.node == "safety" and kept is not None
-    assert json.loads(kept.data)["walk"]["post"] == "the new play park on elm road is lovely"
+    post = json.loads(kept.data)["walk"]["post"]
+    assert post.startswith(POLITICAL) and post.endswith("the new play park on elm road is lovely")
 
 
 async def test_a_post_pasted_bare_after_a_description_is_read_and_kept_with_it(
@@ -360,4 +362,13 @@ async def test_words_at_the_first_question_after_the_post_itself_are_not_taken_a
     await reader.say("the lady who wrote it comes in every week to the library")
     kept = await store.load(KEY)
     assert kept is not None
-    assert json.loads(kept.data)["walk"]["post"] == POLITICAL.removeprefix("someone wrote: ")
+    assert json.loads(kept.data)["walk"]["post"] == POLITICAL
+
+
+async def test_the_officers_words_around_a_quoted_post_are_kept_with_it(
+    reader: Officer, store: RelationalStore
+) -> None:
+    said = "on the rent reminder, from a young girl i think. " + POLITICAL
+    await reader.say(said)
+    kept = await store.load(KEY)
+    assert kept is not None and json.loads(kept.data)["walk"]["post"] == said

@@ -35,6 +35,7 @@ from dialogs.induction import CHECKS, TourDialog
 INPUT_LIMIT = 4000
 COMMAND_LENGTH = 100  # longer than any command word: such text is only ever a question
 ASIDES = (Intent.HELP, Intent.MENU, Intent.ASK)  # answered mid-flow, then the step again
+ACTING_GAP = 3  # the words after a verb of acting in which its object is looked for ("hide the comment")
 POST_WORDS = 6  # the fewest words of a message pasted at a fresh walk's first question read as the post
 POLITE = re.compile(r"\s+(?:pls|please|plz|thanks|ta)\s*$", re.IGNORECASE)  # "restart pls" is "restart"
 CLAUSES = re.compile(r"[.,;:!?]+|\s[-–—]+\s")  # where a clause of a short message ends
@@ -100,6 +101,7 @@ class Router:
         acting = content.messages.acting_on_post
         self.acting = phrases([*acting.phrases, *content.flowchart.asks])
         self.acting_verbs, self.acting_objects = phrases(acting.verbs), phrases(acting.objects)
+        self.personal = phrases(content.matching.facets.get("where", {}).get("personal", []))
         self.police = phrases(content.messages.police)
         self.walk_asks = phrases(content.flowchart.asks)  # "what do i do": a request for the check
         chat = content.messages.small_talk
@@ -119,11 +121,18 @@ class Router:
         self.stop_words = tuple(p.strip() for p, _ in stops)  # "dont send it": never a request
         request = content.messages.record_request
         self.record_verbs, self.record_objects = phrases(request.verbs), phrases(request.objects)
+        self.urgent_words = phrases(request.urgent)
         self.phrase_orders: dict[tuple[bool, bool], list[tuple[str, Intent]]] = {
             (True, True): stops + self.outcome_phrases + self.inside_phrases,
             (True, False): self.inside_phrases,
-            (False, True): stops + self.outcome_phrases,  # "hang on dont send it, my manager..."
-            (False, False): [],
+            (False, True): stops
+            + self.outcome_phrases
+            + [
+                (p, i) for p, i in self.inside_phrases if i is Intent.RECORDS
+            ],  # "hang on dont send it, my manager..."
+            # asking after records reads at any length ("did comms get the one about the parks
+            # van threat? has anyone picked it up"): their phrases are the officer's own
+            (False, False): [(p, i) for p, i in self.inside_phrases if i is Intent.RECORDS],
         }
         self._inside_last: tuple[str, bool, Intent | None] | None = None
         urgent = sorted(content.messages.inside.get("urgent_record", []), key=len, reverse=True)
@@ -158,7 +167,7 @@ class Router:
         short = len(words) <= INSIDE_WORDS
         if short and (moved := self._clause_move(text)) is not None:
             return moved
-        if self.urgent_phrase.search(text):  # "right send an urgent record then - account is ...": any length
+        if self._asks_urgently(text):  # "right send an urgent record then - account is ...": any length
             return Intent.URGENT_RECORD
         padded = f" {' '.join(words)} "
         phrases = self.phrase_orders[(short, at_outcome and len(words) <= OUTCOME_WORDS)]
@@ -171,6 +180,13 @@ class Router:
         if found is None and at_outcome and self.asks_for_record(text, opening_only=long):
             found = Intent.RECORD  # "send pls, https://... parent is Lisa Grant": in their own words
         return found
+
+    def _asks_urgently(self, text: str) -> bool:
+        """The urgent record asked for: "send an urgent record", or a request in the officer's
+        own words with an urgent word ("send it to comms as urgent, <link> - Mo, planning")."""
+        if self.urgent_phrase.search(text):
+            return True
+        return bool(self.urgent_words) and says(text, self.urgent_words) and self.asks_for_record(text)
 
     def asks_for_record(self, text: str, *, opening_only: bool = False) -> bool:
         """A clause asking for the record in the officer's own words ("send comms a record now
@@ -275,7 +291,7 @@ class Router:
                 or self._own_detail(state)
                 or self._about_records(text)  # "scrap the last one i sent pls": no "possible" caution
             )
-            if alarm is not None and self.urgent_phrase.search(text):
+            if alarm is not None and self._asks_urgently(text):
                 turn.alarm = (
                     alarm.category
                 )  # "send an urgent record - she says she'll end it": sent, not asked about
@@ -311,8 +327,7 @@ class Router:
                     return
                 self.alert(turn, state, alarm, checking=post is not None)
                 if post is not None:  # its safety question: yes
-                    keep = self._bare_after_description(state, text)
-                    self.start_walk(turn, state, post=post, alarm=alarm, keep_before=keep)
+                    self.start_walk(turn, state, post=post, alarm=alarm, said=text)
                 elif state.active is None:
                     state.alerted = text  # for the alert's urgent record, if pressed next
                     self.also_answer(turn, result, text)
@@ -371,9 +386,9 @@ class Router:
         """The post pasted at the first question of a walk started without one (the menu's
         "Check a post", "start again"): pasted after a lead-in or in quotes, or a message of
         ``POST_WORDS`` or more that is no answer and asks nothing. Or another post, pasted
-        or bare, before the first question is answered ("wrong one, it's this: '...'"): the
-        check starts again on it, as nothing has been answered (a bare one is kept with the
-        officer's words before it, for the record: ``_bare_after_description``)."""
+        or bare after a description of one, before the first question is answered ("and
+        another one under it: '...'"): the check starts again on both, as nothing has been
+        answered (``start_walk``)."""
         walk = state.walk
         if self._another_post_at_start(state) and walk is not None:
             if self._answer(state, text) is not None:
@@ -410,13 +425,6 @@ class Router:
         if post != text and self.walk.asks(text):
             walk.suggestions = {q: (s.answer, s.reason) for q, s in self.triage.read(post).items()}
             walk.post = post
-
-    def _bare_after_description(self, state: ConversationState, text: str) -> bool:
-        """A post pasted bare at the first question of a check started from the officer's
-        description ("someone on the housing insta posted this"): the two are kept together."""
-        return (
-            self._another_post_at_start(state) and self.pasted(text) is None and self._described_only(state)
-        )
 
     def _described_only(self, state: ConversationState) -> bool:
         """The walk's post is the officer's description of one ("someone on the housing insta
@@ -552,8 +560,7 @@ class Router:
             self.idle(turn, state, intent, text)
             return
         if intent is None and (post := self._post_for_fresh_walk(state, text)) is not None:
-            # "check", then the post: read it after all (after a description, kept with it)
-            self.start_walk(turn, state, post=post, keep_before=self._bare_after_description(state, text))
+            self.start_walk(turn, state, post=post, said=text)  # "check", then the post: read it after all
             return
         if intent is None:
             self._read_beside_a_question(state, text)  # "'...' can we share it?": both
@@ -645,9 +652,18 @@ class Router:
         "should i just hide it?"): what the check itself settles."""
         if not (self._in_check(state) and self.walk.asks(text)):
             return False
-        clauses = [c for c in CLAUSES.split(unquoted(text)) if c.strip()]
-        pairs = any(says(c, self.acting_verbs) and says(c, self.acting_objects) for c in clauses)
-        return pairs or says(text, self.acting)
+        if says(text, self.personal):  # "can i like it from my own personal account?": a policy question
+            return False
+        words = plain_words(unquoted(text))
+        for at in range(len(words)):
+            for verb in self.acting_verbs:
+                size = len(verb.split())
+                if " ".join(words[at : at + size]) != verb:
+                    continue
+                after = f" {' '.join(words[at + size : at + size + ACTING_GAP])} "
+                if any(f" {thing} " in after for thing in self.acting_objects):
+                    return True  # "should i just hide it?", "can i dm the kid?"
+        return says(text, self.acting)
 
     def _in_check(self, state: ConversationState) -> bool:
         """A walk waiting at one of its questions."""
@@ -688,7 +704,7 @@ class Router:
             if state.active is None:
                 turn.say(self.present.greeting())
         elif (post := self.pasted(text)) is not None:
-            self.start_walk(turn, state, post=post)
+            self.start_walk(turn, state, post=post, said=text)
         elif self.small_talk(text):
             turn.say(self.present.small_talk(text))
         else:
@@ -720,11 +736,12 @@ class Router:
         urgent: bool = False,
         post: str | None = None,
         alarm: Alarm | None = None,
-        keep_before: bool = False,
+        said: str | None = None,
     ) -> None:
         """A new walk (``urgent``: already at the outcome the safety question's yes leads to;
         ``post``: the officer's post, read first for suggestions, in a message the safety net
-        has been over, with its ``alarm``); a tour under way is put aside (paused) first."""
+        has been over, with its ``alarm``; ``said``: the whole message it came in, kept for the
+        record); a tour under way is put aside (paused) first."""
         if state.tour is not None and self.tour.in_progress(state.tour):
             self.tour.pause(turn, state.tour)
         state.last_answer = None  # a follow-up now is about this check, not an earlier answer
@@ -734,11 +751,14 @@ class Router:
             post = state.walk.post if state.walk and state.walk.post else turn.alerted
             state.walk = self.walk.start_urgent(turn, post)
         else:
-            # the officer's words before it ("someone on the housing insta posted this"), when
-            # nothing was answered yet, stay with the post for the record; only the post is read
-            before = state.walk.post if keep_before and state.walk else None
-            kept = f"{before}\n{post}" if before and post else post
-            state.walk = self.walk.start(turn, self._read(post, alarm), kept)
+            # kept for the record: the whole message the post came in ("its from a young girl i
+            # think, she wrote: '...'"), after any post held before the first answer ("and
+            # another one under it: '...'"), which is read again with it, so no risk is lost
+            before = state.walk.post if state.walk and self._another_post_at_start(state) else None
+            kept = (said or post) if post else None
+            read = f"{before}\n{post}" if before and post else post
+            held = f"{before}\n{kept}" if before and kept else kept
+            state.walk = self.walk.start(turn, self._read(read, alarm), held)
 
     # --- a post to check ------------------------------------------------------------------
 
@@ -811,7 +831,7 @@ class Router:
             title = outcome.title if outcome is not None else ""
             turn.say(self.present.text("new_post_or_question", title=title))
         elif decision is Decision.WALK:  # the officer's description: read the post in it
-            self.start_walk(turn, state, post=self._described(text))
+            self.start_walk(turn, state, post=self._described(text), said=text)
         elif decision is Decision.SMALL_TALK and in_flow:
             turn.say(self.present.small_talk_in_flow(text))
         elif decision is Decision.INDUCTION:
@@ -984,6 +1004,8 @@ class Router:
         if (note := self.walk.note_given(text) or self.walk.marked_note(text)) is not None:
             return note
         found = self.urgent_phrase.search(text)
+        if found is None and self._asks_urgently(text) and len(text.split()) >= URGENT_NOTE_WORDS:
+            return f"{self.walk.note_marker} {text}"  # in their own words: all of it is the note
         rest = text[found.end() :] if found else ""
         after = URGENT_DETAILS.match(rest)
         details = rest[after.end() :].strip() if after else ""

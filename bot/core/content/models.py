@@ -733,6 +733,9 @@ class PhraseParts(Strict):
     verbs: list[Text] = Field(default_factory=list)
     objects: list[Text] = Field(default_factory=list)
     phrases: list[Text] = Field(default_factory=list)
+    # (record_request) Words that make such a request an urgent one ("send it to comms as
+    # urgent, <link>"): the safety alert's urgent record, sent with the message as its note.
+    urgent: list[Text] = Field(default_factory=list)
 
 
 class Messages(Strict):

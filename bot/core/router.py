@@ -122,17 +122,15 @@ class Router:
         request = content.messages.record_request
         self.record_verbs, self.record_objects = phrases(request.verbs), phrases(request.objects)
         self.urgent_words = phrases(request.urgent)
+        # "hang on dont send it, my manager is on the phone" holds at any length at an outcome,
+        # and asking after records is read at any length ("did comms get the one about the parks
+        # van threat? has anyone picked it up"): those phrases are the officer's own
+        records: list[tuple[str, Intent]] = [(p, i) for p, i in self.inside_phrases if i is Intent.RECORDS]
         self.phrase_orders: dict[tuple[bool, bool], list[tuple[str, Intent]]] = {
             (True, True): stops + self.outcome_phrases + self.inside_phrases,
             (True, False): self.inside_phrases,
-            (False, True): stops
-            + self.outcome_phrases
-            + [
-                (p, i) for p, i in self.inside_phrases if i is Intent.RECORDS
-            ],  # "hang on dont send it, my manager..."
-            # asking after records reads at any length ("did comms get the one about the parks
-            # van threat? has anyone picked it up"): their phrases are the officer's own
-            (False, False): [(p, i) for p, i in self.inside_phrases if i is Intent.RECORDS],
+            (False, True): stops + self.outcome_phrases + records,
+            (False, False): records,
         }
         self._inside_last: tuple[str, bool, Intent | None] | None = None
         urgent = sorted(content.messages.inside.get("urgent_record", []), key=len, reverse=True)

@@ -442,3 +442,10 @@ async def test_an_urgent_request_in_own_words_sends_the_urgent_record_with_the_d
     (record,) = await store.records()
     assert record.urgency == "urgent" and record.id in text_of(out)
     assert record.link == "https://x.example/p/9" and record.comment and "Jo in liaison" in record.comment
+
+
+async def test_a_record_asked_for_after_the_check_was_stopped_says_what_can_be_sent(officer: Officer) -> None:
+    await officer.say("check")
+    await officer.say("stop")
+    out = await officer.say("actually the desk needs to know about that one, can u send it")
+    assert "No finished check to record." in text_of(out)

@@ -122,6 +122,7 @@ class Router:
         request = content.messages.record_request
         self.record_verbs, self.record_objects = phrases(request.verbs), phrases(request.objects)
         self.urgent_words = phrases(request.urgent)
+        self.record_elsewhere, self.record_targets = phrases(request.elsewhere), phrases(request.targets)
         # "hang on dont send it, my manager is on the phone" holds at any length at an outcome,
         # and asking after records is read at any length ("did comms get the one about the parks
         # van threat? has anyone picked it up"): those phrases are the officer's own
@@ -177,7 +178,16 @@ class Router:
         long = len(words) > OUTCOME_WORDS
         if found is None and at_outcome and self.asks_for_record(text, opening_only=long):
             found = Intent.RECORD  # "send pls, https://... parent is Lisa Grant": in their own words
+        if found is None and not at_outcome and self._asks_for_record_elsewhere(text):
+            found = Intent.RECORD  # "i need comms to know about that, can u send it" after a stop
         return found
+
+    def _asks_for_record_elsewhere(self, text: str) -> bool:
+        """A record asked for outside an outcome ("i need comms to know about that grooming
+        comment, can u send it"): ``record_request`` ``elsewhere`` and ``targets``."""
+        if says(text, self.stop_words):
+            return False
+        return says(text, self.record_elsewhere) and says(text, self.record_targets)
 
     def _asks_urgently(self, text: str) -> bool:
         """The urgent record asked for: "send an urgent record", or a request in the officer's

@@ -736,6 +736,11 @@ class PhraseParts(Strict):
     # (record_request) Words that make such a request an urgent one ("send it to comms as
     # urgent, <link>"): the safety alert's urgent record, sent with the message as its note.
     urgent: list[Text] = Field(default_factory=list)
+    # (record_request) Outside an outcome, a message with one of ``elsewhere`` and one of
+    # ``targets`` ("i need comms to know about that, can u send it") asks for a record: the
+    # officer is told what can be sent.
+    elsewhere: list[Text] = Field(default_factory=list)
+    targets: list[Text] = Field(default_factory=list)
 
 
 class Messages(Strict):

@@ -372,3 +372,25 @@ async def test_the_officers_words_around_a_quoted_post_are_kept_with_it(
     await reader.say(said)
     kept = await store.load(KEY)
     assert kept is not None and json.loads(kept.data)["walk"]["post"] == said
+
+
+async def test_a_post_with_risk_quoted_beside_a_question_gets_no_general_answer_and_is_kept(
+    reader: Officer, store: RelationalStore
+) -> None:
+    said = "this is on our page: 'i know where you live and i will be waiting for you' - do i just reply?"
+    await reader.say("check")
+    out = await reader.say(said)
+    kept = await store.load(KEY)
+    assert "Fixture: the check settles that; answer first." in text_of(out)
+    assert not any(reply.quotes for reply in out.replies), "no FAQ entry under the alert"
+    assert kept is not None and json.loads(kept.data)["walk"]["post"] == said
+
+
+async def test_a_long_post_that_happens_to_ask_after_something_is_read_as_the_post(
+    reader: Officer, store: RelationalStore
+) -> None:
+    post = "did the desk get round to fixing the swings yet, my kids have been waiting all summer long"
+    await reader.say("check")
+    await reader.say(post)
+    kept = await store.load(KEY)
+    assert kept is not None and json.loads(kept.data)["walk"]["post"] == post

@@ -35,6 +35,14 @@ from dialogs.induction import CHECKS, TourDialog
 INPUT_LIMIT = 4000
 COMMAND_LENGTH = 100  # longer than any command word: such text is only ever a question
 ASIDES = (Intent.HELP, Intent.MENU, Intent.ASK)  # answered mid-flow, then the step again
+RECORD_WORDS = (
+    "record",
+    "records",
+    "comms",
+    "sent",
+    "send",
+    "report",
+)  # in a records phrase read at any length
 ACTING_GAP = 3  # the words after a verb of acting in which its object is looked for ("hide the comment")
 POST_WORDS = 6  # the fewest words of a message pasted at a fresh walk's first question read as the post
 POLITE = re.compile(r"\s+(?:pls|please|plz|thanks|ta)\s*$", re.IGNORECASE)  # "restart pls" is "restart"
@@ -126,7 +134,9 @@ class Router:
         # "hang on dont send it, my manager is on the phone" holds at any length at an outcome,
         # and asking after records is read at any length ("did comms get the one about the parks
         # van threat? has anyone picked it up"): those phrases are the officer's own
-        records: list[tuple[str, Intent]] = [(p, i) for p, i in self.inside_phrases if i is Intent.RECORDS]
+        records: list[tuple[str, Intent]] = [
+            (p, i) for p, i in self.inside_phrases if i is Intent.RECORDS and says(p, RECORD_WORDS)
+        ]  # in a long message only those naming a record or the team ("picked up the" is a post's)
         self.phrase_orders: dict[tuple[bool, bool], list[tuple[str, Intent]]] = {
             (True, True): stops + self.outcome_phrases + self.inside_phrases,
             (True, False): self.inside_phrases,
@@ -325,9 +335,12 @@ class Router:
                     # the alert, the answer, then the question waiting
                     turn.alarm = alarm.category
                     turn.say(self.present.safety(alarm))
+                    quoting = self._read_beside_a_question(state, text)  # its post kept and read
                     if self._asks_police(text):  # "can i pass it to the safeguarding lead myself?"
                         turn.say(self._police_answer(turn))
-                    elif self._acting_on_post(state, text):  # "can i DM the kid?": the check says
+                    elif quoting or self._acting_on_post(state, text):
+                        # "can i DM the kid?", "'...wont be around much longer' - do i just reply
+                        # with the complaints link?": the check settles it, not a general answer
                         turn.say(self.present.text("act_after_check"))
                     else:
                         self.also_answer(turn, result, text)
@@ -422,17 +435,20 @@ class Router:
         # "morning, got a post on FB need to check what to do": the officer's words, not the post
         return None if self.small_talk(text) or self._about_a_post(text) else text
 
-    def _read_beside_a_question(self, state: ConversationState, text: str) -> None:
+    def _read_beside_a_question(self, state: ConversationState, text: str) -> bool:
         """A post quoted beside a question at the first question of a fresh walk ("lovely post
         on fb: '...' can we share it?"): the question is answered as usual, and the quoted post
-        read for the walk's hints, as if pasted alone."""
+        read for the walk's hints, as if pasted alone; the message is kept for the record.
+        Whether it was."""
         walk = self._unread_fresh_walk(state)
         if walk is None or self.triage is None:
-            return
+            return False
         post = self.triage.described(text)
-        if post != text and self.walk.asks(text):
-            walk.suggestions = {q: (s.answer, s.reason) for q, s in self.triage.read(post).items()}
-            walk.post = post
+        if post == text or not self.walk.asks(text):
+            return False
+        walk.suggestions = {q: (s.answer, s.reason) for q, s in self.triage.read(post).items()}
+        walk.post = text
+        return True
 
     def _described_only(self, state: ConversationState) -> bool:
         """The walk's post is the officer's description of one ("someone on the housing insta

@@ -424,3 +424,13 @@ async def test_a_question_about_going_to_the_police_gets_the_urgent_route_anywhe
     await officer.say("yes")
     out = await officer.say("should i call the police then?")
     assert police in text_of(out) and out.state.outcome == "urgent_escalation"
+
+
+async def test_a_question_about_acting_on_the_post_at_its_outcome_points_to_the_outcomes_steps(
+    officer: Officer,
+) -> None:
+    await officer.say("check")
+    await officer.say("yes")
+    out = await officer.say("so can i just hide it now?")
+    assert "Fixture: follow Hand it to the Press Desk now for this post." in text_of(out)
+    assert "Send to the Press Desk" in labels(out) and not any(r.quotes for r in out.replies)

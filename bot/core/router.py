@@ -674,7 +674,11 @@ class Router:
     def _acting_on_post(self, state: ConversationState, text: str) -> bool:
         """A question, during a check, about acting on the post in hand ("can i DM him?",
         "should i just hide it?"): what the check itself settles."""
-        if not (self._in_check(state) and self.walk.asks(text)):
+        return self._in_check(state) and self._acts_on_post(text)
+
+    def _acts_on_post(self, text: str) -> bool:
+        """A question about acting on a post (``acting_on_post``), not on the officer's own account."""
+        if not self.walk.asks(text):
             return False
         if says(text, self.personal):  # "can i like it from my own personal account?": a policy question
             return False
@@ -843,6 +847,12 @@ class Router:
             return
         if self._asks_police(text):  # "am i allowed to ring 101 myself or do i wait for comms?"
             turn.say(self._police_answer(turn))
+            return
+        if self._at_outcome(state) and state.walk is not None and self._acts_on_post(text):
+            # "so can i just hide it now?": the outcome's steps, not a general rule beside them
+            steps = self.present.outcomes[state.walk.at]
+            line = self.present.text("act_at_outcome", title=steps.title)
+            turn.say(replace(line, choices=self.present.outcome_choices(steps, state.walk.stamp)))
             return
         reading = self.matcher.read(text, context)
         result = reading.first

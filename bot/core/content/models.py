@@ -475,6 +475,7 @@ class Texts(Templates):
         "record_prompt": frozenset({"comms_team"}),
         "urgent_stays": frozenset({"comms_team"}),
         "police_answer": frozenset({"comms_team"}),
+        "act_at_outcome": frozenset({"title"}),
         "record_prompt_post": frozenset({"comms_team"}),
         "record_post": frozenset({"post"}),
         "record_sent": frozenset({"id", "comms_team"}),
@@ -582,6 +583,8 @@ class Texts(Templates):
     urgent_stays: Text
     # A question about acting on the post, asked during its check (``acting_on_post``).
     act_after_check: Text
+    # The same question at an outcome: the outcome's steps are the answer for this post.
+    act_at_outcome: Text
     # A question about going to the police or the safeguarding route (``police``).
     police_answer: Text
     # The same, when the officer pasted the post the check started from: it goes with the record.

@@ -54,7 +54,7 @@ class WalkState(FlowRun):
     hinted: str | None = None  # the question whose "not sure" hint was just given
     draft: DraftState | None = None  # a suggested reply under way at the outcome
     # A first read of the post the walk started from: question -> (answer, the words behind
-    # it). Kept only while the walk lasts; the post itself is not kept.
+    # it). Kept only while the walk lasts.
     suggestions: dict[str, tuple[str, str]] | None = None
     # The post the walk started from, as pasted: held only while the walk lasts, so that a
     # record the officer sends carries it (the team cannot weigh a threat they cannot see);

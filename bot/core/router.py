@@ -310,9 +310,8 @@ class Router:
                 or self._about_records(text)  # "scrap the last one i sent pls": no "possible" caution
             )
             if alarm is not None and self._asks_urgently(text):
-                turn.alarm = (
-                    alarm.category
-                )  # "send an urgent record - she says she'll end it": sent, not asked about
+                # "send an urgent record - she says she'll end it": sent, not asked about
+                turn.alarm = alarm.category
                 self.typed(turn, state, text)
             elif alarm is None or self._urgent_already(state) or (answering and not alarm.sure):
                 self.typed(turn, state, text)  # no caution on "no, it's just wrong"
@@ -324,34 +323,45 @@ class Router:
                     # the urgent outcome has its own "send a record": one button, not two
                     turn.replies[at] = replace(turn.replies[at], choices=())
             else:
-                result = self.matcher.match(text)  # once, for the check and the answer after the alert
-                post = (
-                    self.post_to_check(text, result)
-                    if self._free(state)
-                    else self._post_for_fresh_walk(state, text)  # "check", then a post with risk
-                )
-                if post is None and state.active is not None and self.walk.asks(text):
-                    # "a family I work with keeps messaging me, can I block them?" mid-check:
-                    # the alert, the answer, then the question waiting
-                    turn.alarm = alarm.category
-                    turn.say(self.present.safety(alarm))
-                    quoting = self._read_beside_a_question(state, text)  # its post kept and read
-                    if self._asks_police(text):  # "can i pass it to the safeguarding lead myself?"
-                        turn.say(self._police_answer(turn))
-                    elif quoting or self._acting_on_post(state, text):
-                        # "can i DM the kid?", "'...wont be around much longer' - do i just reply
-                        # with the complaints link?": the check settles it, not a general answer
-                        turn.say(self.present.text("act_after_check"))
-                    else:
-                        self.also_answer(turn, result, text)
-                    self.where_now(turn, state)
-                    return
-                self.alert(turn, state, alarm, checking=post is not None)
-                if post is not None:  # its safety question: yes
-                    self.start_walk(turn, state, post=post, alarm=alarm, said=text)
-                elif state.active is None:
-                    state.alerted = text  # for the alert's urgent record, if pressed next
-                    self.also_answer(turn, result, text)
+                self._alarmed(turn, state, alarm, text)
+
+    def _alarmed(self, turn: Turn, state: ConversationState, alarm: Alarm, text: str) -> None:
+        """The full alert, first: then the check of the post in the message, or, mid-check, the
+        reply to the question beside it, or, out of any check, the answer to the officer's own
+        question (the message kept for an urgent record pressed next)."""
+        result = self.matcher.match(text)  # once, for the check and the answer after the alert
+        post = (
+            self.post_to_check(text, result)
+            if self._free(state)
+            else self._post_for_fresh_walk(state, text)  # "check", then a post with risk
+        )
+        if post is None and state.active is not None and self.walk.asks(text):
+            self._alert_beside_a_question(turn, state, alarm, result, text)
+            return
+        self.alert(turn, state, alarm, checking=post is not None)
+        if post is not None:  # its safety question: yes
+            self.start_walk(turn, state, post=post, alarm=alarm, said=text)
+        elif state.active is None:
+            state.alerted = text  # for the alert's urgent record, if pressed next
+            self.also_answer(turn, result, text)
+
+    def _alert_beside_a_question(
+        self, turn: Turn, state: ConversationState, alarm: Alarm, result: MatchResult, text: str
+    ) -> None:
+        """Mid-check ("a family I work with keeps messaging me, can I block them?"): the alert,
+        the reply to the question, then the question waiting. A question about going to the
+        police gets the urgent steps' answer; one about acting on the post, or beside a post
+        quoted with it, is what the check settles, never a general answer on replying."""
+        turn.alarm = alarm.category
+        turn.say(self.present.safety(alarm))
+        quoting = self._read_beside_a_question(state, text)  # its post kept and read
+        if self._asks_police(text):  # "can i pass it to the safeguarding lead myself?"
+            turn.say(self._police_answer(turn))
+        elif quoting or self._acting_on_post(state, text):  # "can i DM the kid?"
+            turn.say(self.present.text("act_after_check"))
+        else:
+            self.also_answer(turn, result, text)
+        self.where_now(turn, state)
 
     def also_answer(self, turn: Turn, result: MatchResult, text: str) -> None:
         """After the alert, a policy question that the FAQ answers confidently is answered too

@@ -35,14 +35,6 @@ from dialogs.induction import CHECKS, TourDialog
 INPUT_LIMIT = 4000
 COMMAND_LENGTH = 100  # longer than any command word: such text is only ever a question
 ASIDES = (Intent.HELP, Intent.MENU, Intent.ASK)  # answered mid-flow, then the step again
-RECORD_WORDS = (
-    "record",
-    "records",
-    "comms",
-    "sent",
-    "send",
-    "report",
-)  # in a records phrase read at any length
 ACTING_GAP = 3  # the words after a verb of acting in which its object is looked for ("hide the comment")
 POST_WORDS = 6  # the fewest words of a message pasted at a fresh walk's first question read as the post
 POLITE = re.compile(r"\s+(?:pls|please|plz|thanks|ta)\s*$", re.IGNORECASE)  # "restart pls" is "restart"
@@ -134,9 +126,10 @@ class Router:
         # "hang on dont send it, my manager is on the phone" holds at any length at an outcome,
         # and asking after records is read at any length ("did comms get the one about the parks
         # van threat? has anyone picked it up"): those phrases are the officer's own
+        names = phrases(request.names)  # in a long message ("picked up the" is a post's)
         records: list[tuple[str, Intent]] = [
-            (p, i) for p, i in self.inside_phrases if i is Intent.RECORDS and says(p, RECORD_WORDS)
-        ]  # in a long message only those naming a record or the team ("picked up the" is a post's)
+            (p, i) for p, i in self.inside_phrases if i is Intent.RECORDS and says(p, names)
+        ]
         self.phrase_orders: dict[tuple[bool, bool], list[tuple[str, Intent]]] = {
             (True, True): stops + self.outcome_phrases + self.inside_phrases,
             (True, False): self.inside_phrases,

@@ -736,14 +736,22 @@ class PhraseParts(Strict):
     verbs: list[Text] = Field(default_factory=list)
     objects: list[Text] = Field(default_factory=list)
     phrases: list[Text] = Field(default_factory=list)
-    # (record_request) Words that make such a request an urgent one ("send it to comms as
-    # urgent, <link>"): the safety alert's urgent record, sent with the message as its note.
+
+
+class RecordRequest(PhraseParts):
+    """A request for the record in the officer's own words (``verbs`` with ``objects``)."""
+
+    # Words that make such a request an urgent one ("send it to comms as urgent, <link>"):
+    # the safety alert's urgent record, sent with the message as its note.
     urgent: list[Text] = Field(default_factory=list)
-    # (record_request) Outside an outcome, a message with one of ``elsewhere`` and one of
-    # ``targets`` ("i need comms to know about that, can u send it") asks for a record: the
-    # officer is told what can be sent.
+    # Outside an outcome, a message with one of ``elsewhere`` and one of ``targets`` ("i need
+    # comms to know about that, can u send it") asks for a record: the officer is told what
+    # can be sent.
     elsewhere: list[Text] = Field(default_factory=list)
     targets: list[Text] = Field(default_factory=list)
+    # Asked in a long message, a way of asking after records counts only when it holds one of
+    # these ("did comms get the one about..."; "picked up the" in a pasted post does not).
+    names: list[Text] = Field(default_factory=list)
 
 
 class Messages(Strict):
@@ -787,7 +795,7 @@ class Messages(Strict):
     # A clause asking for the record in the officer's own words, at an outcome that sends one
     # or in an answer that reaches it ("send comms a record now pls", "make it urgent n send to
     # comms"): it holds one of ``verbs`` and one of ``objects`` (whole words).
-    record_request: PhraseParts = Field(default_factory=lambda: PhraseParts())
+    record_request: RecordRequest = Field(default_factory=lambda: RecordRequest())
     # A question about going to the police or the safeguarding route ("can i ring the police
     # myself?"): texts.police_answer, from the urgent outcome's steps, not an FAQ entry on
     # waiting for advice before acting on the site.

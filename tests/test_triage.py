@@ -36,6 +36,14 @@ def triage(content: Content) -> Triage:
     return found
 
 
+async def held_post(store: RelationalStore) -> str | None:
+    """The post the officer's walk holds, as stored (the walk must be there)."""
+    kept = await store.load(KEY)
+    assert kept is not None, "no conversation state stored"
+    post: str | None = json.loads(kept.data)["walk"].get("post")
+    return post
+
+
 @pytest.fixture
 def reader(
     content: Content, store: RelationalStore, clock: Clock, matcher: FaqMatcher, triage: Triage
@@ -128,9 +136,8 @@ async def test_the_post_is_dropped_at_an_outcome_that_sends_no_record(
     await reader.say("no")
     await reader.say("no")
     out = await reader.say("yes")  # political: yes, the outcome that sends no record
-    kept = await store.load(KEY)
     assert "Keep out of politics" in text_of(out)
-    assert kept is not None and json.loads(kept.data)["walk"].get("post") is None
+    assert await held_post(store) is None
 
 
 async def test_the_post_a_check_started_from_goes_with_its_record(
@@ -338,9 +345,8 @@ async def test_another_post_pasted_before_the_first_answer_starts_the_check_on_b
 ) -> None:
     await reader.say(POLITICAL)
     out = await reader.say("and another, someone wrote: the new play park on elm road is lovely")
-    kept = await store.load(KEY)
-    assert out.state.node == "safety" and kept is not None
-    post = json.loads(kept.data)["walk"]["post"]
+    post = await held_post(store)
+    assert out.state.node == "safety" and post is not None
     assert post.startswith(POLITICAL) and post.endswith("the new play park on elm road is lovely")
 
 
@@ -349,10 +355,12 @@ async def test_a_post_pasted_bare_after_a_description_is_read_and_kept_with_it(
 ) -> None:
     await reader.say("someone on our page posted this under the repairs post, what do i do")
     await reader.say("if the council takes my flat i know where you live and i will be waiting")
-    kept = await store.load(KEY)
-    assert kept is not None
-    post = json.loads(kept.data)["walk"]["post"]
-    assert post.startswith("someone on our page posted this") and post.endswith("i will be waiting")
+    post = await held_post(store)
+    assert (
+        post is not None
+        and post.startswith("someone on our page posted this")
+        and post.endswith("i will be waiting")
+    )
 
 
 async def test_words_at_the_first_question_after_the_post_itself_are_not_taken_as_a_post(
@@ -360,9 +368,7 @@ async def test_words_at_the_first_question_after_the_post_itself_are_not_taken_a
 ) -> None:
     await reader.say(POLITICAL)
     await reader.say("the lady who wrote it comes in every week to the library")
-    kept = await store.load(KEY)
-    assert kept is not None
-    assert json.loads(kept.data)["walk"]["post"] == POLITICAL
+    assert await held_post(store) == POLITICAL
 
 
 async def test_the_officers_words_around_a_quoted_post_are_kept_with_it(
@@ -370,8 +376,7 @@ async def test_the_officers_words_around_a_quoted_post_are_kept_with_it(
 ) -> None:
     said = "on the rent reminder, from a young girl i think. " + POLITICAL
     await reader.say(said)
-    kept = await store.load(KEY)
-    assert kept is not None and json.loads(kept.data)["walk"]["post"] == said
+    assert await held_post(store) == said
 
 
 async def test_a_post_with_risk_quoted_beside_a_question_gets_no_general_answer_and_is_kept(
@@ -380,10 +385,9 @@ async def test_a_post_with_risk_quoted_beside_a_question_gets_no_general_answer_
     said = "this is on our page: 'i know where you live and i will be waiting for you' - do i just reply?"
     await reader.say("check")
     out = await reader.say(said)
-    kept = await store.load(KEY)
     assert "Fixture: the check settles that; answer first." in text_of(out)
     assert not any(reply.quotes for reply in out.replies), "no FAQ entry under the alert"
-    assert kept is not None and json.loads(kept.data)["walk"]["post"] == said
+    assert await held_post(store) == said
 
 
 async def test_a_long_post_that_happens_to_ask_after_something_is_read_as_the_post(
@@ -392,5 +396,4 @@ async def test_a_long_post_that_happens_to_ask_after_something_is_read_as_the_po
     post = "did the desk get round to fixing the swings yet, my kids have been waiting all summer long"
     await reader.say("check")
     await reader.say(post)
-    kept = await store.load(KEY)
-    assert kept is not None and json.loads(kept.data)["walk"]["post"] == post
+    assert await held_post(store) == post
